@@ -58,6 +58,10 @@ func NormalizeEndpoint(t assets.AIType, raw string) (Endpoint, error) {
 	return n.ep, nil
 }
 
+// maxEndpointLen bounds the work a validator does inside the TUI's Update;
+// a base URL is far shorter, and many servers refuse longer URLs anyway.
+const maxEndpointLen = 2048
+
 type normalizer struct {
 	t  assets.AIType
 	ep Endpoint
@@ -147,6 +151,9 @@ func (n *normalizer) cleanText(raw string) (string, error) {
 	}
 	if s == "" {
 		return "", invalidURL("the endpoint is required")
+	}
+	if len(s) > maxEndpointLen {
+		return "", invalidURL(fmt.Sprintf("the endpoint is longer than %d characters; paste only the base URL", maxEndpointLen))
 	}
 	for i, r := range []rune(s) {
 		if unicode.IsSpace(r) || unicode.IsControl(r) || isInvisible(r) {
@@ -346,7 +353,9 @@ func (n *normalizer) cleanPath(host string) {
 	if u.RawPath != "" {
 		u.RawPath = ""
 	}
-	for range 64 {
+	// Every step shortens the path, except adding a version segment to an
+	// empty one, which no step undoes; so the loop ends.
+	for {
 		prev := u.Path
 		n.pathStep(host)
 		if u.Path == prev {

@@ -1,6 +1,7 @@
 package forms
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -416,6 +417,7 @@ func TestNormalizeEndpointErrors(t *testing.T) {
 		{"empty", assets.OpenAI, "", CodeInvalidURL, "the endpoint is required"},
 		{"whitespace", assets.OpenAI, " \n\t", CodeInvalidURL, "the endpoint is required"},
 		{"empty quotes", assets.OpenAI, `""`, CodeInvalidURL, "the endpoint is required"},
+		{"too long", assets.Other, "https://llm.example.com/" + strings.Repeat("v1/", 700), CodeInvalidURL, "the endpoint is longer than 2048 characters; paste only the base URL"},
 		{"space inside", assets.OpenAI, "https://api.openai.com/v1 extra", CodeInvalidURL, "the endpoint has a space at character 26; paste only the URL"},
 		{"newline inside", assets.Other, "https://a.example.com\nhttps://b.example.com", CodeInvalidURL, "the endpoint has a line break at character 22; paste only the URL"},
 		{"zero-width inside", assets.Other, "https://a.exa\u200bmple.com", CodeInvalidURL, "the endpoint has an invisible character (U+200B) at character 14; paste only the URL"},
@@ -458,18 +460,22 @@ func TestNormalizeEndpointErrors(t *testing.T) {
 	}
 }
 
+// TestNormalizeEndpointManySuffixes checks that a long run of pasted
+// operations is removed completely, so a second pass changes nothing.
+func TestNormalizeEndpointManySuffixes(t *testing.T) {
+	t.Parallel()
+	got, err := NormalizeEndpoint(assets.Anthropic, "https://api.anthropic.com"+strings.Repeat("/v1/messages", 150))
+	require.NoError(t, err)
+	require.Equal(t, anthropicBase, got.URL)
+	require.Len(t, got.Rewrites, 150)
+}
+
 func TestNormalizeEndpointInvalidType(t *testing.T) {
 	t.Parallel()
 	_, err := NormalizeEndpoint("AZURE", "https://x.example.com")
 	require.EqualError(t, err, `normalise endpoint: invalid AI type "AZURE"`)
 	var ie *InputError
-	require.False(t, errorsAs(err, &ie))
-}
-
-func errorsAs(err error, target **InputError) bool {
-	ie, ok := err.(*InputError)
-	*target = ie
-	return ok
+	require.False(t, errors.As(err, &ie), "a programming error, not an input error")
 }
 
 // TestNormalizeEndpointTextsAreRedacted checks that no rewrite or warning

@@ -17,6 +17,9 @@ const maxNameLen = 64
 // name when editing ("" when adding); keeping it, or changing only its case,
 // is allowed.
 func ValidateName(name string, existing []string, self string) (string, error) {
+	if !utf8.ValidString(name) {
+		return "", nameError("name has bytes that are not valid text (UTF-8)")
+	}
 	trimmed := trimEdges(name)
 	if trimmed == "" {
 		return "", nameError("name is required")

@@ -30,6 +30,7 @@ func TestValidateName(t *testing.T) {
 		{name: "tab inside", in: "a\tb", wantErr: "name has a tab at character 2; use letters, digits, spaces and punctuation"},
 		{name: "newline inside", in: "a\nb", wantErr: "name has a line break at character 2; use letters, digits, spaces and punctuation"},
 		{name: "zero-width inside", in: "ab\u200bc", wantErr: "name has an invisible character (U+200B) at character 3; use letters, digits, spaces and punctuation"},
+		{name: "invalid UTF-8", in: "prod\xff", wantErr: "name has bytes that are not valid text (UTF-8)"},
 		{name: "escape sequence", in: "red\x1b[31m", wantErr: "name has a control character (U+001B) at character 4; use letters, digits, spaces and punctuation"},
 		{name: "duplicate", in: "Production", existing: existing, wantErr: `"Production" already exists in this workspace (names ignore case)`},
 		{name: "duplicate ignoring case", in: "PRODUCTION", existing: existing, wantErr: `"Production" already exists in this workspace (names ignore case)`},

@@ -36,6 +36,10 @@ func SanitizeKey(raw string) (Sanitized, error) {
 	return sanitize(raw, "key", CodeInvalidKey, false)
 }
 
+// maxCredentialLen bounds the work done inside the TUI's Update. The longest
+// real credentials (short-term Bedrock keys, JWTs) stay well below it.
+const maxCredentialLen = 16 << 10
+
 func sanitize(raw, field, code string, required bool) (Sanitized, error) {
 	var out Sanitized
 	note := func(phrase string) {
@@ -44,6 +48,17 @@ func sanitize(raw, field, code string, required bool) (Sanitized, error) {
 		}
 	}
 
+	// Invalid UTF-8 cannot be a key someone copied, and JSON and the
+	// keyring would silently turn it into U+FFFD, so what was tested would
+	// not be what was stored.
+	if len(raw) > maxCredentialLen {
+		return Sanitized{}, &InputError{Code: code, Field: field,
+			Msg: fmt.Sprintf("the %s is longer than %d KiB; paste only the %s itself", field, maxCredentialLen/1024, field)}
+	}
+	if !utf8.ValidString(raw) {
+		return Sanitized{}, &InputError{Code: code, Field: field,
+			Msg: fmt.Sprintf("the %s has bytes that are not valid text (UTF-8); copy it again from the source", field)}
+	}
 	// Invisible format characters (zero-width space, BOM, soft hyphen) are
 	// never part of a key and hide inside prefixes such as "Bearer", so they
 	// go first, wherever they are.

@@ -197,3 +197,26 @@ func TestSanitizeTextsNeverContainTheValue(t *testing.T) {
 		require.NotEmpty(t, strings.Join(texts, ""), "input %q should produce some text", in)
 	}
 }
+
+func TestSanitizeRefusesInvalidUTF8(t *testing.T) {
+	t.Parallel()
+	got, err := SanitizeSecret("sk-\xff" + key)
+	require.Equal(t, Sanitized{}, got)
+	require.Equal(t, &InputError{Code: CodeInvalidSecret, Field: "secret",
+		Msg: "the secret has bytes that are not valid text (UTF-8); copy it again from the source"}, err)
+
+	_, err = SanitizeKey("AKIA\xfe")
+	require.EqualError(t, err, "the key has bytes that are not valid text (UTF-8); copy it again from the source")
+}
+
+func TestSanitizeRefusesHugePastes(t *testing.T) {
+	t.Parallel()
+	_, err := SanitizeSecret(strings.Repeat("'", 16<<10+1))
+	require.Equal(t, &InputError{Code: CodeInvalidSecret, Field: "secret",
+		Msg: "the secret is longer than 16 KiB; paste only the secret itself"}, err)
+
+	// The limit leaves room for the longest real credentials.
+	got, err := SanitizeSecret(strings.Repeat("A", 16<<10))
+	require.NoError(t, err)
+	require.Len(t, got.Value, 16<<10)
+}
