@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/fbllm/fbllm/assets"
 )
 
 func sha6(s string) string {
@@ -90,10 +92,12 @@ func requireFingerprintSafe(t *testing.T, secret, fp string) {
 	if fp == "" || fp == "••••" {
 		return
 	}
-	prefix, _, ok := strings.Cut(fp, "…")
-	require.True(t, ok)
+	prefix := assets.ShapePrefix(secret)
+	if prefix == "" {
+		prefix = string([]rune(secret)[:4])
+	}
 	require.LessOrEqual(t, len([]rune(prefix)), 8)
-	require.True(t, strings.HasPrefix(secret, prefix))
+	require.True(t, strings.HasPrefix(fp, prefix+"…"), "fingerprint %q does not start with the prefix", fp)
 	r := []rune(fp)
 	for i := 0; i+5 <= len(r); i++ {
 		w := string(r[i : i+5])
