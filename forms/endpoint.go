@@ -179,7 +179,7 @@ func (n *normalizer) addScheme(s string) (string, error) {
 		}
 		return s, nil
 	}
-	if authority, _, _ := strings.Cut(s, "/"); strings.Contains(authority, "@") {
+	if end := strings.IndexAny(s+"/", "/?#"); strings.Contains(s[:end], "@") {
 		return "", errUserinfo()
 	}
 	if badSchemeRe.MatchString(s) {
@@ -211,7 +211,7 @@ func (n *normalizer) checkHost() (host string, local bool, err error) {
 		return "", false, invalidURL("the endpoint has no host name")
 	}
 	for _, r := range host {
-		if r >= unicode.MaxASCII {
+		if r > unicode.MaxASCII {
 			return "", false, invalidURL("the endpoint host name is not ASCII; use its xn-- (punycode) form")
 		}
 	}
@@ -272,7 +272,7 @@ func (n *normalizer) checkScheme(host string, local bool) error {
 }
 
 func (n *normalizer) dropFragment() {
-	if n.u.Fragment == "" && n.u.RawFragment == "" && !strings.Contains(n.u.String(), "#") {
+	if n.u.Fragment == "" {
 		return
 	}
 	before := n.u.String()
@@ -388,7 +388,7 @@ func (n *normalizer) pathStep(host string) {
 	}
 	if base, op, ok := stripOperation(p); ok {
 		// Anthropic's base has no /v1, so "/v1/messages" is one paste.
-		if n.t == assets.Anthropic && strings.HasSuffix(strings.ToLower(base), "/v1") {
+		if n.t == assets.Anthropic && strings.HasSuffix(asciiLower(base), "/v1") {
 			base, op = base[:len(base)-3], base[len(base)-3:]+op
 		}
 		n.setPath(base, "removed the pasted "+op)
@@ -397,7 +397,7 @@ func (n *normalizer) pathStep(host string) {
 		}
 		return
 	}
-	lower := strings.ToLower(p)
+	lower := asciiLower(p)
 	switch n.t {
 	case assets.OpenAI:
 		if p == "" && isOpenAIHost(host) {
@@ -432,6 +432,19 @@ func isOpenAIHost(host string) bool {
 	return ok && k.Type == assets.OpenAI
 }
 
+// asciiLower lower-cases A–Z only. Unlike strings.ToLower it keeps every
+// byte offset, so an index found in the result can slice the original (the
+// Kelvin sign, for one, lower-cases to a shorter "k").
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
 func hasDotSegment(p string) bool {
 	for _, seg := range strings.Split(p, "/") {
 		if seg == "." || seg == ".." {
@@ -457,7 +470,7 @@ var operationSuffixes = []string{
 // stripOperation removes one pasted operation from the end of p and
 // returns the base and the removed part.
 func stripOperation(p string) (base, op string, ok bool) {
-	lower := strings.ToLower(p)
+	lower := asciiLower(p)
 	// Azure: …/openai/deployments/{d}/… keeps /openai, the API root.
 	if i := strings.Index(lower, "/openai/deployments/"); i >= 0 {
 		cut := i + len("/openai")
@@ -604,7 +617,7 @@ func mismatchWarning(host string, known knownHost) string {
 // precise native probe (§6.8), and checks the two gateways whose base path
 // is fixed (§6.5, §6.6). It never adds a path itself (§6.1).
 func (n *normalizer) otherHostWarnings(host string, known knownHost, isKnown bool) {
-	p := strings.ToLower(n.u.Path)
+	p := asciiLower(n.u.Path)
 	switch {
 	case !isKnown:
 	case known.Type == assets.Google && strings.HasSuffix(p, "/openai"):

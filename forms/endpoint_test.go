@@ -377,6 +377,19 @@ func TestNormalizeEndpoint(t *testing.T) {
 		{name: "dot segments", typ: assets.Other, in: "https://llm.example.com/a/./b/../v1", want: Endpoint{URL: "https://llm.example.com/a/v1",
 			Rewrites: []Rewrite{rw("https://llm.example.com/a/./b/../v1", "https://llm.example.com/a/v1", "resolved ./ and ../ in the path")},
 		}},
+		{name: "non-ASCII path before an azure deployment", typ: assets.Other, in: "https://r.openai.azure.com/\u212a/openai/deployments/d/chat/completions", want: Endpoint{
+			URL:      "https://r.openai.azure.com/%E2%84%AA/openai",
+			Rewrites: []Rewrite{rw("https://r.openai.azure.com/%E2%84%AA/openai/deployments/d/chat/completions", "https://r.openai.azure.com/%E2%84%AA/openai", "removed the pasted /deployments/d/chat/completions")},
+			Warnings: []string{
+				`The Azure deployment "d" isn't part of the endpoint; use it as the model name.`,
+			},
+		}},
+		{name: "@ in the query is not user info", typ: assets.Other, in: "llm.example.com/v1?user=a@b", want: Endpoint{URL: "https://llm.example.com/v1",
+			Rewrites: []Rewrite{
+				rw("llm.example.com/v1?user=…", "https://llm.example.com/v1?user=…", "added https://"),
+				rw("https://llm.example.com/v1?user=…", "https://llm.example.com/v1", "removed the query string"),
+			},
+		}},
 		{name: "path case is kept", typ: assets.Other, in: "https://llm.example.com/V1", want: Endpoint{URL: "https://llm.example.com/V1"}},
 		{name: "key parameter with other type", typ: assets.Other, in: "https://llm.example.com/v1?key=abc%2Fdef", want: Endpoint{URL: "https://llm.example.com/v1", ExtractedKey: "abc/def",
 			Rewrites: []Rewrite{rw("https://llm.example.com/v1?key=…", "https://llm.example.com/v1", "moved the ?key= parameter out of the URL")},
