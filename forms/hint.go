@@ -104,8 +104,8 @@ func (h *hinter) add(field string, likely assets.AIType, vendor, msg string) {
 // shape adds the hint for a credential of shape s found in field.
 func (h *hinter) shape(field string, s assets.TokenShape) {
 	looks := fmt.Sprintf("The %s looks like %s (%s…)", field, withArticle(s.Name), s.Prefix)
-	hostVendor := h.host.Vendor
-	otherHost := h.hostKnown && hostVendor != vendorVertex && !sameProvider(s, h.host)
+	hostName := h.host.Vendor
+	otherHost := h.hostKnown && hostName != vendorVertex && !sameProvider(s, h.host)
 	switch {
 	case s.Generic:
 		// A JWT says nothing about the vendor; it only matters where an
@@ -118,21 +118,21 @@ func (h *hinter) shape(field string, s assets.TokenShape) {
 	case s.Type == h.t && s.Note != "":
 		h.add(field, s.Type, s.Vendor, fmt.Sprintf("%s: %s.", looks, s.Note))
 	case s.Type == h.t && h.t == assets.Other && otherHost:
-		h.add("endpoint", s.Type, s.Vendor, fmt.Sprintf("%s, but the endpoint is %s's: use %s's base URL.", looks, hostVendor, s.Vendor))
+		h.add("endpoint", s.Type, s.Vendor, fmt.Sprintf("%s, but the endpoint is %s's: use %s's base URL.", looks, hostName, s.Vendor))
 	case s.Type == h.t:
 	case h.t == assets.Other && s.Field == "secret":
 		// OTHER may front any provider (a gateway passing keys through,
 		// Gemini's OpenAI-compatible surface); only a known host of a
 		// different vendor is a real conflict.
 		if otherHost {
-			h.add("endpoint", s.Type, s.Vendor, fmt.Sprintf("%s, but the endpoint is %s's.", looks, hostVendor))
+			h.add("endpoint", s.Type, s.Vendor, fmt.Sprintf("%s, but the endpoint is %s's.", looks, hostName))
 		}
 	case s.Type == assets.Other && h.hostKnown && h.host.Type == h.t:
-		h.add("endpoint", s.Type, s.Vendor, fmt.Sprintf("%s, but the endpoint is %s's: set %s's base URL and choose type OTHER.", looks, hostVendor, s.Vendor))
+		h.add("endpoint", s.Type, s.Vendor, fmt.Sprintf("%s, but the endpoint is %s's: set %s's base URL and choose type OTHER.", looks, hostName, s.Vendor))
 	case s.Type == assets.Other:
 		h.add(field, s.Type, s.Vendor, fmt.Sprintf("%s: with %s's base URL, choose type OTHER.", looks, s.Vendor))
-	case h.hostKnown && sameProvider(s, h.host) && hostVendor != vendorVertex:
-		h.add(field, s.Type, s.Vendor, fmt.Sprintf("%s and the endpoint is %s's: choose type %s.", looks, hostVendor, s.Type))
+	case h.hostKnown && sameProvider(s, h.host) && hostName != vendorVertex:
+		h.add(field, s.Type, s.Vendor, fmt.Sprintf("%s and the endpoint is %s's: choose type %s.", looks, hostName, s.Type))
 	default:
 		h.add(field, s.Type, s.Vendor, fmt.Sprintf("%s; did you mean type %s?", looks, s.Type))
 	}

@@ -47,17 +47,20 @@ func sanitize(raw, field, code string, required bool) (Sanitized, error) {
 			out.Removed = append(out.Removed, phrase)
 		}
 	}
+	// A refused value still reports what was removed, so the UI can explain
+	// the whole paste.
+	refuse := func(format string, args ...any) (Sanitized, error) {
+		return Sanitized{Removed: out.Removed}, &InputError{Code: code, Field: field, Msg: fmt.Sprintf(format, args...)}
+	}
 
+	if len(raw) > maxCredentialLen {
+		return refuse("the %s is longer than %d KiB; paste only the %s itself", field, maxCredentialLen/1024, field)
+	}
 	// Invalid UTF-8 cannot be a key someone copied, and JSON and the
 	// keyring would silently turn it into U+FFFD, so what was tested would
 	// not be what was stored.
-	if len(raw) > maxCredentialLen {
-		return Sanitized{}, &InputError{Code: code, Field: field,
-			Msg: fmt.Sprintf("the %s is longer than %d KiB; paste only the %s itself", field, maxCredentialLen/1024, field)}
-	}
 	if !utf8.ValidString(raw) {
-		return Sanitized{}, &InputError{Code: code, Field: field,
-			Msg: fmt.Sprintf("the %s has bytes that are not valid text (UTF-8); copy it again from the source", field)}
+		return refuse("the %s has bytes that are not valid text (UTF-8); copy it again from the source", field)
 	}
 	// Invisible format characters (zero-width space, BOM, soft hyphen) are
 	// never part of a key and hide inside prefixes such as "Bearer", so they
@@ -83,14 +86,11 @@ func sanitize(raw, field, code string, required bool) (Sanitized, error) {
 	for i, r := range []rune(s) {
 		switch {
 		case r == '\n' || r == '\r':
-			return Sanitized{Removed: out.Removed}, &InputError{Code: code, Field: field,
-				Msg: fmt.Sprintf("the %s has a line break at character %d of %d; paste it on one line", field, i+1, n)}
+			return refuse("the %s has a line break at character %d of %d; paste it on one line", field, i+1, n)
 		case unicode.IsSpace(r):
-			return Sanitized{Removed: out.Removed}, &InputError{Code: code, Field: field,
-				Msg: fmt.Sprintf("the %s has %s at character %d of %d; paste only the %s itself", field, describeRune(r), i+1, n, field)}
+			return refuse("the %s has %s at character %d of %d; paste only the %s itself", field, describeRune(r), i+1, n, field)
 		case unicode.IsControl(r):
-			return Sanitized{Removed: out.Removed}, &InputError{Code: code, Field: field,
-				Msg: fmt.Sprintf("the %s has %s at character %d of %d; copy it again from the source", field, describeRune(r), i+1, n)}
+			return refuse("the %s has %s at character %d of %d; copy it again from the source", field, describeRune(r), i+1, n)
 		}
 	}
 	out.Value = s
@@ -230,6 +230,9 @@ func stripPrefixOnce(s string, note func(string)) string {
 		return s
 	}
 	switch {
+	case len(name) > maxEchoedName:
+		// Quoting an unusually long "name" could quote part of a secret.
+		note("a variable-assignment prefix")
 	case keyword != "":
 		note(fmt.Sprintf("%s '%s %s%s' prefix", article(keyword), strings.ToLower(keyword), name, sep))
 	case psEnv != "":
@@ -239,6 +242,10 @@ func stripPrefixOnce(s string, note func(string)) string {
 	}
 	return s[len(m[0]):]
 }
+
+// maxEchoedName is the longest variable name quoted back to the user; real
+// ones (OPENAI_API_KEY, AWS_SECRET_ACCESS_KEY) are far shorter.
+const maxEchoedName = 40
 
 // looksLikeVariable accepts OPENAI_API_KEY, api_key, TOKEN and similar.
 func looksLikeVariable(name string) bool {
@@ -257,8 +264,8 @@ func article(word string) string {
 }
 
 // placeholders are values people paste from examples and templates
-// (provider-probes §1.2); OpenAI echoes "Incorrect API key provided:
-// undefined" for the last of them.
+// (provider-probes §1.2). OpenAI answers "Incorrect API key provided:
+// undefined." to one of them, which looks like a server bug, not a typo.
 var placeholders = map[string]bool{
 	"changeme": true, "change_me": true, "test": true, "undefined": true, "null": true, "none": true,
 	"nil": true, "placeholder": true, "example": true, "dummy": true, "todo": true, "xxx": true,

@@ -55,6 +55,7 @@ func TestSanitizeSecret(t *testing.T) {
 		{name: "token=", in: "token=" + key, want: key, removed: []string{"a 'token=' prefix"}},
 		{name: "everything at once", in: "\ufeff  export OPENAI_API_KEY='Bearer " + key + "'\r\n", want: key,
 			removed: []string{"a byte-order mark (BOM)", "surrounding spaces", "a trailing newline", "an 'export OPENAI_API_KEY=' prefix", "surrounding quotes", "a leading 'Bearer '"}},
+		{name: "long variable name is not quoted", in: "export " + strings.Repeat("A_", 25) + "=" + key, want: key, removed: []string{"a variable-assignment prefix"}},
 		{name: "base64 padding is not an assignment", in: "ABSKQmVkcm9ja0FQSUtleQ==", want: "ABSKQmVkcm9ja0FQSUtleQ=="},
 		{name: "upper-case word before = is not a variable", in: "ABCDEF=" + key, want: "ABCDEF=" + key},
 		{name: "user:password is not YAML", in: "user_name:" + key, want: "user_name:" + key},
