@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/fbllm/fbllm/assets"
 )
@@ -73,6 +74,10 @@ func errUserinfo() error {
 	return invalidURL("the endpoint must not contain a user name or password (…@); put credentials in the key and secret fields")
 }
 
+func errTooLong() error {
+	return invalidURL(fmt.Sprintf("the endpoint is longer than %d characters; paste only the base URL", maxEndpointLen))
+}
+
 func invalidURL(msg string) error {
 	return &InputError{Code: CodeInvalidURL, Field: "endpoint", Msg: msg}
 }
@@ -123,6 +128,11 @@ func (n *normalizer) run(raw string) error {
 	n.cleanQuery(host)
 	n.cleanPath(host)
 	n.ep.URL = n.u.String()
+	// Percent-encoding can make the URL longer than what was pasted; the
+	// limit applies to what is stored, so that normalising it again works.
+	if len(n.ep.URL) > maxEndpointLen {
+		return errTooLong()
+	}
 	n.hostWarnings(host, local)
 	return nil
 }
@@ -153,7 +163,10 @@ func (n *normalizer) cleanText(raw string) (string, error) {
 		return "", invalidURL("the endpoint is required")
 	}
 	if len(s) > maxEndpointLen {
-		return "", invalidURL(fmt.Sprintf("the endpoint is longer than %d characters; paste only the base URL", maxEndpointLen))
+		return "", errTooLong()
+	}
+	if !utf8.ValidString(s) {
+		return "", invalidURL("the endpoint has bytes that are not valid text (UTF-8); copy it again")
 	}
 	for i, r := range []rune(s) {
 		if unicode.IsSpace(r) || unicode.IsControl(r) || isInvisible(r) {

@@ -431,6 +431,8 @@ func TestNormalizeEndpointErrors(t *testing.T) {
 		{"whitespace", assets.OpenAI, " \n\t", CodeInvalidURL, "the endpoint is required"},
 		{"empty quotes", assets.OpenAI, `""`, CodeInvalidURL, "the endpoint is required"},
 		{"too long", assets.Other, "https://llm.example.com/" + strings.Repeat("v1/", 700), CodeInvalidURL, "the endpoint is longer than 2048 characters; paste only the base URL"},
+		{"too long once percent-encoded", assets.Other, "https://llm.example.com/" + strings.Repeat("é", 400), CodeInvalidURL, "the endpoint is longer than 2048 characters; paste only the base URL"},
+		{"invalid UTF-8", assets.Other, "https://llm.example.com/\xf6", CodeInvalidURL, "the endpoint has bytes that are not valid text (UTF-8); copy it again"},
 		{"space inside", assets.OpenAI, "https://api.openai.com/v1 extra", CodeInvalidURL, "the endpoint has a space at character 26; paste only the URL"},
 		{"newline inside", assets.Other, "https://a.example.com\nhttps://b.example.com", CodeInvalidURL, "the endpoint has a line break at character 22; paste only the URL"},
 		{"zero-width inside", assets.Other, "https://a.exa\u200bmple.com", CodeInvalidURL, "the endpoint has an invisible character (U+200B) at character 14; paste only the URL"},
