@@ -42,8 +42,10 @@ type Endpoint struct {
 // api.openai.com, /v1beta for Gemini); OTHER never gets one, because
 // OpenAI-compatible servers disagree about it (§6.1).
 //
-// Without a scheme, https:// is assumed, or http:// for a local host
-// (loopback, private, link-local and .local addresses, single-label names).
+// Without a scheme, https:// is assumed, or http:// for a local host:
+// loopback, RFC 1918/ULA, link-local and unspecified addresses, localhost,
+// *.local, *.internal, *.home.arpa and single-label names (docker compose
+// services such as ollama:11434). No DNS is used to decide.
 // https is required except for those local hosts; http:// to a known
 // provider host is upgraded, since the provider would refuse it anyway, and
 // http:// to any other public host is refused (endpoint.insecure_scheme).
