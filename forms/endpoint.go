@@ -46,9 +46,11 @@ type Endpoint struct {
 // loopback, RFC 1918/ULA, link-local and unspecified addresses, localhost,
 // *.local, *.internal, *.home.arpa and single-label names (docker compose
 // services such as ollama:11434). No DNS is used to decide.
-// https is required except for those local hosts; http:// to a known
-// provider host is upgraded, since the provider would refuse it anyway, and
-// http:// to any other public host is refused (endpoint.insecure_scheme).
+// https is required except for those local hosts: http:// to any public
+// host, known provider hosts included, is refused (endpoint.insecure_scheme,
+// PRODUCT §1) rather than silently upgraded, so the user learns their
+// setting is wrong before it is copied anywhere else; the message gives the
+// https:// URL to use instead.
 // Errors are *InputError and never echo the input: it may hold a password.
 func NormalizeEndpoint(t assets.AIType, raw string) (Endpoint, error) {
 	if !t.Valid() {
@@ -276,11 +278,9 @@ func (n *normalizer) checkScheme(host string, local bool) error {
 	if n.u.Scheme != "http" || local {
 		return nil
 	}
-	if _, known := hostVendor(host); known {
-		before := n.u.String()
-		n.u.Scheme = "https"
-		n.rewrite(before, n.u.String(), "switched to https://: the provider accepts only HTTPS")
-		return nil
+	if vendor, known := hostVendor(host); known {
+		return &InputError{Code: CodeInsecureScheme, Field: "endpoint",
+			Msg: fmt.Sprintf("%s accepts only HTTPS: use https://%s", vendor.Vendor, n.u.Host)}
 	}
 	return &InputError{Code: CodeInsecureScheme, Field: "endpoint",
 		Msg: fmt.Sprintf("http:// is only allowed for local addresses; use https://%s", n.u.Host)}

@@ -62,9 +62,6 @@ func TestNormalizeEndpoint(t *testing.T) {
 		{name: "openai legacy completions", typ: assets.OpenAI, in: openAIBase + "/completions", want: Endpoint{URL: openAIBase, Rewrites: []Rewrite{
 			rw(openAIBase+"/completions", openAIBase, "removed the pasted /completions"),
 		}}},
-		{name: "openai plain http is upgraded", typ: assets.OpenAI, in: "http://api.openai.com/v1", want: Endpoint{URL: openAIBase, Rewrites: []Rewrite{
-			rw("http://api.openai.com/v1", openAIBase, "switched to https://: the provider accepts only HTTPS"),
-		}}},
 		{name: "openai upper case", typ: assets.OpenAI, in: "HTTPS://API.OpenAI.com/v1", want: Endpoint{URL: openAIBase, Rewrites: []Rewrite{
 			rw("HTTPS://API.OpenAI.com/v1", "https://API.OpenAI.com/v1", "lower-cased the scheme"),
 			rw("https://API.OpenAI.com/v1", openAIBase, "lower-cased the host name"),
@@ -232,11 +229,10 @@ func TestNormalizeEndpoint(t *testing.T) {
 			URL: "https://bedrock-runtime.us-west-2.amazonaws.com", Region: "us-west-2",
 			Rewrites: []Rewrite{rw("https://bedrock-runtime.us-west-2.amazonaws.com/openai/v1", "https://bedrock-runtime.us-west-2.amazonaws.com", "removed /openai/v1: Bedrock endpoints have no path")},
 		}},
-		{name: "aws upper case and http", typ: assets.AWS, in: "http://Bedrock-Runtime.US-EAST-1.amazonaws.com/", want: Endpoint{
+		{name: "aws upper case", typ: assets.AWS, in: "https://Bedrock-Runtime.US-EAST-1.amazonaws.com/", want: Endpoint{
 			URL: bedrockBase, Region: "us-east-1",
 			Rewrites: []Rewrite{
-				rw("http://Bedrock-Runtime.US-EAST-1.amazonaws.com/", "http://bedrock-runtime.us-east-1.amazonaws.com/", "lower-cased the host name"),
-				rw("http://bedrock-runtime.us-east-1.amazonaws.com/", "https://bedrock-runtime.us-east-1.amazonaws.com/", "switched to https://: the provider accepts only HTTPS"),
+				rw("https://Bedrock-Runtime.US-EAST-1.amazonaws.com/", "https://bedrock-runtime.us-east-1.amazonaws.com/", "lower-cased the host name"),
 				rw("https://bedrock-runtime.us-east-1.amazonaws.com/", bedrockBase, "removed a trailing slash"),
 			},
 		}},
@@ -456,6 +452,8 @@ func TestNormalizeEndpointErrors(t *testing.T) {
 		{"bad escape with password", assets.Other, "https://admin:hunter2@llm.example.com/%zz", CodeInvalidURL, "the endpoint is not a valid URL; check the host name and port"},
 		{"IPv6 without brackets", assets.Other, "http://::1/v1", CodeInvalidURL, "the endpoint is not a valid URL; check the host name and port"},
 		{"http to a public host", assets.Other, "http://llm.example.com/v1", CodeInsecureScheme, "http:// is only allowed for local addresses; use https://llm.example.com"},
+		{"http to a provider host", assets.OpenAI, "http://api.openai.com", CodeInsecureScheme, "OpenAI accepts only HTTPS: use https://api.openai.com"},
+		{"http to bedrock", assets.AWS, "http://bedrock-runtime.us-east-1.amazonaws.com/", CodeInsecureScheme, "AWS accepts only HTTPS: use https://bedrock-runtime.us-east-1.amazonaws.com"},
 		{"http to a public IP", assets.OpenAI, "http://8.8.8.8:8000/v1", CodeInsecureScheme, "http:// is only allowed for local addresses; use https://8.8.8.8:8000"},
 		{"http to a CGNAT address", assets.Other, "http://100.64.0.1/v1", CodeInsecureScheme, "http:// is only allowed for local addresses; use https://100.64.0.1"},
 		{"an OpenAI key", assets.OpenAI, "sk-proj-Ab3Ab3Ab3Ab3Ab3Ab3Ab3Ab3Ab3", CodeInvalidURL, looksKey},
