@@ -43,10 +43,11 @@ type BackendInfo struct {
 	NeedsPassphrase bool
 	// Tried lists backends tried before this one and why each was skipped.
 	Tried []string
-	// MayPrompt is true when the OS may show an unlock dialog on keyring
-	// calls (Secret Service with a locked collection in a local graphical
-	// session). Calls then wait up to Options.PromptTimeout; the UI should
-	// say "approve the keyring dialog…" while one runs.
+	// MayPrompt is true when keyring calls may wait for a person: an unlock
+	// dialog (Secret Service with a locked collection in a local graphical
+	// session, KWallet) or gpg's pinentry (pass). Calls then wait up to
+	// Options.PromptTimeout; the UI should say "approve the keyring
+	// dialog…" while one runs.
 	MayPrompt bool
 }
 

@@ -196,7 +196,9 @@ func chooseBackend(ctx context.Context, cands []candidate, p prober) (chosen, er
 	var last error
 	for i, c := range cands {
 		spec := openSpec{Name: c.Name}
-		mayPrompt := false
+		// gpg (behind pass) may start pinentry for the key's passphrase,
+		// and KWallet asks for the wallet password: give them time.
+		mayPrompt := c.Name == BackendPass || c.Name == BackendKWallet
 		if c.Name == BackendSecretService {
 			st, err := p.secretService(ctx)
 			switch {

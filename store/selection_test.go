@@ -173,6 +173,10 @@ func TestBackendSelection(t *testing.T) {
 			wantCalls: []string{"open pass ", "check pass read"}, wantReason: "not initialised", wantErrName: "pass",
 		},
 		{
+			name: "forced pass may prompt (pinentry)", env: environment{GOOS: "linux", Forced: "pass", ForcedBy: "x"},
+			want: "pass", wantPrompt: true, wantCalls: []string{"open pass ", "check pass read"},
+		},
+		{
 			name: "forced secret-service over ssh refuses a locked collection", env: environment{GOOS: "linux", HasBus: true, SSH: true, Forced: "secret-service", ForcedBy: "x"},
 			prober: fakeProber{ss: locked}, wantReason: "locked", wantErrName: "secret-service",
 			wantCalls: []string{"probe secret-service"},
