@@ -27,6 +27,9 @@ type Outcome struct {
 	Changed bool
 	// Reason explains the decision in lower-case words.
 	Reason string
+	// Elapsed is how long the guard took at start-up (a probe of a silent
+	// bus costs up to Timeout).
+	Elapsed time.Duration
 }
 
 // Input is the part of the process state that Decide looks at.
@@ -50,8 +53,10 @@ func init() {
 	if !active {
 		return
 	}
+	start := time.Now()
 	in := Input{Address: os.Getenv(EnvVar), RuntimeDir: os.Getenv("XDG_RUNTIME_DIR"), UID: os.Getuid()}
 	result = Decide(in, exists, func(addr string) bool { return Answers(addr, Timeout) })
+	result.Elapsed = time.Since(start)
 	if result.Changed {
 		_ = os.Setenv(EnvVar, result.After)
 	}
