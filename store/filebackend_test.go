@@ -266,7 +266,6 @@ func flipLast(b []byte) []byte {
 
 func TestCorruptIndexMovedAside(t *testing.T) {
 	t.Parallel()
-	ctx := ctxT(t)
 	tests := []struct {
 		name    string
 		content string
@@ -280,6 +279,7 @@ func TestCorruptIndexMovedAside(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
+			ctx := ctxT(t) // not the parent's: parallel subtests may start late
 			dir := t.TempDir()
 			s := fileStore(t, dir, envMap{EnvPassphrase: testPass})
 			require.NoError(t, os.WriteFile(s.indexPath, []byte(tt.content), 0o600))

@@ -85,17 +85,25 @@ func (c *clock) now() time.Time {
 	return c.t
 }
 
+// testTimeout replaces the 3 s keyring and 10 s lock timeouts in tests that
+// are not about timeouts: on a loaded 2-core machine under -race, one file
+// backend Add (PBKDF2 + two fsyncs) took over a second, and a waiter queued
+// behind several of them exceeded 10 s.
+const testTimeout = 30 * time.Second
+
 // memStore opens a Store on temp dirs with an injected counting keyring.
 func memStore(t testing.TB) (*Store, *countingKeyring) {
 	t.Helper()
 	kr := newCountingKeyring()
 	dir := t.TempDir()
 	s, err := Open(Options{
-		ConfigDir: filepath.Join(dir, "config"),
-		DataDir:   filepath.Join(dir, "data"),
-		Env:       envMap{}.get,
-		Keyring:   kr,
-		Now:       newClock().now,
+		ConfigDir:   filepath.Join(dir, "config"),
+		DataDir:     filepath.Join(dir, "data"),
+		Env:         envMap{}.get,
+		Keyring:     kr,
+		Now:         newClock().now,
+		Timeout:     testTimeout,
+		LockTimeout: testTimeout,
 	})
 	require.NoError(t, err)
 	return s, kr
@@ -108,10 +116,12 @@ func fileStore(t testing.TB, dir string, env envMap) *Store {
 		env = envMap{}
 	}
 	s, err := Open(Options{
-		ConfigDir: filepath.Join(dir, "config"),
-		DataDir:   filepath.Join(dir, "data"),
-		Backend:   BackendFile,
-		Env:       env.get,
+		ConfigDir:   filepath.Join(dir, "config"),
+		DataDir:     filepath.Join(dir, "data"),
+		Backend:     BackendFile,
+		Env:         env.get,
+		Timeout:     testTimeout,
+		LockTimeout: testTimeout,
 	})
 	require.NoError(t, err)
 	return s
