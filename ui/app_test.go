@@ -1,0 +1,232 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/fbllm/fbllm/store"
+)
+
+const testSecret = "sk-proj-AbCdEfGhIjKlMnOpQrStT3BlbkFJuvwxyz0123456789"
+
+// fillForm walks the form from the type step: type (as arrow presses from
+// OPENAI), name, endpoint (replacing the prefill when endpoint != ""), key,
+// secret (pasted), then saves on the review step.
+func fillForm(d *driver, downs int, name, endpoint, key, secret string) {
+	for i := 0; i < downs; i++ {
+		d.press("down")
+	}
+	d.press("enter")
+	d.requireScreen("Configuration name")
+	d.typeText(name)
+	d.press("enter")
+	d.requireScreen("API endpoint")
+	if endpoint != "" {
+		d.clearField(80)
+		d.typeText(endpoint)
+	}
+	d.press("enter")
+	d.typeText(key)
+	d.press("enter")
+	d.paste(secret)
+	d.press("enter")
+	d.requireScreen("Review")
+	d.press("enter") // Save is the default answer
+}
+
+func TestFirstRunSetupToBrowser(t *testing.T) {
+	t.Parallel()
+	st := newTestStore(t)
+	d := newDriver(t, st, Options{}, 80, 24)
+
+	// Setup says where secrets go before anything is typed.
+	d.requireScreen("Where should configurations live?")
+	d.requireScreen("Keep it on this machine")
+	d.requireScreen("Secrets go to:")
+	d.requireScreen("Sign in to Flashback (coming soon)")
+
+	d.press("enter")
+	d.requireScreen("AI LLM type")
+	fillForm(d, 0, "OpenAI prod", "", "", "Bearer "+testSecret+"\n")
+
+	require.Equal(t, screenBrowser, d.app.screen, d.screen())
+	d.requireScreen("OpenAI prod")
+	d.requireScreen("Saved “OpenAI prod”")
+
+	cfgs, err := st.List()
+	require.NoError(t, err)
+	require.Len(t, cfgs, 1)
+	require.Equal(t, "https://api.openai.com/v1", cfgs[0].Endpoint)
+	cred, err := st.Credentials(t.Context(), cfgs[0].ID)
+	require.NoError(t, err)
+	require.Equal(t, testSecret, cred.Secret, "the pasted Bearer prefix and newline are removed")
+
+	settings, err := st.Settings()
+	require.NoError(t, err)
+	require.Equal(t, "local", settings.Mode)
+}
+
+func TestFormShowsLiveHintsAndNeverTheSecret(t *testing.T) {
+	t.Parallel()
+	d := newDriver(t, newTestStore(t), Options{Start: StartAdd}, 80, 24)
+	d.press("enter")
+	d.typeText("demo")
+	d.press("enter")
+	d.clearField(80)
+	d.typeText("https://api.openai.com/")
+	d.requireScreen("using https://api.openai.com/v1")
+	d.press("enter", "enter")
+	d.paste("Bearer " + testSecret + "\n")
+	d.requireScreen("received")
+	d.requireScreen("Bearer")
+	for _, s := range []string{testSecret, testSecret[8:20], testSecret[20:32]} {
+		d.requireNoScreen(s)
+	}
+	d.press("enter")
+	d.requireScreen("Review")
+	d.requireNoScreen(testSecret[8:20])
+}
+
+func TestInsecureEndpointIsRefusedInTheForm(t *testing.T) {
+	t.Parallel()
+	d := newDriver(t, newTestStore(t), Options{Start: StartAdd}, 80, 24)
+	d.press("enter")
+	d.typeText("plain")
+	d.press("enter")
+	d.clearField(80)
+	d.typeText("http://api.openai.com/v1")
+	d.press("enter")
+	// Still on the endpoint step, with the reason shown.
+	d.requireScreen("API endpoint")
+	require.Contains(t, strings.ToLower(d.screen()), "https")
+}
+
+func TestEscStepsBackAndLeavesFromTheFirstStep(t *testing.T) {
+	t.Parallel()
+	st := newTestStore(t)
+	seed(t, st, 1)
+	d := newDriver(t, st, Options{}, 80, 24)
+	require.Equal(t, screenBrowser, d.app.screen)
+	d.press("a")
+	d.requireScreen("AI LLM type")
+	d.press("enter")
+	d.requireScreen("Configuration name")
+	d.typeText("kept")
+	d.press("esc")
+	d.requireScreen("AI LLM type")
+	d.press("enter")
+	d.requireScreen("kept") // the typed name survived the step back
+	d.press("esc", "esc")
+	require.Equal(t, screenBrowser, d.app.screen)
+}
+
+func TestEditKeepsSecretAndRotateReplacesIt(t *testing.T) {
+	t.Parallel()
+	st := newTestStore(t)
+	d := newDriver(t, st, Options{Start: StartAdd}, 80, 24)
+	fillForm(d, 0, "rotating", "", "", testSecret)
+	require.True(t, d.quit)
+	cfgs, _ := st.List()
+	require.Len(t, cfgs, 1)
+	id := cfgs[0].ID
+	oldFP := cfgs[0].SecretFingerprint
+
+	// Edit: rename, leave the secret empty → kept.
+	d = newDriver(t, st, Options{Start: StartEdit, EditRef: id}, 80, 24)
+	d.requireScreen("Edit “rotating”")
+	d.press("enter")
+	d.clearField(20)
+	d.typeText("renamed")
+	d.press("enter", "enter", "enter")
+	d.requireScreen("Leave empty to keep")
+	d.press("enter")
+	d.requireScreen("(unchanged)")
+	d.press("enter")
+	require.True(t, d.quit)
+	c, err := st.Resolve(id)
+	require.NoError(t, err)
+	require.Equal(t, "renamed", c.Name)
+	require.Equal(t, oldFP, c.SecretFingerprint)
+	cred, _ := st.Credentials(t.Context(), id)
+	require.Equal(t, testSecret, cred.Secret)
+
+	// Rotate: type a new secret.
+	const rotated = "sk-proj-ZyXwVuTsRqPoNmLkJiHgT3BlbkFJ9876543210fedcba"
+	d = newDriver(t, st, Options{Start: StartEdit, EditRef: id}, 80, 24)
+	d.press("enter", "enter", "enter", "enter")
+	d.paste(rotated)
+	d.press("enter", "enter")
+	cred, _ = st.Credentials(t.Context(), id)
+	require.Equal(t, rotated, cred.Secret)
+	c, _ = st.Resolve(id)
+	require.NotEqual(t, oldFP, c.SecretFingerprint)
+}
+
+func TestDeleteAsksFirst(t *testing.T) {
+	t.Parallel()
+	st := newTestStore(t)
+	seed(t, st, 2)
+	d := newDriver(t, st, Options{}, 80, 24)
+	d.press("d")
+	d.requireScreen("Delete \"config-0001\"?")
+	d.press("n")
+	cfgs, _ := st.List()
+	require.Len(t, cfgs, 2, "n keeps it")
+
+	d.press("d", "y")
+	cfgs, _ = st.List()
+	require.Len(t, cfgs, 1)
+	require.Equal(t, "config-0002", cfgs[0].Name)
+	d.requireScreen("Deleted “config-0001”")
+	d.requireNoScreen("config-0001 ")
+}
+
+func TestBrowserFilterAndDetails(t *testing.T) {
+	t.Parallel()
+	st := newTestStore(t)
+	seed(t, st, 12)
+	d := newDriver(t, st, Options{}, 80, 24)
+	d.press("/")
+	d.typeText("0011")
+	d.press("enter")
+	d.requireScreen("1 of 12")
+	d.requireScreen("config-0011")
+	d.requireNoScreen("config-0003")
+	d.press("enter")
+	d.requireScreen("Secret")
+	d.requireScreen("sk-proj-…abcd")
+	d.press("esc") // close details
+	d.press("esc") // clear the filter
+	d.requireScreen("config-0003")
+}
+
+func TestHelpFooterShowsOnlyLiveKeys(t *testing.T) {
+	t.Parallel()
+	st := newTestStore(t)
+	// An empty store after setup: the browser, with nothing to act on.
+	require.NoError(t, st.SaveSettings(store.Settings{Version: 1, Mode: "local"}))
+	d := newDriver(t, st, Options{}, 80, 24)
+	require.Equal(t, screenBrowser, d.app.screen)
+	footer := lines(d.screen())[23]
+	require.Contains(t, footer, "add")
+	require.NotContains(t, footer, "delete", "nothing to delete in an empty list")
+	require.NotContains(t, footer, "filter")
+}
+
+func TestTooSmallTerminal(t *testing.T) {
+	t.Parallel()
+	d := newDriver(t, newTestStore(t), Options{}, 39, 11)
+	d.requireScreen("Terminal too small (needs 40×12")
+}
+
+func TestCtrlCQuitsAsInterrupted(t *testing.T) {
+	t.Parallel()
+	d := newDriver(t, newTestStore(t), Options{Start: StartAdd}, 80, 24)
+	d.press("enter")
+	d.typeText("half")
+	d.press("ctrl+c")
+	require.True(t, d.quit)
+	require.True(t, d.app.interrupted)
+}

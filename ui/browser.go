@@ -1,0 +1,526 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/fbllm/fbllm/assets"
+	"github.com/fbllm/fbllm/store"
+)
+
+// Browser intents, routed by App.
+type (
+	// openFormMsg asks App to open the configuration form, to add a new
+	// configuration (edit == nil) or to edit/rotate one.
+	openFormMsg struct{ edit *store.Config }
+	// deleteConfigMsg asks App to delete a configuration the user confirmed.
+	deleteConfigMsg struct{ config store.Config }
+	// quitMsg asks App to end the program normally.
+	quitMsg struct{}
+	// toggleHelpMsg asks App to switch the footer between short and full help.
+	toggleHelpMsg struct{}
+)
+
+// detailSplitWidth is the terminal width from which the detail pane sits
+// beside the list instead of replacing it.
+const detailSplitWidth = 100
+
+// browser lists configurations with a filter, a detail pane and a delete
+// confirmation. It keeps the configurations sorted as the store returns them
+// and a slice of indices for the filtered view, so a cursor move is O(1)
+// and a filter keystroke is one pass over the names.
+//
+// A cursor move changes exactly two rows' marker and name style and nothing
+// else on screen (the detail pane follows the cursor only while it is open),
+// which keeps the bytes sent per keystroke small over slow SSH links.
+type browser struct {
+	all    []store.Config
+	view   []int // indices into all, after the filter
+	cursor int   // index into view
+	offset int   // first visible row of view
+
+	filter     textinput.Model
+	filtering  bool
+	detailOpen bool
+	confirming *store.Config // delete confirmation shown for this config
+
+	width, height int
+	keys          browserKeyMap
+	confirmKeys   confirmKeyMap
+	styles        *Styles
+	backendLabel  string
+}
+
+func newBrowser(st *Styles) browser {
+	ti := textinput.New()
+	ti.Prompt = "/ "
+	ti.Placeholder = "filter by name, type or endpoint"
+	ti.SetStyles(textinput.DefaultStyles(st.IsDark))
+	b := browser{filter: ti, keys: defaultBrowserKeyMap(), confirmKeys: defaultConfirmKeyMap(), styles: st}
+	b.updateKeys()
+	return b
+}
+
+func (b *browser) setStyles(st *Styles) {
+	b.styles = st
+	b.filter.SetStyles(textinput.DefaultStyles(st.IsDark))
+}
+
+func (b *browser) setSize(w, h int) {
+	b.width, b.height = w, h
+	b.filter.SetWidth(max(w-4, 10))
+	b.clampOffset()
+}
+
+// setConfigs replaces the list, keeping the filter and, when possible, the
+// selected configuration (or selecting selectID).
+func (b *browser) setConfigs(cfgs []store.Config, selectID string) {
+	if selectID == "" {
+		if c, ok := b.selected(); ok {
+			selectID = c.ID
+		}
+	}
+	b.all = cfgs
+	b.applyFilter()
+	if selectID != "" {
+		for i, idx := range b.view {
+			if b.all[idx].ID == selectID {
+				b.cursor = i
+				break
+			}
+		}
+	}
+	b.clampOffset()
+	b.updateKeys()
+}
+
+func (b *browser) selected() (store.Config, bool) {
+	if b.cursor < 0 || b.cursor >= len(b.view) {
+		return store.Config{}, false
+	}
+	return b.all[b.view[b.cursor]], true
+}
+
+// applyFilter recomputes the filtered view: a case-insensitive substring
+// match on name, type and endpoint.
+func (b *browser) applyFilter() {
+	q := strings.ToLower(strings.TrimSpace(b.filter.Value()))
+	b.view = b.view[:0]
+	for i := range b.all {
+		c := &b.all[i]
+		if q == "" || containsFold(c.Name, q) || containsFold(c.AIType, q) || containsFold(c.Endpoint, q) {
+			b.view = append(b.view, i)
+		}
+	}
+	if b.cursor >= len(b.view) {
+		b.cursor = max(len(b.view)-1, 0)
+	}
+}
+
+// containsFold reports whether s contains the lower-case query q, ignoring
+// case, without allocating for ASCII input.
+func containsFold(s, q string) bool {
+	n := len(q)
+	if n == 0 {
+		return true
+	}
+	for i := 0; i+n <= len(s); i++ {
+		match := true
+		for j := 0; j < n; j++ {
+			c := s[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != q[j] {
+				match = false
+				break
+			}
+		}
+		if match {
+			return true
+		}
+	}
+	if !isASCII(s) {
+		return strings.Contains(strings.ToLower(s), q)
+	}
+	return false
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// updateKeys enables only the bindings that apply now, so the footer never
+// advertises a key that does nothing.
+func (b *browser) updateKeys() {
+	k := &b.keys
+	has := len(b.view) > 0
+	modal := b.filtering || b.confirming != nil
+	for _, bind := range []*key.Binding{&k.Up, &k.Down, &k.PageUp, &k.PageDown, &k.Top, &k.Bottom} {
+		bind.SetEnabled(has && b.confirming == nil)
+	}
+	k.Details.SetEnabled(has && !modal && !b.detailOpen)
+	k.Back.SetEnabled(b.detailOpen && !modal)
+	k.Edit.SetEnabled(has && !modal)
+	k.Delete.SetEnabled(has && !modal)
+	k.Add.SetEnabled(!modal)
+	k.Filter.SetEnabled(!modal && len(b.all) > 0)
+	k.Accept.SetEnabled(b.filtering)
+	k.ClearFilter.SetEnabled(b.confirming == nil && (b.filtering || b.filter.Value() != "") && !b.detailOpen)
+	k.Help.SetEnabled(!modal)
+	k.Quit.SetEnabled(!modal)
+}
+
+// listHeight is the number of list rows that fit.
+func (b *browser) listHeight() int {
+	return max(b.height-2, 1) // header line and column line
+}
+
+func (b *browser) clampOffset() {
+	h := b.listHeight()
+	if b.cursor < b.offset {
+		b.offset = b.cursor
+	}
+	if b.cursor >= b.offset+h {
+		b.offset = b.cursor - h + 1
+	}
+	if maxOff := max(len(b.view)-h, 0); b.offset > maxOff {
+		b.offset = maxOff
+	}
+	if b.offset < 0 {
+		b.offset = 0
+	}
+}
+
+func (b *browser) move(delta int) {
+	if len(b.view) == 0 {
+		return
+	}
+	b.cursor = min(max(b.cursor+delta, 0), len(b.view)-1)
+	b.clampOffset()
+}
+
+// Update handles a message while the browser is the active screen.
+func (b browser) Update(msg tea.Msg) (browser, tea.Cmd) {
+	b, cmd := b.update(msg)
+	b.updateKeys()
+	return b, cmd
+}
+
+func (b browser) update(msg tea.Msg) (browser, tea.Cmd) {
+	kp, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		if b.filtering {
+			var cmd tea.Cmd
+			b.filter, cmd = b.filter.Update(msg)
+			b.applyFilter()
+			b.clampOffset()
+			return b, cmd
+		}
+		return b, nil
+	}
+
+	if b.confirming != nil {
+		switch {
+		case key.Matches(kp, b.confirmKeys.Yes):
+			c := *b.confirming
+			b.confirming = nil
+			return b, func() tea.Msg { return deleteConfigMsg{config: c} }
+		case key.Matches(kp, b.confirmKeys.No):
+			b.confirming = nil
+		}
+		return b, nil
+	}
+
+	if b.filtering {
+		switch {
+		case key.Matches(kp, b.keys.Accept):
+			b.filtering = false
+			b.filter.Blur()
+			return b, nil
+		case key.Matches(kp, b.keys.ClearFilter):
+			b.filtering = false
+			b.filter.Blur()
+			b.filter.SetValue("")
+			b.applyFilter()
+			b.clampOffset()
+			return b, nil
+		case key.Matches(kp, b.keys.Up):
+			b.move(-1)
+			return b, nil
+		case key.Matches(kp, b.keys.Down):
+			b.move(1)
+			return b, nil
+		}
+		var cmd tea.Cmd
+		b.filter, cmd = b.filter.Update(msg)
+		b.applyFilter()
+		b.clampOffset()
+		return b, cmd
+	}
+
+	switch {
+	case key.Matches(kp, b.keys.Up):
+		b.move(-1)
+	case key.Matches(kp, b.keys.Down):
+		b.move(1)
+	case key.Matches(kp, b.keys.PageUp):
+		b.move(-b.listHeight())
+	case key.Matches(kp, b.keys.PageDown):
+		b.move(b.listHeight())
+	case key.Matches(kp, b.keys.Top):
+		b.move(-len(b.view))
+	case key.Matches(kp, b.keys.Bottom):
+		b.move(len(b.view))
+	case key.Matches(kp, b.keys.Details):
+		b.detailOpen = true
+	case key.Matches(kp, b.keys.Back):
+		b.detailOpen = false
+	case key.Matches(kp, b.keys.ClearFilter):
+		b.filter.SetValue("")
+		b.applyFilter()
+		b.clampOffset()
+	case key.Matches(kp, b.keys.Filter):
+		b.filtering = true
+		return b, b.filter.Focus()
+	case key.Matches(kp, b.keys.Add):
+		return b, func() tea.Msg { return openFormMsg{} }
+	case key.Matches(kp, b.keys.Edit):
+		if c, ok := b.selected(); ok {
+			return b, func() tea.Msg { return openFormMsg{edit: &c} }
+		}
+	case key.Matches(kp, b.keys.Delete):
+		if c, ok := b.selected(); ok {
+			b.confirming = &c
+		}
+	case key.Matches(kp, b.keys.Help):
+		return b, func() tea.Msg { return toggleHelpMsg{} }
+	case key.Matches(kp, b.keys.Quit):
+		return b, func() tea.Msg { return quitMsg{} }
+	}
+	return b, nil
+}
+
+// View renders the browser into width×height cells.
+func (b browser) View() string {
+	st := b.styles
+	if b.confirming != nil {
+		return b.confirmView()
+	}
+	if b.detailOpen && b.width < detailSplitWidth {
+		if c, ok := b.selected(); ok {
+			return b.detailView(c, b.width, b.height)
+		}
+	}
+	listW := b.width
+	var detail string
+	if b.detailOpen && b.width >= detailSplitWidth {
+		if c, ok := b.selected(); ok {
+			dw := min(48, b.width/2)
+			listW = b.width - dw - 1
+			detail = b.detailView(c, dw, b.height)
+		}
+	}
+
+	var out strings.Builder
+	out.WriteString(b.headerLine(listW))
+	out.WriteByte('\n')
+	cols := b.columns(listW)
+	out.WriteString(st.Browser.Header.Render(ansi.Truncate(cols.header(), listW, "…")))
+	h := b.listHeight()
+	switch {
+	case len(b.all) == 0:
+		out.WriteString("\n" + st.Browser.Empty.Render(wrapText("No configurations yet. Press a to add one.", listW)))
+		h--
+	case len(b.view) == 0:
+		out.WriteString("\n" + st.Browser.Empty.Render(wrapText(fmt.Sprintf("No configuration matches %q. Press esc to clear the filter.", b.filter.Value()), listW)))
+		h--
+	}
+	for i := b.offset; i < min(b.offset+h, len(b.view)); i++ {
+		out.WriteByte('\n')
+		out.WriteString(b.row(cols, b.all[b.view[i]], i == b.cursor))
+	}
+	list := out.String()
+	if detail == "" {
+		return list
+	}
+	left := lipgloss.NewStyle().Width(listW).Height(b.height).Render(list)
+	return lipgloss.JoinHorizontal(lipgloss.Top, left, " ", detail)
+}
+
+func (b browser) headerLine(w int) string {
+	st := b.styles
+	if b.filtering {
+		return b.filter.View()
+	}
+	title := st.App.Title.Render("Configurations")
+	count := fmt.Sprintf("%d", len(b.all))
+	if len(b.view) != len(b.all) {
+		count = fmt.Sprintf("%d of %d · filter %q", len(b.view), len(b.all), b.filter.Value())
+	}
+	pos := ""
+	if len(b.view) > 0 {
+		pos = fmt.Sprintf(" · %d/%d", b.cursor+1, len(b.view))
+	}
+	return ansi.Truncate(title+" "+st.Browser.Count.Render(count+pos), w, "…")
+}
+
+// columns computes the column layout for a list width; narrow terminals
+// drop the endpoint column first.
+type columnLayout struct{ name, typ, endpoint int }
+
+func (b browser) columns(w int) columnLayout {
+	inner := w - 2 // cursor gutter
+	c := columnLayout{typ: 10}
+	switch {
+	case inner >= 60:
+		c.name = min(max(inner/3, 16), 32)
+		c.endpoint = inner - c.name - c.typ - 2
+	default:
+		c.name = max(inner-c.typ-1, 8)
+	}
+	return c
+}
+
+func (c columnLayout) header() string {
+	s := "  " + pad("NAME", c.name) + " " + pad("TYPE", c.typ)
+	if c.endpoint > 0 {
+		s += " " + "ENDPOINT"
+	}
+	return s
+}
+
+// row renders one configuration. Selection is shown by the gutter marker
+// alone: restyling the selected name would make every cursor move rewrite
+// two whole names, doubling the bytes sent per keystroke over SSH.
+func (b browser) row(cols columnLayout, c store.Config, selected bool) string {
+	st := b.styles
+	marker := "  "
+	if selected {
+		marker = st.Browser.Cursor.Render("›") + " "
+	}
+	s := marker + st.Browser.Name.Render(pad(ansi.Truncate(c.Name, cols.name, "…"), cols.name)) +
+		" " + st.Browser.Type.Render(pad(c.AIType, cols.typ))
+	if cols.endpoint > 0 {
+		s += " " + st.Browser.Endpoint.Render(ansi.Truncate(c.Endpoint, cols.endpoint, "…"))
+	}
+	return s
+}
+
+// pad right-pads s with spaces to width cells.
+func pad(s string, width int) string {
+	if w := ansi.StringWidth(s); w < width {
+		return s + strings.Repeat(" ", width-w)
+	}
+	return s
+}
+
+// detailView shows every field of a configuration; credentials appear only
+// as fingerprints.
+func (b browser) detailView(c store.Config, w, h int) string {
+	st := b.styles
+	label := c.AIType
+	if p, ok := assets.PresetFor(assets.AIType(c.AIType)); ok {
+		label = p.Label
+	}
+	fp := func(s string) string {
+		if s == "" {
+			return "none"
+		}
+		return s
+	}
+	lastCheck := "never tested"
+	if c.LastCheck != nil {
+		lastCheck = fmt.Sprintf("%s at %s", c.LastCheck.Status, c.LastCheck.At.Local().Format(time.DateTime))
+	}
+	rows := [][2]string{
+		{"Type", label},
+		{"Endpoint", c.Endpoint},
+	}
+	if c.Region != "" {
+		rows = append(rows, [2]string{"Region", c.Region})
+	}
+	rows = append(rows,
+		[2]string{"Key", fp(c.KeyFingerprint)},
+		[2]string{"Secret", fp(c.SecretFingerprint)},
+		[2]string{"Workspace", workspaceLabel(c.Workspace)},
+		[2]string{"Stored in", "this machine · " + fp(b.backendLabelFor(c))},
+		[2]string{"Last check", lastCheck},
+		[2]string{"Created", c.CreatedAt.Local().Format(time.DateTime)},
+		[2]string{"Updated", c.UpdatedAt.Local().Format(time.DateTime)},
+		[2]string{"ID", c.ID},
+	)
+	// A border costs four columns and two rows; small terminals go without.
+	boxed := w >= 60 && h >= 16
+	inner := w
+	if boxed {
+		inner = w - 4
+	}
+	const keyW = 12
+	var out []string
+	out = append(out, st.Browser.DetailTitle.Render(ansi.Truncate(c.Name, inner, "…")))
+	for _, r := range rows {
+		wrapped := strings.Split(ansi.Wrap(r[1], max(inner-keyW, 8), "/.-"), "\n")
+		for i, line := range wrapped {
+			k := ""
+			if i == 0 {
+				k = r[0]
+			}
+			out = append(out, st.Browser.DetailKey.Render(pad(k, keyW))+st.Browser.DetailValue.Render(line))
+		}
+	}
+	out = append(out, "", st.App.Subtle.Render(wrapText("Secrets are write-only: shown as fingerprints. e edits or rotates, d deletes, esc closes.", inner)))
+	room := h
+	if boxed {
+		room = h - 2
+	}
+	body := fitLines(strings.Join(out, "\n"), room)
+	if !boxed {
+		return body
+	}
+	return st.Browser.Detail.Width(w).Render(body)
+}
+
+func (b browser) backendLabelFor(c store.Config) string {
+	if c.SecretBackend != "" {
+		return backendWords(c.SecretBackend)
+	}
+	return b.backendLabel
+}
+
+func workspaceLabel(ws string) string {
+	if ws == "" || ws == store.DefaultWorkspace {
+		return "local (this machine)"
+	}
+	return ws
+}
+
+// confirmView asks before deleting: the safe answer is the default.
+func (b browser) confirmView() string {
+	st := b.styles
+	c := *b.confirming
+	w := min(b.width, 60)
+	inner := max(w-4, 10)
+	body := st.Dialog.Danger.Render(wrapText(fmt.Sprintf("Delete %q?", c.Name), inner)) + "\n\n" +
+		st.Dialog.Body.Render(wrapText(fmt.Sprintf("Its secret is removed from the %s. This cannot be undone.", backendWords(c.SecretBackend)), inner)) + "\n\n" +
+		st.App.Key.Render("y") + st.Dialog.Body.Render(" delete   ") + st.App.Key.Render("n/esc") + st.Dialog.Body.Render(" keep it")
+	box := st.Dialog.Box.Width(w).Render(body)
+	return lipgloss.Place(b.width, b.height, lipgloss.Center, lipgloss.Center, box)
+}
+
+// wrapText wraps plain text to width cells.
+func wrapText(s string, width int) string {
+	return ansi.Wrap(s, max(width, 1), "")
+}

@@ -1,0 +1,235 @@
+package ui
+
+import (
+	"errors"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/fbllm/fbllm/forms"
+	"github.com/fbllm/fbllm/store"
+)
+
+// Form intents, routed by App.
+type (
+	// submitConfigMsg carries a validated form to save.
+	submitConfigMsg struct{ req saveRequest }
+	// cancelFormMsg means the user left the form without saving.
+	cancelFormMsg struct{}
+)
+
+// formScreen embeds the huh configuration form. It adds what huh does not
+// know about: a live hint under the focused field (normalised endpoint,
+// received secret length, what will be stripped from a paste), an error
+// banner when a save fails, and rebuilding the form with every typed value
+// kept, so an error never costs the user their input.
+type formScreen struct {
+	cf      *forms.ConfigForm
+	editing *store.Config
+	banner  string
+	saving  bool
+	spinner spinner.Model
+	keys    formKeyMap
+	styles  *Styles
+	width   int
+	height  int
+}
+
+func newFormScreen(st *Styles, d *forms.Draft, editing *store.Config) (formScreen, tea.Cmd) {
+	f := formScreen{editing: editing, keys: defaultFormKeyMap(), styles: st,
+		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot))}
+	cmd := f.build(d)
+	return f, cmd
+}
+
+// build (re)creates the huh form over the draft.
+func (f *formScreen) build(d *forms.Draft) tea.Cmd {
+	f.cf = forms.NewConfigForm(d)
+	f.cf.Form.WithTheme(f.styles.HuhTheme()).WithKeyMap(formHuhKeyMap())
+	cmd := f.cf.Form.Init()
+	f.resize()
+	return tea.Batch(cmd, func() tea.Msg { return tea.BackgroundColorMsg{Color: darkOrLight(f.styles.IsDark)} })
+}
+
+func (f *formScreen) setSize(w, h int) {
+	f.width, f.height = w, h
+	f.resize()
+}
+
+// resize tells the form how much room it has: the screen minus the title
+// line and two lines for the live hint. huh pads every page to the tallest
+// one; View trims that padding so the hint sits right under the field.
+func (f *formScreen) resize() {
+	if f.cf == nil || f.width == 0 {
+		return
+	}
+	f.cf.SetWidth(f.width)
+	m, _ := f.cf.Form.Update(tea.WindowSizeMsg{Width: f.width, Height: max(f.height-3, 4)})
+	if hf, ok := m.(*huh.Form); ok {
+		f.cf.Form = hf
+	}
+}
+
+func (f *formScreen) setStyles(st *Styles) {
+	f.styles = st
+	if f.cf != nil {
+		f.cf.Form.WithTheme(st.HuhTheme())
+	}
+}
+
+// jumpTo rebuilds the form and moves forward to the page of field, so the
+// user lands on what needs fixing.
+func (f *formScreen) jumpTo(field string) tea.Cmd {
+	cmd := f.build(f.cf.Draft)
+	order := []string{forms.FieldType, forms.FieldName, forms.FieldEndpoint, forms.FieldKey, forms.FieldSecret, forms.FieldConfirm}
+	for _, k := range order {
+		if f.cf.Focused() == field || k == field {
+			break
+		}
+		if next := f.cf.Form.NextGroup(); next != nil {
+			_, c := f.cf.Form.Update(next())
+			cmd = tea.Batch(cmd, c)
+		}
+	}
+	return cmd
+}
+
+// saveFailed shows why a save failed and puts the user back where they can
+// fix it, with everything they typed still there.
+func (f *formScreen) saveFailed(err error) tea.Cmd {
+	f.saving = false
+	f.banner = saveErrorText(err)
+	field := forms.FieldConfirm
+	if errors.Is(err, store.ErrDuplicateName) {
+		field = forms.FieldName
+	}
+	return f.jumpTo(field)
+}
+
+func saveErrorText(err error) string {
+	switch {
+	case errors.Is(err, store.ErrDuplicateName):
+		return "That name is already used in this workspace. Choose another one."
+	case errors.Is(err, store.ErrTimeout):
+		return "The keyring did not answer in time. Nothing was saved; try again."
+	case errors.Is(err, store.ErrSecretTooLarge):
+		return "The credentials are too large for this keyring."
+	case errors.Is(err, store.ErrBackendUnavailable):
+		return "The keyring is not usable: " + err.Error()
+	}
+	return "Could not save: " + err.Error()
+}
+
+// Update handles a message while the form is the active screen.
+func (f formScreen) Update(msg tea.Msg) (formScreen, tea.Cmd) {
+	if f.saving {
+		if _, ok := msg.(spinner.TickMsg); ok && f.saving {
+			var cmd tea.Cmd
+			f.spinner, cmd = f.spinner.Update(msg)
+			return f, cmd
+		}
+		return f, nil // keys are ignored while the save runs
+	}
+	if _, ok := msg.(tea.WindowSizeMsg); ok {
+		return f, nil // App calls setSize; the form gets its share in resize
+	}
+	if kp, ok := msg.(tea.KeyPressMsg); ok {
+		f.banner = ""
+		if key.Matches(kp, f.keys.Back) && f.cf.OnFirstStep() {
+			return f, func() tea.Msg { return cancelFormMsg{} }
+		}
+	}
+	m, cmd := f.cf.Form.Update(msg)
+	if hf, ok := m.(*huh.Form); ok {
+		f.cf.Form = hf
+	}
+	f.cf.Sync()
+
+	switch f.cf.Form.State {
+	case huh.StateCompleted:
+		d := f.cf.Draft
+		if !d.Confirm { // "Back" on the review step: start over, values kept
+			return f, tea.Batch(cmd, f.build(d))
+		}
+		res, err := d.Result()
+		if err != nil {
+			f.banner = err.Error()
+			field := forms.FieldConfirm
+			var ie *forms.InputError
+			if errors.As(err, &ie) && ie.Field != "" {
+				field = ie.Field
+			}
+			return f, tea.Batch(cmd, f.jumpTo(field))
+		}
+		f.saving = true
+		req := newSaveRequest(res, f.editing)
+		return f, tea.Batch(cmd, f.spinner.Tick, func() tea.Msg { return submitConfigMsg{req: req} })
+	case huh.StateAborted:
+		return f, func() tea.Msg { return cancelFormMsg{} }
+	}
+	return f, cmd
+}
+
+// View renders the form with its title, live hint and banner. On the last
+// step it draws the review above the confirmation, cut to fit the screen.
+func (f formScreen) View() string {
+	st := f.styles
+	title := "New AI LLM configuration"
+	if f.editing != nil {
+		title = "Edit “" + f.editing.Name + "”"
+	}
+	parts := []string{st.App.Title.Render(ansi.Truncate(title, f.width, "…"))}
+	if f.banner != "" {
+		parts = append(parts, st.Form.Banner.Render(wrapText("✗ "+f.banner, f.width)))
+	}
+	form := trimBlankTail(f.cf.Form.View())
+	if f.cf.Focused() == forms.FieldConfirm {
+		used := countLines(parts) + strings.Count(form, "\n") + 2
+		parts = append(parts, ansi.Truncate(st.Dialog.Title.Render("Review")+st.App.Muted.Render(" · nothing is saved until you choose Save"), f.width, "…"),
+			st.Form.Review.Render(fitLines(wrapText(f.cf.Draft.Review(), f.width), f.height-used)))
+	}
+	parts = append(parts, form)
+	if f.saving {
+		parts = append(parts, f.spinner.View()+" "+st.App.Muted.Render("Saving…"))
+	} else if hint := f.cf.Draft.LiveHint(f.cf.Focused()); hint != "" {
+		style := st.Form.Hint
+		if strings.Contains(hint, "✗") {
+			style = st.Form.HintError
+		}
+		parts = append(parts, style.Render(wrapText(hint, f.width)))
+	}
+	return strings.Join(parts, "\n")
+}
+
+// trimBlankTail removes the blank lines huh pads a page with.
+func trimBlankTail(s string) string {
+	lines := strings.Split(s, "\n")
+	for len(lines) > 1 && strings.TrimSpace(ansi.Strip(lines[len(lines)-1])) == "" {
+		lines = lines[:len(lines)-1]
+	}
+	return strings.Join(lines, "\n")
+}
+
+func countLines(parts []string) int {
+	n := 0
+	for _, p := range parts {
+		n += strings.Count(p, "\n") + 1
+	}
+	return n
+}
+
+// fitLines keeps at most n lines of s, saying when some were cut.
+func fitLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if n <= 0 {
+		return "… (enlarge the window to see the review)"
+	}
+	if len(lines) <= n {
+		return strings.Join(lines, "\n")
+	}
+	return strings.Join(lines[:n-1], "\n") + "\n… (enlarge the window to see the rest)"
+}

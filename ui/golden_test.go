@@ -1,0 +1,121 @@
+package ui
+
+import (
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/exp/golden"
+
+	"github.com/fbllm/fbllm/store"
+)
+
+func TestMain(m *testing.M) {
+	// Views print local times; golden files are in UTC.
+	time.Local = time.UTC
+	os.Exit(m.Run())
+}
+
+// goldenBackend is a fixed backend so golden files do not depend on the
+// machine's keyring or temporary paths.
+var goldenBackend = store.BackendInfo{
+	Name: "file", Description: "encrypted file", Location: "~/.local/share/fbllm/keyring",
+	Reason: "no D-Bus session (SSH or headless)", NeedsPassphrase: true,
+}
+
+func goldenConfigs(n int) []store.Config {
+	at := time.Date(2026, 11, 26, 9, 30, 0, 0, time.UTC)
+	types := []string{"OPENAI", "ANTHROPIC", "GOOGLE", "AWS", "OTHER"}
+	names := []string{"OpenAI production", "Claude for support", "Gemini experiments", "Bedrock us-east-1", "Local vLLM"}
+	endpoints := []string{"https://api.openai.com/v1", "https://api.anthropic.com", "https://generativelanguage.googleapis.com/v1beta",
+		"https://bedrock-runtime.us-east-1.amazonaws.com", "http://10.0.0.12:8000/v1"}
+	out := make([]store.Config, n)
+	for i := range out {
+		out[i] = store.Config{
+			ID: fmt.Sprintf("01jdemo%019d", i), Name: names[i%5], AIType: types[i%5], Endpoint: endpoints[i%5],
+			SecretFingerprint: "sk-proj-…wxyz #3fa9c1", SecretBackend: "file", Workspace: "local",
+			CreatedAt: at, UpdatedAt: at.Add(time.Duration(i) * time.Hour),
+		}
+		if i >= 5 {
+			out[i].Name = fmt.Sprintf("%s %d", names[i%5], i/5+1)
+		}
+		if types[i%5] == "AWS" {
+			out[i].Region = "us-east-1"
+			out[i].KeyFingerprint = "AKIA…MPLE #77e0d2"
+		}
+	}
+	return out
+}
+
+// goldenDriver starts an App in a given state without touching a real
+// keyring: the load message is injected.
+func goldenDriver(t *testing.T, w, h int, loaded storeLoadedMsg, opts Options) *driver {
+	t.Helper()
+	d := newDriver(t, newTestStore(t), opts, w, h)
+	d.send(loaded)
+	return d
+}
+
+func TestGolden(t *testing.T) {
+	firstRun := storeLoadedMsg{backend: goldenBackend, locked: true}
+	withConfigs := storeLoadedMsg{backend: goldenBackend, locked: true, settings: store.Settings{Mode: "local"}, configs: goldenConfigs(12)}
+	empty := storeLoadedMsg{backend: goldenBackend, settings: store.Settings{Mode: "local"}}
+
+	cases := []struct {
+		name   string
+		loaded storeLoadedMsg
+		opts   Options
+		steps  func(d *driver)
+	}{
+		{"setup", firstRun, Options{}, nil},
+		{"passphrase_create", firstRun, Options{}, func(d *driver) { d.press("enter") }},
+		{"passphrase_unlock", storeLoadedMsg{backend: goldenBackend, locked: true, passphraseSet: true}, Options{}, func(d *driver) {
+			d.press("enter")
+			d.typeText("wrong")
+			d.send(passphraseCheckedMsg{err: store.ErrWrongPassphrase})
+		}},
+		{"form_type", empty, Options{}, func(d *driver) { d.press("a") }},
+		{"form_endpoint", empty, Options{}, func(d *driver) {
+			d.press("a", "enter")
+			d.typeText("Prod")
+			d.press("enter")
+			d.clearField(80)
+			d.typeText("https://api.openai.com/chat/completions")
+		}},
+		{"form_secret", empty, Options{}, func(d *driver) {
+			d.press("a", "enter")
+			d.typeText("Prod")
+			d.press("enter", "enter", "enter")
+			d.paste("Bearer " + testSecret + "\n")
+		}},
+		{"form_review", empty, Options{}, func(d *driver) {
+			d.press("a", "enter")
+			d.typeText("Prod")
+			d.press("enter", "enter", "enter")
+			d.paste("Bearer " + testSecret + "\n")
+			d.press("enter")
+		}},
+		{"browser_empty", empty, Options{}, nil},
+		{"browser_list", withConfigs, Options{}, func(d *driver) { d.press("down", "down") }},
+		{"browser_detail", withConfigs, Options{}, func(d *driver) { d.press("down", "down", "down", "enter") }},
+		{"browser_filter", withConfigs, Options{}, func(d *driver) { d.press("/"); d.typeText("claude") }},
+		{"browser_delete", withConfigs, Options{}, func(d *driver) { d.press("d") }},
+		{"browser_help", withConfigs, Options{}, func(d *driver) { d.press("?") }},
+	}
+	for _, size := range [][2]int{{80, 24}, {40, 12}} {
+		for _, tc := range cases {
+			t.Run(fmt.Sprintf("%s_%dx%d", tc.name, size[0], size[1]), func(t *testing.T) {
+				d := goldenDriver(t, size[0], size[1], tc.loaded, tc.opts)
+				if tc.steps != nil {
+					tc.steps(d)
+				}
+				golden.RequireEqual(t, d.screen())
+			})
+		}
+	}
+	t.Run("too_small_39x11", func(t *testing.T) {
+		d := goldenDriver(t, 39, 11, empty, Options{})
+		golden.RequireEqual(t, d.screen())
+	})
+}

@@ -1,0 +1,152 @@
+package ui
+
+import (
+	"charm.land/bubbles/v2/key"
+	"charm.land/huh/v2"
+)
+
+// globalKeys work on every screen.
+type globalKeys struct {
+	Interrupt key.Binding // ctrl+c: leave at once (exit code 130)
+}
+
+func defaultGlobalKeys() globalKeys {
+	return globalKeys{
+		Interrupt: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+	}
+}
+
+// browserKeyMap is the browser's bindings. Bindings that do not apply in the
+// current state are disabled, so the help footer shows only live keys.
+type browserKeyMap struct {
+	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
+	Details, Filter, ClearFilter, Accept    key.Binding
+	Add, Edit, Delete, Back, Help, Quit     key.Binding
+}
+
+func defaultBrowserKeyMap() browserKeyMap {
+	return browserKeyMap{
+		Up:          key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:        key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		PageUp:      key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", "page up")),
+		PageDown:    key.NewBinding(key.WithKeys("pgdown", "ctrl+d"), key.WithHelp("pgdn", "page down")),
+		Top:         key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g", "top")),
+		Bottom:      key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G", "bottom")),
+		Details:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "details")),
+		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+		Accept:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply filter")),
+		Add:         key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add")),
+		Edit:        key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit/rotate")),
+		Delete:      key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "delete")),
+		Back:        key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close details")),
+		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
+		Quit:        key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
+	}
+}
+
+// ShortHelp implements help.KeyMap.
+func (k browserKeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Accept, k.ClearFilter, k.Details, k.Back, k.Add, k.Edit, k.Delete, k.Filter, k.Help, k.Quit}
+}
+
+// FullHelp implements help.KeyMap.
+func (k browserKeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
+		{k.Details, k.Back, k.Filter, k.Accept, k.ClearFilter},
+		{k.Add, k.Edit, k.Delete, k.Help, k.Quit},
+	}
+}
+
+// confirmKeyMap answers a yes/no dialog. The safe answer is the default:
+// only y confirms.
+type confirmKeyMap struct {
+	Yes, No key.Binding
+}
+
+func defaultConfirmKeyMap() confirmKeyMap {
+	return confirmKeyMap{
+		Yes: key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "delete")),
+		No:  key.NewBinding(key.WithKeys("n", "N", "esc", "q"), key.WithHelp("n/esc", "keep it")),
+	}
+}
+
+func (k confirmKeyMap) ShortHelp() []key.Binding  { return []key.Binding{k.Yes, k.No} }
+func (k confirmKeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
+
+// setupKeyMap drives the first-run choice of where configurations live.
+type setupKeyMap struct {
+	Up, Down, Choose, Quit key.Binding
+}
+
+func defaultSetupKeyMap() setupKeyMap {
+	return setupKeyMap{
+		Up:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/↓", "move")),
+		Down:   key.NewBinding(key.WithKeys("down", "j")),
+		Choose: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
+		Quit:   key.NewBinding(key.WithKeys("q", "esc"), key.WithHelp("q", "quit")),
+	}
+}
+
+func (k setupKeyMap) ShortHelp() []key.Binding  { return []key.Binding{k.Up, k.Choose, k.Quit} }
+func (k setupKeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
+
+// passphraseKeyMap drives the passphrase prompt.
+type passphraseKeyMap struct {
+	Next, Submit, Cancel key.Binding
+}
+
+func defaultPassphraseKeyMap() passphraseKeyMap {
+	return passphraseKeyMap{
+		Next:   key.NewBinding(key.WithKeys("tab", "down", "up", "shift+tab"), key.WithHelp("tab", "next field")),
+		Submit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "unlock")),
+		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+	}
+}
+
+func (k passphraseKeyMap) ShortHelp() []key.Binding  { return []key.Binding{k.Submit, k.Next, k.Cancel} }
+func (k passphraseKeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
+
+// formKeyMap is what the footer shows under the embedded huh form; the form
+// itself owns the keys (see formHuhKeyMap).
+type formKeyMap struct {
+	Next, Back, Cancel key.Binding
+}
+
+func defaultFormKeyMap() formKeyMap {
+	return formKeyMap{
+		Next:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next")),
+		Back:   key.NewBinding(key.WithKeys("esc", "shift+tab"), key.WithHelp("esc", "back")),
+		Cancel: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+	}
+}
+
+func (k formKeyMap) ShortHelp() []key.Binding  { return []key.Binding{k.Next, k.Back, k.Cancel} }
+func (k formKeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
+
+// formHuhKeyMap adapts huh's default key map: esc steps back one question
+// (as shift+tab does), the footer owns help, and ctrl+c is left to the App
+// so that it always means "quit now".
+func formHuhKeyMap() *huh.KeyMap {
+	km := huh.NewDefaultKeyMap()
+	back := key.NewBinding(key.WithKeys("esc", "shift+tab"), key.WithHelp("esc", "back"))
+	km.Input.Prev = back
+	km.Select.Prev = back
+	km.Confirm.Prev = back
+	km.Note.Prev = back
+	km.Text.Prev = back
+	// A select's filter also uses esc; the type list is five items long and
+	// needs no filter.
+	km.Select.Filter.SetEnabled(false)
+	km.Quit = key.NewBinding(key.WithDisabled())
+	return km
+}
+
+// statusKeyMap is the footer of the loading and error screens.
+type statusKeyMap struct {
+	Quit key.Binding
+}
+
+func (k statusKeyMap) ShortHelp() []key.Binding  { return []key.Binding{k.Quit} }
+func (k statusKeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }

@@ -1,0 +1,187 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/fbllm/fbllm/store"
+)
+
+// Passphrase intents, routed by App.
+type (
+	// submitPassphraseMsg carries a typed passphrase to check.
+	submitPassphraseMsg struct {
+		pass   string
+		create bool
+	}
+	// cancelPassphraseMsg means the user backed out of the prompt.
+	cancelPassphraseMsg struct{}
+)
+
+// minPassphraseLen mirrors the store's rule so the prompt can refuse a short
+// passphrase before any key derivation runs.
+const minPassphraseLen = 8
+
+// passphrase asks for the encrypted-file keyring's passphrase: twice when it
+// is being created, once to unlock. It is drawn by fbllm itself (never the
+// keyring library's terminal prompt) so it works inside the TUI and over SSH.
+type passphrase struct {
+	create   bool
+	inputs   []textinput.Model // one to unlock; passphrase + repeat to create
+	focus    int
+	checking bool
+	err      string
+	attempts int
+	location string
+	reason   string // why the prompt appeared ("to save …")
+	keys     passphraseKeyMap
+	styles   *Styles
+	width    int
+}
+
+func newPassphrase(st *Styles, create bool, location, reason string) (passphrase, tea.Cmd) {
+	p := passphrase{create: create, location: location, reason: reason, keys: defaultPassphraseKeyMap(), styles: st}
+	n := 1
+	if create {
+		n = 2
+		p.keys.Submit.SetHelp("enter", "create")
+	}
+	for i := 0; i < n; i++ {
+		ti := textinput.New()
+		ti.EchoMode = textinput.EchoPassword
+		ti.EchoCharacter = '•'
+		ti.Prompt = "› "
+		ti.CharLimit = 256
+		ti.SetStyles(textinput.DefaultStyles(st.IsDark))
+		p.inputs = append(p.inputs, ti)
+	}
+	p.keys.Next.SetEnabled(create)
+	return p, p.inputs[0].Focus()
+}
+
+func (p *passphrase) setStyles(st *Styles) {
+	p.styles = st
+	for i := range p.inputs {
+		p.inputs[i].SetStyles(textinput.DefaultStyles(st.IsDark))
+	}
+}
+
+func (p *passphrase) setWidth(w int) {
+	p.width = w
+	for i := range p.inputs {
+		p.inputs[i].SetWidth(max(min(w-6, 40), 8))
+	}
+}
+
+// checked records the outcome of a check the App ran for this prompt.
+func (p *passphrase) checked(err error) tea.Cmd {
+	p.checking = false
+	p.attempts++
+	switch {
+	case errors.Is(err, store.ErrWrongPassphrase):
+		p.err = "Wrong passphrase; nothing was changed."
+	case errors.Is(err, store.ErrWeakPassphrase):
+		p.err = fmt.Sprintf("Choose a longer passphrase (at least %d characters).", minPassphraseLen)
+	default:
+		p.err = "Could not open the keyring: " + err.Error()
+	}
+	for i := range p.inputs {
+		p.inputs[i].SetValue("")
+	}
+	p.focus = 0
+	return p.focusCmd()
+}
+
+func (p *passphrase) focusCmd() tea.Cmd {
+	var cmd tea.Cmd
+	for i := range p.inputs {
+		if i == p.focus {
+			cmd = p.inputs[i].Focus()
+		} else {
+			p.inputs[i].Blur()
+		}
+	}
+	return cmd
+}
+
+// Update handles a message while the prompt is the active screen.
+func (p passphrase) Update(msg tea.Msg) (passphrase, tea.Cmd) {
+	if p.checking {
+		return p, nil
+	}
+	if kp, ok := msg.(tea.KeyPressMsg); ok {
+		switch {
+		case key.Matches(kp, p.keys.Cancel):
+			return p, func() tea.Msg { return cancelPassphraseMsg{} }
+		case key.Matches(kp, p.keys.Next):
+			p.focus = (p.focus + 1) % len(p.inputs)
+			return p, p.focusCmd()
+		case key.Matches(kp, p.keys.Submit):
+			return p.submit()
+		}
+	}
+	var cmd tea.Cmd
+	p.inputs[p.focus], cmd = p.inputs[p.focus].Update(msg)
+	return p, cmd
+}
+
+func (p passphrase) submit() (passphrase, tea.Cmd) {
+	pass := p.inputs[0].Value()
+	if p.create && p.focus == 0 {
+		if len([]rune(pass)) < minPassphraseLen {
+			p.err = fmt.Sprintf("Choose a longer passphrase (at least %d characters).", minPassphraseLen)
+			return p, nil
+		}
+		p.err = ""
+		p.focus = 1
+		return p, p.focusCmd()
+	}
+	if pass == "" {
+		p.err = "Type the passphrase, or press esc to cancel."
+		return p, nil
+	}
+	if p.create && p.inputs[1].Value() != pass {
+		p.err = "The two passphrases differ. Type them again."
+		p.inputs[0].SetValue("")
+		p.inputs[1].SetValue("")
+		p.focus = 0
+		return p, p.focusCmd()
+	}
+	p.err = ""
+	p.checking = true
+	create := p.create
+	return p, func() tea.Msg { return submitPassphraseMsg{pass: pass, create: create} }
+}
+
+// View renders the prompt.
+func (p passphrase) View() string {
+	st := p.styles
+	w := max(p.width, 20)
+	var b strings.Builder
+	if p.create {
+		b.WriteString(st.App.Title.Render("Choose a keyring passphrase") + "\n")
+		b.WriteString(st.App.Subtitle.Render(wrapText("It encrypts the secrets stored in "+p.location+". It cannot be recovered: without it the stored secrets are lost.", w)) + "\n\n")
+		b.WriteString(st.Dialog.Title.Render("Passphrase") + "\n" + p.inputs[0].View() + "\n")
+		b.WriteString(st.Dialog.Title.Render("Repeat it") + "\n" + p.inputs[1].View() + "\n")
+	} else {
+		b.WriteString(st.App.Title.Render("Unlock the keyring") + "\n")
+		text := "Passphrase of the encrypted-file keyring in " + p.location
+		if p.reason != "" {
+			text += ", " + p.reason
+		}
+		b.WriteString(st.App.Subtitle.Render(wrapText(text+".", w)) + "\n\n")
+		b.WriteString(st.Dialog.Title.Render("Passphrase") + "\n" + p.inputs[0].View() + "\n")
+	}
+	switch {
+	case p.checking:
+		b.WriteString("\n" + st.App.Muted.Render("Checking…"))
+	case p.err != "":
+		b.WriteString("\n" + st.App.Error.Render(wrapText("✗ "+p.err, w)))
+	}
+	return b.String()
+}
