@@ -1,0 +1,123 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+
+	"charm.land/fang/v2"
+	"github.com/charmbracelet/x/term"
+
+	"github.com/fbllm/fbllm/store"
+)
+
+// sysEnv is everything the CLI takes from the process: streams, whether
+// they are terminals, and the environment. Tests build their own.
+type sysEnv struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	stdinTTY       bool
+	stdoutTTY      bool
+	stderrTTY      bool
+	getenv         func(string) string
+	environ        []string
+	// openTTY opens the controlling terminal for prompts when stdin is
+	// taken (e.g. by --secret-stdin).
+	openTTY func() (*os.File, error)
+}
+
+func newSystemEnv() *sysEnv {
+	// The keyring passphrase is read once and removed from the environment,
+	// so providers' tools or anything else we start never inherit it.
+	const passVar = "FBLLM_KEYRING_PASSPHRASE"
+	pass, hasPass := os.LookupEnv(passVar)
+	if hasPass {
+		_ = os.Unsetenv(passVar)
+	}
+	return &sysEnv{
+		stdin:     os.Stdin,
+		stdout:    os.Stdout,
+		stderr:    os.Stderr,
+		stdinTTY:  term.IsTerminal(os.Stdin.Fd()),
+		stdoutTTY: term.IsTerminal(os.Stdout.Fd()),
+		stderrTTY: term.IsTerminal(os.Stderr.Fd()),
+		getenv: func(k string) string {
+			if k == passVar {
+				return pass
+			}
+			return os.Getenv(k)
+		},
+		environ: os.Environ(),
+		openTTY: func() (*os.File, error) { return os.OpenFile("/dev/tty", os.O_RDWR, 0) },
+	}
+}
+
+// cli holds the state shared by every command of one invocation.
+type cli struct {
+	env     *sysEnv
+	noInput bool
+
+	storeOnce sync.Once
+	st        *store.Store
+	stErr     error
+}
+
+// run executes the command line and returns the process exit code.
+func run(args []string, env *sysEnv) int {
+	c := &cli{env: env}
+	root := c.rootCmd()
+	root.SetArgs(args)
+	root.SetIn(env.stdin)
+	root.SetOut(env.stdout)
+	root.SetErr(env.stderr)
+	err := fang.Execute(context.Background(), root,
+		fang.WithVersion(version),
+		fang.WithErrorHandler(c.printError),
+		fang.WithNotifySignal(os.Interrupt),
+	)
+	return exitCode(err, c.noInput)
+}
+
+// interactive reports whether the CLI may prompt: a terminal on both ends
+// and no --no-input / FBLLM_NO_INPUT.
+func (c *cli) interactive() bool {
+	return c.env.stdinTTY && c.env.stdoutTTY && !c.noInput
+}
+
+// store opens the local store once per invocation. Opening is cheap: it
+// creates the directories and touches no keyring.
+func (c *cli) store() (*store.Store, error) {
+	c.storeOnce.Do(func() {
+		cfgDir, dataDir, err := store.DefaultDirs(c.env.getenv)
+		if err != nil {
+			c.stErr = err
+			return
+		}
+		// The store reads FBLLM_KEYRING_BACKEND and FBLLM_KEYRING_PASSPHRASE
+		// through Env itself, so `status` can say the backend was forced.
+		c.st, c.stErr = store.Open(store.Options{
+			ConfigDir: cfgDir,
+			DataDir:   dataDir,
+			Env:       c.env.getenv,
+		})
+	})
+	return c.st, c.stErr
+}
+
+// noInputFromEnv reads FBLLM_NO_INPUT as a boolean.
+func noInputFromEnv(getenv func(string) string) bool {
+	switch strings.ToLower(strings.TrimSpace(getenv("FBLLM_NO_INPUT"))) {
+	case "1", "true", "yes", "on":
+		return true
+	}
+	return false
+}
+
+// notef prints a note for the user on stderr (never stdout, which scripts
+// parse).
+func (c *cli) notef(format string, args ...any) {
+	fmt.Fprintf(c.env.stderr, format+"\n", args...)
+}

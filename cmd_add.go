@@ -1,0 +1,229 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/fbllm/fbllm/assets"
+	"github.com/fbllm/fbllm/forms"
+	"github.com/fbllm/fbllm/store"
+	"github.com/fbllm/fbllm/ui"
+)
+
+// configFlags are the flags shared by add, edit and (later) ad-hoc test.
+// Credentials come only from environment variables or stdin: no flag takes
+// a secret value, so secrets never land in shell history or `ps` output.
+type configFlags struct {
+	name, typ, endpoint, region string
+	storeName, workspace        string
+	keyEnv, secretEnv           string
+	secretStdin                 bool
+	asJSON                      bool
+}
+
+func (f *configFlags) register(cmd *cobra.Command) {
+	fl := cmd.Flags()
+	fl.StringVar(&f.name, "name", "", "configuration name (unique in the workspace, case-insensitive)")
+	fl.StringVar(&f.typ, "type", "", "AI LLM type: OPENAI, GOOGLE, ANTHROPIC, AWS or OTHER")
+	fl.StringVar(&f.endpoint, "endpoint", "", "API endpoint (normalised; every rewrite is reported)")
+	fl.StringVar(&f.region, "region", "", "AWS region, when the endpoint host does not carry one")
+	fl.StringVar(&f.storeName, "store", "local", "where to save: local (this machine's keyring) or flashback")
+	fl.StringVar(&f.workspace, "workspace", "", "workspace (the local store has one: local)")
+	fl.StringVar(&f.keyEnv, "key-env", "", "read the API key from this environment variable")
+	fl.StringVar(&f.secretEnv, "secret-env", "", "read the API secret from this environment variable")
+	fl.BoolVar(&f.secretStdin, "secret-stdin", false, "read the API secret from the first line of stdin")
+	fl.BoolVar(&f.asJSON, "json", false, "print the saved configuration as JSON")
+	cmd.MarkFlagsMutuallyExclusive("secret-env", "secret-stdin")
+}
+
+// hasSecretSource reports whether a secret was supplied on the command line.
+func (f *configFlags) hasSecretSource() bool { return f.secretEnv != "" || f.secretStdin }
+
+// credentials reads and sanitises the key and secret sources, printing what
+// was cleaned up on stderr. The values themselves are never printed.
+func (c *cli) credentials(f *configFlags) (key, secret *forms.Sanitized, err error) {
+	if f.keyEnv != "" {
+		raw := c.env.getenv(f.keyEnv)
+		if raw == "" {
+			return nil, nil, usageErrorf("environment variable %s (from --key-env) is empty or not set", f.keyEnv)
+		}
+		k, err := forms.SanitizeKey(raw)
+		if err != nil {
+			return nil, nil, err
+		}
+		c.reportCleanup("key", k)
+		key = &k
+	}
+	var raw string
+	switch {
+	case f.secretEnv != "":
+		raw = c.env.getenv(f.secretEnv)
+		if raw == "" {
+			return nil, nil, usageErrorf("environment variable %s (from --secret-env) is empty or not set", f.secretEnv)
+		}
+	case f.secretStdin:
+		if raw, err = readSecretLine(c.env.stdin); err != nil {
+			return nil, nil, err
+		}
+		if strings.TrimSpace(raw) == "" {
+			return nil, nil, usageErrorf("--secret-stdin read an empty line")
+		}
+	default:
+		return key, nil, nil
+	}
+	s, err := forms.SanitizeSecret(raw)
+	if err != nil {
+		return nil, nil, err
+	}
+	c.reportCleanup("secret", s)
+	return key, &s, nil
+}
+
+func (c *cli) reportCleanup(field string, s forms.Sanitized) {
+	for _, r := range s.Removed {
+		c.notef("note: removed %s from the %s", r, field)
+	}
+	for _, w := range s.Warnings {
+		c.notef("warning (%s): %s", field, w)
+	}
+}
+
+func (c *cli) addCmd() *cobra.Command {
+	var f configFlags
+	cmd := &cobra.Command{
+		Use:   "add",
+		Short: "Add a configuration (interactive form, or flags for scripts)",
+		Long: `Add an AI LLM configuration.
+
+In a terminal without flags it opens the guided form. With --name, --type,
+--endpoint and a secret source it runs without prompting: the secret comes
+from --secret-env VAR or --secret-stdin, the optional key from --key-env VAR.`,
+		Example: `  fbllm add
+  OPENAI_KEY=… fbllm add --name prod --type OPENAI --endpoint https://api.openai.com/v1 --secret-env OPENAI_KEY
+  pass show openai | fbllm add --name prod --type OPENAI --endpoint https://api.openai.com/v1 --secret-stdin --json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			scripted := f.name != "" || f.typ != "" || f.endpoint != "" || f.hasSecretSource() || f.keyEnv != ""
+			if !scripted {
+				if !c.interactive() {
+					return c.maybeJSONError(f.asJSON, usageErrorf("no terminal for the form: give --name, --type, --endpoint and --secret-env or --secret-stdin"))
+				}
+				return c.runTUI(cmd, ui.Options{Start: ui.StartAdd})
+			}
+			cfg, err := c.addScripted(cmd.Context(), &f)
+			if err != nil {
+				return c.maybeJSONError(f.asJSON, err)
+			}
+			return c.printSaved(cfg, f.asJSON)
+		},
+	}
+	f.register(cmd)
+	return cmd
+}
+
+// addScripted adds a configuration from flags, without prompting except for
+// the keyring passphrase when a terminal allows it.
+func (c *cli) addScripted(ctx context.Context, f *configFlags) (store.Config, error) {
+	if err := checkStoreFlag(f.storeName); err != nil {
+		return store.Config{}, err
+	}
+	if err := checkLocalWorkspace(f.workspace); err != nil {
+		return store.Config{}, err
+	}
+	var missing []string
+	for _, m := range []struct{ name, val string }{{"--name", f.name}, {"--type", f.typ}, {"--endpoint", f.endpoint}} {
+		if m.val == "" {
+			missing = append(missing, m.name)
+		}
+	}
+	if !f.hasSecretSource() {
+		missing = append(missing, "--secret-env or --secret-stdin")
+	}
+	if len(missing) > 0 {
+		return store.Config{}, usageErrorf("missing %s", strings.Join(missing, ", "))
+	}
+	typ, err := assets.ParseAIType(f.typ)
+	if err != nil {
+		return store.Config{}, usageErrorf("%v", err)
+	}
+	st, err := c.store()
+	if err != nil {
+		return store.Config{}, err
+	}
+	name, err := forms.ValidateName(f.name, st.Names(store.DefaultWorkspace), "")
+	if err != nil {
+		return store.Config{}, err
+	}
+	ep, err := c.endpoint(typ, f)
+	if err != nil {
+		return store.Config{}, err
+	}
+	key, secret, err := c.credentials(f)
+	if err != nil {
+		return store.Config{}, err
+	}
+	keyVal := ""
+	if key != nil {
+		keyVal = key.Value
+	}
+	if keyVal == "" && forms.RequiresKey(typ, secret.Value) {
+		return store.Config{}, &cliError{code: exitUsage, diag: "auth.missing_key",
+			msg: fmt.Sprintf("%s needs the access key ID: pass --key-env VAR (or use a Bedrock API key as the secret)", typ)}
+	}
+	c.reportHints(forms.KeyShapeHints(typ, ep.URL, keyVal, secret.Value))
+	if err := c.unlock(ctx, st); err != nil {
+		return store.Config{}, err
+	}
+	cfg := store.Config{Name: name, AIType: string(typ), Endpoint: ep.URL, Region: ep.Region,
+		SecretFingerprint: forms.Fingerprint(secret.Value)}
+	if keyVal != "" {
+		cfg.KeyFingerprint = forms.Fingerprint(keyVal)
+	}
+	return st.Add(ctx, cfg, store.Credentials{Key: keyVal, Secret: secret.Value})
+}
+
+// endpoint normalises --endpoint for the type and reports every rewrite.
+func (c *cli) endpoint(typ assets.AIType, f *configFlags) (forms.Endpoint, error) {
+	ep, err := forms.NormalizeEndpoint(typ, f.endpoint)
+	if err != nil {
+		return ep, err
+	}
+	for _, rw := range ep.Rewrites {
+		c.notef("note: using %s instead of %s (%s)", rw.To, rw.From, rw.Reason)
+	}
+	for _, w := range ep.Warnings {
+		c.notef("warning: %s", w)
+	}
+	if f.region != "" {
+		ep.Region = f.region
+	}
+	return ep, nil
+}
+
+func (c *cli) reportHints(hints []forms.Hint) {
+	for _, h := range hints {
+		c.notef("warning: %s", h.Message)
+	}
+}
+
+// printSaved reports a saved configuration: JSON on stdout with --json,
+// otherwise a confirmation line.
+func (c *cli) printSaved(cfg store.Config, asJSON bool) error {
+	if asJSON {
+		return writeJSON(c.env.stdout, localConfigJSON(cfg))
+	}
+	fmt.Fprintf(c.env.stdout, "✓ Saved %q (%s) · secret in the %s keyring backend\n", cfg.Name, cfg.ID, cfg.SecretBackend)
+	return nil
+}
+
+// checkLocalWorkspace validates --workspace for the local store, which has a
+// single workspace.
+func checkLocalWorkspace(ws string) error {
+	if ws != "" && !strings.EqualFold(ws, store.DefaultWorkspace) {
+		return usageErrorf("the local store has one workspace, %q; Flashback workspaces are not available in this version", store.DefaultWorkspace)
+	}
+	return nil
+}

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"errors"
+
+	"github.com/spf13/cobra"
+
+	"github.com/fbllm/fbllm/assets"
+	"github.com/fbllm/fbllm/forms"
+	"github.com/fbllm/fbllm/store"
+	"github.com/fbllm/fbllm/ui"
+)
+
+func (c *cli) editCmd() *cobra.Command {
+	var f configFlags
+	cmd := &cobra.Command{
+		Use:   "edit REF",
+		Short: "Edit or rotate a configuration (form prefilled; empty secret keeps it)",
+		Long: `Edit a configuration. REF is an id or a name.
+
+In a terminal without flags it opens the form prefilled; leaving the key or
+secret empty keeps the stored one, typing a new secret rotates it. With flags
+only the given fields change: --secret-env/--secret-stdin rotate the secret,
+--key-env replaces the key.`,
+		Example: `  fbllm edit prod
+  NEW_KEY=… fbllm edit prod --secret-env NEW_KEY     # rotate
+  fbllm edit prod --endpoint https://eu.api.example/v1 --json`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			scripted := f.name != "" || f.typ != "" || f.endpoint != "" || f.region != "" || f.hasSecretSource() || f.keyEnv != ""
+			if !scripted {
+				if !c.interactive() {
+					return c.maybeJSONError(f.asJSON, usageErrorf("no terminal for the form: give the fields to change as flags"))
+				}
+				st, err := c.store()
+				if err != nil {
+					return err
+				}
+				if _, err := st.Resolve(args[0]); err != nil {
+					return err
+				}
+				return c.runTUI(cmd, ui.Options{Start: ui.StartEdit, EditRef: args[0]})
+			}
+			cfg, err := c.editScripted(cmd.Context(), args[0], &f)
+			if err != nil {
+				return c.maybeJSONError(f.asJSON, err)
+			}
+			return c.printSaved(cfg, f.asJSON)
+		},
+	}
+	f.register(cmd)
+	return cmd
+}
+
+// editScripted changes only the fields given as flags. Credentials are read
+// from the keyring only when one of the two is replaced, so that the item
+// keeps holding both.
+func (c *cli) editScripted(ctx context.Context, ref string, f *configFlags) (store.Config, error) {
+	if err := checkStoreFlag(f.storeName); err != nil {
+		return store.Config{}, err
+	}
+	st, err := c.store()
+	if err != nil {
+		return store.Config{}, err
+	}
+	cur, err := st.Resolve(ref)
+	if err != nil {
+		return store.Config{}, err
+	}
+	next := cur
+	if f.typ != "" {
+		typ, err := assets.ParseAIType(f.typ)
+		if err != nil {
+			return store.Config{}, usageErrorf("%v", err)
+		}
+		next.AIType = string(typ)
+	}
+	if f.name != "" {
+		if next.Name, err = forms.ValidateName(f.name, st.Names(cur.Workspace), cur.Name); err != nil {
+			return store.Config{}, err
+		}
+	}
+	if f.endpoint != "" || f.typ != "" {
+		if f.endpoint == "" {
+			f.endpoint = cur.Endpoint
+		}
+		ep, err := c.endpoint(assets.AIType(next.AIType), f)
+		if err != nil {
+			return store.Config{}, err
+		}
+		next.Endpoint, next.Region = ep.URL, ep.Region
+	} else if f.region != "" {
+		next.Region = f.region
+	}
+	key, secret, err := c.credentials(f)
+	if err != nil {
+		return store.Config{}, err
+	}
+	var cred *store.Credentials
+	if key != nil || secret != nil {
+		if err := c.unlock(ctx, st); err != nil {
+			return store.Config{}, err
+		}
+		old, err := st.Credentials(ctx, cur.ID)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return store.Config{}, err
+		}
+		cred = &old
+		if key != nil {
+			cred.Key = key.Value
+			next.KeyFingerprint = forms.Fingerprint(key.Value)
+		}
+		if secret != nil {
+			cred.Secret = secret.Value
+			next.SecretFingerprint = forms.Fingerprint(secret.Value)
+		}
+		c.reportHints(forms.KeyShapeHints(assets.AIType(next.AIType), next.Endpoint, cred.Key, cred.Secret))
+	}
+	return st.Update(ctx, cur.ID, func(cfg *store.Config) error {
+		cfg.Name, cfg.AIType, cfg.Endpoint, cfg.Region = next.Name, next.AIType, next.Endpoint, next.Region
+		cfg.KeyFingerprint, cfg.SecretFingerprint = next.KeyFingerprint, next.SecretFingerprint
+		return nil
+	}, cred)
+}

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+
+	"github.com/fbllm/fbllm/ui"
+)
+
+func (c *cli) rootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "fbllm",
+		Short: "Set up, browse and manage AI LLM configurations from the terminal",
+		Long: `fbllm walks you through an AI LLM configuration (provider type, endpoint,
+optional key, secret), keeps it in an encrypted keyring on this machine, and
+lets you browse, edit, rotate and delete configurations from the keyboard.
+
+Run it without arguments in a terminal for the interactive app. Secrets are
+write-only: fbllm never shows, prints or logs them, and no flag takes one.`,
+		Example: `  fbllm                       # open the app (setup on first run)
+  fbllm list --json           # configurations as JSON
+  printf %s "$KEY" | fbllm add --name prod --type OPENAI --endpoint https://api.openai.com/v1 --secret-stdin`,
+		Args: cobra.NoArgs,
+		PersistentPreRun: func(cmd *cobra.Command, _ []string) {
+			if noInputFromEnv(c.env.getenv) {
+				c.noInput = true
+			}
+		},
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !c.env.stdinTTY || !c.env.stdoutTTY {
+				_ = cmd.Help()
+				return usageErrorf("no terminal: run fbllm in a terminal for the interactive app, or use a subcommand")
+			}
+			if c.noInput {
+				return usageErrorf("the interactive app needs input; --no-input was given")
+			}
+			return c.runTUI(cmd, ui.Options{Start: ui.StartAuto})
+		},
+	}
+	root.PersistentFlags().BoolVar(&c.noInput, "no-input", false, "never prompt; fail with exit code 2 when input would be needed (also FBLLM_NO_INPUT=1)")
+	root.AddCommand(
+		c.setupCmd(), c.addCmd(), c.listCmd(), c.showCmd(), c.editCmd(), c.rmCmd(),
+		c.statusCmd(), c.versionCmd(),
+	)
+	return root
+}
+
+// runTUI starts the interactive app on the terminal.
+func (c *cli) runTUI(cmd *cobra.Command, opts ui.Options) (err error) {
+	st, err := c.store()
+	if err != nil {
+		return err
+	}
+	if !c.env.stdinTTY {
+		return usageErrorf("the interactive form needs a terminal; use the flags (see --help)")
+	}
+	opts.Input = c.env.stdin
+	opts.Output = c.env.stdout
+	if !c.env.stdoutTTY {
+		// stdout is piped: draw on the terminal behind stderr instead.
+		opts.Output = c.env.stderr
+	}
+	opts.Env = c.env.environ
+	if accessibleMode(c.env.getenv) {
+		res, err := ui.RunAccessible(cmd.Context(), ui.Deps{Store: st}, opts)
+		c.reportSaved(res)
+		return err
+	}
+	res, err := ui.Run(cmd.Context(), ui.Deps{Store: st}, opts)
+	c.reportSaved(res)
+	return err
+}
+
+// reportSaved tells single-purpose sessions (add, edit) what happened, on
+// stderr, after the alt screen is gone.
+func (c *cli) reportSaved(res ui.Result) {
+	if res.Saved != nil {
+		c.notef("✓ Saved %q (%s) · secret in the %s keyring backend", res.Saved.Name, res.Saved.ID, res.Saved.SecretBackend)
+	}
+}
+
+// accessibleMode: FBLLM_ACCESSIBLE=1 or TERM=dumb switch to line-by-line
+// prompts that screen readers can follow.
+func accessibleMode(getenv func(string) string) bool {
+	switch getenv("FBLLM_ACCESSIBLE") {
+	case "1", "true", "yes":
+		return true
+	}
+	return getenv("TERM") == "dumb"
+}

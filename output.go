@@ -1,0 +1,133 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/fbllm/fbllm/assets"
+	"github.com/fbllm/fbllm/store"
+)
+
+// configJSON is the PRODUCT §5 shape of one configuration. Credentials never
+// appear; their fingerprints are null when absent.
+type configJSON struct {
+	ID                string     `json:"id"`
+	Name              string     `json:"name"`
+	AIType            string     `json:"aiType"`
+	Endpoint          string     `json:"endpoint"`
+	Region            string     `json:"region,omitempty"`
+	KeyFingerprint    *string    `json:"keyFingerprint"`
+	SecretFingerprint *string    `json:"secretFingerprint"`
+	WorkspaceID       string     `json:"workspaceId"`
+	WorkspaceName     string     `json:"workspaceName"`
+	Store             string     `json:"store"`
+	Repos             []repoJSON `json:"repos"`
+	CreatedAt         time.Time  `json:"createdAt"`
+	UpdatedAt         time.Time  `json:"updatedAt"`
+	LastCheck         *checkJSON `json:"lastCheck"`
+}
+
+type repoJSON struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+type checkJSON struct {
+	Status string    `json:"status"`
+	At     time.Time `json:"at"`
+}
+
+func nullable(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// localConfigJSON converts a configuration of the local store.
+func localConfigJSON(c store.Config) configJSON {
+	ws := c.Workspace
+	if ws == "" {
+		ws = store.DefaultWorkspace
+	}
+	out := configJSON{
+		ID: c.ID, Name: c.Name, AIType: c.AIType, Endpoint: c.Endpoint, Region: c.Region,
+		KeyFingerprint: nullable(c.KeyFingerprint), SecretFingerprint: nullable(c.SecretFingerprint),
+		WorkspaceID: ws, WorkspaceName: ws, Store: "local", Repos: []repoJSON{},
+		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
+	}
+	if c.LastCheck != nil {
+		out.LastCheck = &checkJSON{Status: c.LastCheck.Status, At: c.LastCheck.At}
+	}
+	return out
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// writeConfigTable prints configurations for people. On a terminal it
+// aligns columns; when piped it prints tab-separated fields without
+// decoration, one configuration per line, so `cut` and `awk` work.
+func writeConfigTable(w io.Writer, cfgs []store.Config, tty bool) {
+	if !tty {
+		for _, c := range cfgs {
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", c.ID, c.Name, c.AIType, c.Endpoint, orNone(c.SecretFingerprint))
+		}
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tTYPE\tENDPOINT\tSECRET\tUPDATED")
+	for _, c := range cfgs {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.Name, c.AIType, c.Endpoint, orNone(c.SecretFingerprint), c.UpdatedAt.Local().Format(time.DateOnly))
+	}
+	_ = tw.Flush()
+}
+
+// writeConfigDetail prints every field of one configuration for people;
+// credentials appear as fingerprints only.
+func writeConfigDetail(w io.Writer, c store.Config) {
+	label := c.AIType
+	if p, ok := assets.PresetFor(assets.AIType(c.AIType)); ok {
+		label = fmt.Sprintf("%s (%s)", c.AIType, p.Label)
+	}
+	last := "never tested"
+	if c.LastCheck != nil {
+		last = c.LastCheck.Status + " at " + c.LastCheck.At.Local().Format(time.DateTime)
+	}
+	rows := [][2]string{
+		{"Name", c.Name}, {"ID", c.ID}, {"Type", label}, {"Endpoint", c.Endpoint},
+	}
+	if c.Region != "" {
+		rows = append(rows, [2]string{"Region", c.Region})
+	}
+	ws := c.Workspace
+	if ws == "" {
+		ws = store.DefaultWorkspace
+	}
+	rows = append(rows,
+		[2]string{"Key", orNone(c.KeyFingerprint)},
+		[2]string{"Secret", orNone(c.SecretFingerprint)},
+		[2]string{"Workspace", ws},
+		[2]string{"Store", "local · " + c.SecretBackend},
+		[2]string{"Last check", last},
+		[2]string{"Created", c.CreatedAt.Local().Format(time.DateTime)},
+		[2]string{"Updated", c.UpdatedAt.Local().Format(time.DateTime)},
+	)
+	for _, r := range rows {
+		fmt.Fprintf(w, "%-11s %s\n", r[0]+":", r[1])
+	}
+}
+
+func orNone(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "none"
+	}
+	return s
+}
