@@ -1,0 +1,235 @@
+//go:build linux || darwin
+
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/vt"
+	"github.com/creack/pty"
+	"github.com/stretchr/testify/require"
+
+	"github.com/fbllm/fbllm/assets"
+)
+
+// builtBinary is the fbllm binary built once for the end-to-end tests.
+var (
+	buildOnce sync.Once
+	builtPath string
+	buildErr  error
+)
+
+func fbllmBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "fbllm-e2e-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		builtPath = filepath.Join(dir, "fbllm")
+		out, err := exec.Command("go", "build", "-o", builtPath, ".").CombinedOutput()
+		if err != nil {
+			buildErr = &buildFailure{out: string(out), err: err}
+		}
+	})
+	if buildErr != nil {
+		t.Fatalf("build fbllm: %v", buildErr)
+	}
+	return builtPath
+}
+
+type buildFailure struct {
+	out string
+	err error
+}
+
+func (b *buildFailure) Error() string { return b.err.Error() + "\n" + b.out }
+
+// terminal is a PTY running fbllm, read through a vt emulator. Every state
+// of the screen the test observes is kept, so it can check that a secret
+// never appeared in any of them.
+type terminal struct {
+	t      *testing.T
+	mu     sync.Mutex
+	emu    *vt.Emulator
+	ptmx   *os.File
+	cmd    *exec.Cmd
+	frames []string
+	raw    strings.Builder
+}
+
+func startTerminal(t *testing.T, env []string, w, h int, args ...string) *terminal {
+	t.Helper()
+	cmd := exec.Command(fbllmBinary(t), args...)
+	cmd.Env = env
+	ptmx, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: uint16(w), Rows: uint16(h)})
+	if err != nil {
+		t.Skipf("no pseudo-terminal available: %v", err)
+	}
+	term := &terminal{t: t, emu: vt.NewEmulator(w, h), ptmx: ptmx, cmd: cmd}
+	go func() { // program output → emulator
+		buf := make([]byte, 32*1024)
+		for {
+			n, err := ptmx.Read(buf)
+			if n > 0 {
+				term.mu.Lock()
+				term.raw.Write(buf[:n])
+				_, _ = term.emu.Write(buf[:n])
+				term.frames = append(term.frames, term.emu.String())
+				term.mu.Unlock()
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	go func() { _, _ = io.Copy(ptmx, term.emu) }() // emulator replies → program
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = ptmx.Close()
+		_ = term.emu.InputPipe().(io.Closer).Close()
+	})
+	return term
+}
+
+func (term *terminal) screen() string {
+	term.mu.Lock()
+	defer term.mu.Unlock()
+	return term.emu.String()
+}
+
+// waitFor polls the screen for text instead of sleeping a fixed time.
+func (term *terminal) waitFor(text string) {
+	term.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		if strings.Contains(term.screen(), text) {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	term.t.Fatalf("screen never showed %q; screen:\n%s", text, term.screen())
+}
+
+func (term *terminal) send(s string) {
+	term.t.Helper()
+	_, err := term.ptmx.Write([]byte(s))
+	require.NoError(term.t, err)
+}
+
+// typeSlowly types like a person, one key per write, so the program sees
+// keys and not a paste.
+func (term *terminal) typeSlowly(s string) {
+	for _, r := range s {
+		term.send(string(r))
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+func (term *terminal) wait() error {
+	done := make(chan error, 1)
+	go func() { done <- term.cmd.Wait() }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(10 * time.Second):
+		_ = term.cmd.Process.Kill()
+		return os.ErrDeadlineExceeded
+	}
+}
+
+// e2eEnv is a clean environment: its own HOME, config and data dirs, no
+// D-Bus session and no keyring passphrase, like a first run over SSH.
+func e2eEnv(dir string) []string {
+	return []string{
+		"HOME=" + dir,
+		"PATH=" + os.Getenv("PATH"),
+		"TERM=xterm-256color",
+		"XDG_RUNTIME_DIR=" + filepath.Join(dir, "run"),
+		"FBLLM_CONFIG_DIR=" + filepath.Join(dir, "config"),
+		"FBLLM_DATA_DIR=" + filepath.Join(dir, "data"),
+	}
+}
+
+func TestE2EFirstRunInAPseudoTerminal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary; skipped with -short")
+	}
+	dir := t.TempDir()
+	env := e2eEnv(dir)
+	const secret = "sk-proj-E2eSecretValue0123T3BlbkFJabcdefghijKLMNOP"
+	const pass = "e2e passphrase 42"
+
+	term := startTerminal(t, env, 80, 24)
+	term.waitFor("Where should configurations live?")
+	term.waitFor("encrypted file")
+	term.send("\r")
+	term.waitFor("Choose a keyring passphrase")
+	term.typeSlowly(pass)
+	term.send("\r")
+	term.typeSlowly(pass)
+	term.send("\r")
+	term.waitFor("AI LLM type")
+	term.send("\r") // OPENAI
+	term.waitFor("Configuration name")
+	term.typeSlowly("e2e openai")
+	term.send("\r")
+	term.waitFor("API endpoint")
+	term.send("\r") // keep the prefilled default
+	openai, _ := assets.PresetFor(assets.OpenAI)
+	term.waitFor(openai.Key.Label)
+	term.send("\r") // no key
+	term.waitFor(openai.Secret.Description[:30]) // the secret page, not the key page that mentions it
+	term.send("\x1b[200~Bearer " + secret + "\n\x1b[201~")
+	term.waitFor("Bearer")
+	term.send("\r")
+	term.waitFor("Review")
+	term.send("\r")
+	term.waitFor("Saved “e2e openai”")
+	term.waitFor("(unlocked)")
+	term.send("q")
+	require.NoError(t, term.wait(), term.screen())
+
+	term.mu.Lock()
+	frames := append([]string(nil), term.frames...)
+	raw := term.raw.String()
+	term.mu.Unlock()
+	for _, piece := range secretPieces(secret) {
+		require.NotContains(t, raw, piece, "the raw terminal output contains the secret")
+		for i, f := range frames {
+			require.NotContains(t, f, piece, "frame %d shows the secret", i)
+		}
+		require.NotContains(t, raw, pass, "the passphrase was echoed")
+	}
+
+	// The config is listed by the CLI, and no file holds the secret in clear.
+	cmd := exec.Command(fbllmBinary(t), "list", "--json")
+	cmd.Env = env
+	out, err := cmd.Output()
+	require.NoError(t, err)
+	var list []map[string]any
+	require.NoError(t, json.Unmarshal(out, &list))
+	require.Len(t, list, 1)
+	require.Equal(t, "e2e openai", list[0]["name"])
+	require.Equal(t, "https://api.openai.com/v1", list[0]["endpoint"])
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		b, _ := os.ReadFile(p)
+		for _, piece := range secretPieces(secret) {
+			require.NotContains(t, string(b), piece, "%s holds the secret in clear", p)
+		}
+		return nil
+	})
+}
