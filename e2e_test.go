@@ -188,7 +188,7 @@ func TestE2EFirstRunInAPseudoTerminal(t *testing.T) {
 	term.send("\r") // keep the prefilled default
 	openai, _ := assets.PresetFor(assets.OpenAI)
 	term.waitFor(openai.Key.Label)
-	term.send("\r") // no key
+	term.send("\r")                              // no key
 	term.waitFor(openai.Secret.Description[:30]) // the secret page, not the key page that mentions it
 	term.send("\x1b[200~Bearer " + secret + "\n\x1b[201~")
 	term.waitFor("Bearer")

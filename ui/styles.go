@@ -46,7 +46,7 @@ type Styles struct {
 	}
 	Browser struct {
 		Header, Cursor, Name, Type, Endpoint, Empty, Filter, Count lipgloss.Style
-		Detail, DetailTitle, DetailKey, DetailValue                              lipgloss.Style
+		Detail, DetailTitle, DetailKey, DetailValue                lipgloss.Style
 	}
 	Dialog struct {
 		Box, Title, Body, Danger lipgloss.Style
