@@ -59,6 +59,9 @@ func newSystemEnv() *sysEnv {
 type cli struct {
 	env     *sysEnv
 	noInput bool
+	// exit overrides the exit code of a run that returned no error (a
+	// cancellation, see catchCancel).
+	exit int
 
 	storeOnce sync.Once
 	st        *store.Store
@@ -78,6 +81,9 @@ func run(args []string, env *sysEnv) int {
 		fang.WithErrorHandler(c.printError),
 		fang.WithNotifySignal(os.Interrupt),
 	)
+	if err == nil && c.exit != 0 {
+		return c.exit
+	}
 	return exitCode(err, c.noInput)
 }
 

@@ -41,7 +41,29 @@ write-only: fbllm never shows, prints or logs them, and no flag takes one.`,
 		c.setupCmd(), c.addCmd(), c.listCmd(), c.showCmd(), c.editCmd(), c.rmCmd(),
 		c.statusCmd(), c.versionCmd(),
 	)
+	c.catchCancel(root)
 	return root
+}
+
+// catchCancel wraps every command so that a cancellation (ctrl+c, esc out of
+// a form) ends with exit code 130 and a plain note instead of an error
+// handed to fang: fang styles errors by querying the terminal through stdin,
+// which blocks when an interrupted prompt still holds stdin.
+func (c *cli) catchCancel(cmd *cobra.Command) {
+	if run := cmd.RunE; run != nil {
+		cmd.RunE = func(cmd *cobra.Command, args []string) error {
+			err := run(cmd, args)
+			if err != nil && classify(err, c.noInput).code == exitCancelled {
+				c.exit = exitCancelled
+				c.notef("Cancelled.")
+				return nil
+			}
+			return err
+		}
+	}
+	for _, sub := range cmd.Commands() {
+		c.catchCancel(sub)
+	}
 }
 
 // runTUI starts the interactive app on the terminal.

@@ -233,3 +233,77 @@ func TestE2EFirstRunInAPseudoTerminal(t *testing.T) {
 		return nil
 	})
 }
+
+func TestE2EAccessibleModeMasksSecretsAndCancels(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary; skipped with -short")
+	}
+	dir := t.TempDir()
+	env := append(e2eEnv(dir), "FBLLM_ACCESSIBLE=1")
+	const secret = "sk-proj-AccessibleSecret0123T3BlbkFJabcdefghijKLMN"
+	const pass = "accessible passphrase"
+
+	term := startTerminal(t, env, 100, 40)
+	term.waitFor("Continue and keep configurations on this machine?")
+	term.send("y\r")
+	term.waitFor("Choose a keyring passphrase")
+	term.send(pass + "\r")
+	term.waitFor("Repeat the passphrase")
+	term.send(pass + "\r")
+	term.waitFor("Enter a number between 1 and 5")
+	term.send("1\r")
+	term.waitFor("Configuration name")
+	term.send("accessible\r")
+	term.waitFor("Enter keeps https://api.openai.com/v1")
+	term.send("\r") // keep the default
+	openai, _ := assets.PresetFor(assets.OpenAI)
+	term.waitFor(openai.Key.Label)
+	term.send("\r")
+	term.waitFor(openai.Secret.Label + " (typing is hidden)")
+	term.send("Bearer " + secret + "\r")
+	term.waitFor("Review:")
+	term.waitFor("Endpoint  https://api.openai.com/v1")
+	term.send("y\r")
+	term.waitFor("What next?")
+	term.send("\x03") // ctrl+c at a prompt
+	term.waitFor("Cancelled.")
+	err := term.wait()
+	var ee *exec.ExitError
+	require.ErrorAs(t, err, &ee)
+	require.Equal(t, exitCancelled, ee.ExitCode())
+
+	term.mu.Lock()
+	raw := term.raw.String()
+	term.mu.Unlock()
+	for _, piece := range secretPieces(secret) {
+		require.NotContains(t, raw, piece, "accessible mode echoed the secret")
+	}
+	require.NotContains(t, raw, pass, "accessible mode echoed the passphrase")
+}
+
+func TestE2ECtrlCInTheFormExits130(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary; skipped with -short")
+	}
+	dir := t.TempDir()
+	env := append(e2eEnv(dir), "FBLLM_KEYRING_PASSPHRASE=ctrl-c passphrase")
+	term := startTerminal(t, env, 80, 24, "add")
+	term.waitFor("AI LLM type")
+	term.send("\r")
+	term.waitFor("Configuration name")
+	term.typeSlowly("half")
+	term.send("\x03")
+	err := term.wait()
+	var ee *exec.ExitError
+	require.ErrorAs(t, err, &ee, "screen:\n%s", term.screen())
+	require.Equal(t, exitCancelled, ee.ExitCode())
+	_, statErr := os.Stat(filepath.Join(dir, "config", "configs.json"))
+	require.True(t, os.IsNotExist(statErr) || !strings.Contains(readFile(t, filepath.Join(dir, "config", "configs.json")), "half"), "nothing was saved")
+}
+
+func readFile(t *testing.T, p string) string {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	require.NoError(t, err)
+	return string(b)
+}

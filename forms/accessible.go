@@ -37,12 +37,30 @@ func RunAccessible(d *Draft, w io.Writer, r io.Reader) (bool, error) {
 	d.ApplyTypeDefaults()
 	p := d.preset()
 
-	if err := ask(huh.NewInput().Title("Configuration name (unique in this workspace):").Value(&d.Name).
-		Validate(func(s string) error { _, err := ValidateName(s, d.ExistingNames, d.OriginalName); return err })); err != nil {
+	// huh validates the raw line before it falls back to the default, so an
+	// empty answer must pass when there is a default to keep.
+	keepOr := func(current string, check func(string) error) func(string) error {
+		return func(s string) error {
+			if strings.TrimSpace(s) == "" && current != "" {
+				return nil
+			}
+			return check(s)
+		}
+	}
+	nameTitle := "Configuration name (unique in this workspace):"
+	if d.Name != "" {
+		nameTitle = fmt.Sprintf("Configuration name (Enter keeps %s):", d.Name)
+	}
+	if err := ask(huh.NewInput().Title(nameTitle).Value(&d.Name).
+		Validate(keepOr(d.Name, func(s string) error { _, err := ValidateName(s, d.ExistingNames, d.OriginalName); return err }))); err != nil {
 		return false, err
 	}
-	if err := ask(huh.NewInput().Title(fmt.Sprintf("API endpoint (%s; Enter keeps %s):", p.EndpointHint, d.Endpoint)).Value(&d.Endpoint).
-		Validate(func(s string) error { _, err := NormalizeEndpoint(d.Type, s); return err })); err != nil {
+	endpointTitle := fmt.Sprintf("API endpoint (%s):", p.EndpointHint)
+	if d.Endpoint != "" {
+		endpointTitle = fmt.Sprintf("API endpoint (%s; Enter keeps %s):", p.EndpointHint, d.Endpoint)
+	}
+	if err := ask(huh.NewInput().Title(endpointTitle).Value(&d.Endpoint).
+		Validate(keepOr(d.Endpoint, func(s string) error { _, err := NormalizeEndpoint(d.Type, s); return err }))); err != nil {
 		return false, err
 	}
 	if hint := d.LiveHint(FieldEndpoint); hint != "" {
@@ -90,5 +108,5 @@ func accessibleTitle(title, description string) string {
 	if description == "" {
 		return title + ":"
 	}
-	return title + " — " + description + ":"
+	return title + " — " + strings.TrimSuffix(description, ".") + ":"
 }

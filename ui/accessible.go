@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"charm.land/huh/v2"
+	"github.com/charmbracelet/x/term"
 
 	"github.com/fbllm/fbllm/forms"
 	"github.com/fbllm/fbllm/store"
@@ -32,6 +33,11 @@ type accessibleSession struct {
 // RunAccessible runs the same flows as Run as line-by-line prompts that a
 // screen reader can follow (FBLLM_ACCESSIBLE=1 or TERM=dumb). Secrets are
 // read without echo, which needs a terminal on Input.
+//
+// The prompts block in line reads that cannot be interrupted, so the session
+// runs in its own goroutine: on ctrl+c (ctx cancelled) RunAccessible
+// restores the terminal — a hidden-input prompt turns echo off — and returns
+// ErrCancelled at once, leaving the blocked read behind as the process exits.
 func RunAccessible(ctx context.Context, deps Deps, opts Options) (Result, error) {
 	s := &accessibleSession{ctx: ctx, st: deps.Store, w: opts.Output, r: opts.Input, opts: opts}
 	if s.w == nil {
@@ -40,8 +46,24 @@ func RunAccessible(ctx context.Context, deps Deps, opts Options) (Result, error)
 	if s.r == nil {
 		s.r = os.Stdin
 	}
-	err := s.run()
-	return s.result, err
+	var restore func()
+	if f, ok := s.r.(*os.File); ok && term.IsTerminal(f.Fd()) {
+		if state, err := term.GetState(f.Fd()); err == nil {
+			restore = func() { _ = term.Restore(f.Fd(), state) }
+		}
+	}
+	done := make(chan error, 1)
+	go func() { done <- s.run() }()
+	select {
+	case err := <-done:
+		return s.result, err
+	case <-ctx.Done():
+		if restore != nil {
+			restore()
+		}
+		fmt.Fprintln(s.w)
+		return Result{}, ErrCancelled
+	}
 }
 
 func (s *accessibleSession) run() error {
