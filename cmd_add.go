@@ -83,8 +83,8 @@ func (c *cli) credentials(f *configFlags) (key, secret *forms.Sanitized, err err
 }
 
 func (c *cli) reportCleanup(field string, s forms.Sanitized) {
-	for _, r := range s.Removed {
-		c.notef("note: removed %s from the %s", r, field)
+	if len(s.Removed) > 0 {
+		c.notef("note: removed %s from the %s", strings.Join(s.Removed, " and "), field)
 	}
 	for _, w := range s.Warnings {
 		c.notef("warning (%s): %s", field, w)
@@ -191,8 +191,8 @@ func (c *cli) endpoint(typ assets.AIType, f *configFlags) (forms.Endpoint, error
 	if err != nil {
 		return ep, err
 	}
-	for _, rw := range ep.Rewrites {
-		c.notef("note: using %s instead of %s (%s)", rw.To, rw.From, rw.Reason)
+	if s := ep.RewriteSummary(); s != "" {
+		c.notef("note: %s", s)
 	}
 	for _, w := range ep.Warnings {
 		c.notef("warning: %s", w)
@@ -215,7 +215,7 @@ func (c *cli) printSaved(cfg store.Config, asJSON bool) error {
 	if asJSON {
 		return writeJSON(c.env.stdout, localConfigJSON(cfg))
 	}
-	fmt.Fprintf(c.env.stdout, "✓ Saved %q (%s) · secret in the %s keyring backend\n", cfg.Name, cfg.ID, cfg.SecretBackend)
+	fmt.Fprintf(c.env.stdout, "✓ Saved %q (%s) · secret in the %s\n", cfg.Name, cfg.ID, store.BackendLabel(cfg.SecretBackend))
 	return nil
 }
 

@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/fbllm/fbllm/store"
 )
 
 func (c *cli) rmCmd() *cobra.Command {
@@ -24,7 +26,7 @@ func (c *cli) rmCmd() *cobra.Command {
 				return c.maybeJSONError(asJSON, err)
 			}
 			if !yes {
-				ok, err := c.confirm(cmd.Context(), fmt.Sprintf("Delete %q and its secret from the %s keyring backend?", cfg.Name, cfg.SecretBackend))
+				ok, err := c.confirm(cmd.Context(), fmt.Sprintf("Delete %q and its secret from the %s?", cfg.Name, store.BackendLabel(cfg.SecretBackend)))
 				if errors.Is(err, errNoTTY) {
 					return c.maybeJSONError(asJSON, usageErrorf("refusing to delete without confirmation: pass --yes"))
 				}

@@ -3,6 +3,7 @@ package main
 import (
 	"github.com/spf13/cobra"
 
+	"github.com/fbllm/fbllm/store"
 	"github.com/fbllm/fbllm/ui"
 )
 
@@ -96,7 +97,7 @@ func (c *cli) runTUI(cmd *cobra.Command, opts ui.Options) (err error) {
 // stderr, after the alt screen is gone.
 func (c *cli) reportSaved(res ui.Result) {
 	if res.Saved != nil {
-		c.notef("✓ Saved %q (%s) · secret in the %s keyring backend", res.Saved.Name, res.Saved.ID, res.Saved.SecretBackend)
+		c.notef("✓ Saved %q (%s) · secret in the %s", res.Saved.Name, res.Saved.ID, store.BackendLabel(res.Saved.SecretBackend))
 	}
 }
 

@@ -115,7 +115,7 @@ func writeConfigDetail(w io.Writer, c store.Config) {
 		[2]string{"Key", orNone(c.KeyFingerprint)},
 		[2]string{"Secret", orNone(c.SecretFingerprint)},
 		[2]string{"Workspace", ws},
-		[2]string{"Store", "local · " + c.SecretBackend},
+		[2]string{"Store", "local · " + store.BackendLabel(c.SecretBackend)},
 		[2]string{"Last check", last},
 		[2]string{"Created", c.CreatedAt.Local().Format(time.DateTime)},
 		[2]string{"Updated", c.UpdatedAt.Local().Format(time.DateTime)},

@@ -110,13 +110,8 @@ type Result struct {
 // contains a credential.
 func (r Result) Notices() []string {
 	var out []string
-	if n := len(r.Endpoint.Rewrites); n > 0 {
-		reasons := make([]string, 0, n)
-		for _, rw := range r.Endpoint.Rewrites {
-			reasons = append(reasons, rw.Reason)
-		}
-		out = append(out, fmt.Sprintf("Endpoint: using %s instead of %s (%s).",
-			r.Endpoint.Rewrites[n-1].To, r.Endpoint.Rewrites[0].From, strings.Join(reasons, "; ")))
+	if s := r.Endpoint.RewriteSummary(); s != "" {
+		out = append(out, "Endpoint: "+s+".")
 	}
 	out = append(out, prefixAll("Endpoint: ", r.Endpoint.Warnings)...)
 	if len(r.Key.Removed) > 0 {
@@ -131,6 +126,20 @@ func (r Result) Notices() []string {
 		out = append(out, h.Message)
 	}
 	return out
+}
+
+// RewriteSummary says in one sentence how the endpoint was normalised:
+// "using X instead of Y (reason; reason)". It is empty when nothing changed.
+func (e Endpoint) RewriteSummary() string {
+	n := len(e.Rewrites)
+	if n == 0 {
+		return ""
+	}
+	reasons := make([]string, 0, n)
+	for _, rw := range e.Rewrites {
+		reasons = append(reasons, rw.Reason)
+	}
+	return fmt.Sprintf("using %s instead of %s (%s)", e.Rewrites[n-1].To, e.Rewrites[0].From, strings.Join(reasons, "; "))
 }
 
 // joinAnd joins phrases as "a, b and c".

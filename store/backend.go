@@ -175,23 +175,47 @@ func (s *Store) selectBackend(ctx context.Context) (*selection, error) {
 	}, nil
 }
 
+// BackendLabel names a backend for people, in a few words ("encrypted
+// file", "macOS Keychain", …). The UI and the CLI use it wherever they say
+// where a secret lives.
+func BackendLabel(name string) string {
+	switch name {
+	case BackendFile:
+		return "encrypted file"
+	case BackendSecretService:
+		return "GNOME Keyring / Secret Service"
+	case BackendKeychain:
+		return "macOS Keychain"
+	case BackendWinCred:
+		return "Windows Credential Manager"
+	case BackendKWallet:
+		return "KWallet (KDE 5)"
+	case BackendPass:
+		return "pass (GPG password store)"
+	case "":
+		return "keyring"
+	}
+	return name
+}
+
 // describe returns the human description and location of a backend.
 func (s *Store) describe(spec openSpec) (desc, location string) {
+	desc = BackendLabel(spec.Name)
 	switch spec.Name {
 	case BackendFile:
-		return "encrypted file", s.keyringDir
+		return desc, s.keyringDir
 	case BackendSecretService:
-		return fmt.Sprintf("GNOME Keyring / Secret Service (%s)", spec.Collection), spec.Collection
+		return fmt.Sprintf("%s (%s)", desc, spec.Collection), spec.Collection
 	case BackendKeychain:
-		return "macOS Keychain", "login keychain"
+		return desc, "login keychain"
 	case BackendWinCred:
-		return "Windows Credential Manager", serviceName + ":" + serviceName + ":fbllm/<id>"
+		return desc, serviceName + ":" + serviceName + ":fbllm/<id>"
 	case BackendKWallet:
-		return "KWallet (KDE 5)", "wallet " + serviceName
+		return desc, "wallet " + serviceName
 	case BackendPass:
-		return "pass (GPG password store)", filepath.Join(s.passDir(), "fbllm")
+		return desc, filepath.Join(s.passDir(), "fbllm")
 	}
-	return spec.Name, ""
+	return desc, ""
 }
 
 // describeName is describe for a backend recorded in the index.

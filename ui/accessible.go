@@ -124,7 +124,7 @@ func (s *accessibleSession) menu() error {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(s.w, "%d configuration(s) on this machine; secrets in the %s.\n", len(cfgs), backendWords(s.backend.Name))
+		fmt.Fprintf(s.w, "%d configuration(s) on this machine; secrets in the %s.\n", len(cfgs), store.BackendLabel(s.backend.Name))
 		for i, c := range cfgs {
 			fmt.Fprintf(s.w, "%d. %s — %s — %s — secret %s\n", i+1, c.Name, c.AIType, c.Endpoint, orNone(c.SecretFingerprint))
 		}
@@ -190,7 +190,7 @@ func (s *accessibleSession) pick(cfgs []store.Config) (store.Config, error) {
 	return cfgs[idx], err
 }
 
-func (s *accessibleSession) dest() string { return "this machine · " + backendWords(s.backend.Name) }
+func (s *accessibleSession) dest() string { return "this machine · " + store.BackendLabel(s.backend.Name) }
 
 func (s *accessibleSession) add(markSetup bool) error {
 	if err := s.unlock(); err != nil {
@@ -237,7 +237,7 @@ func (s *accessibleSession) fill(d *forms.Draft, editing *store.Config, markSetu
 		_ = s.st.SaveSettings(st)
 	}
 	s.result.Saved = &cfg
-	fmt.Fprintf(s.w, "Saved %q; its secret is in the %s.\n\n", cfg.Name, backendWords(cfg.SecretBackend))
+	fmt.Fprintf(s.w, "Saved %q; its secret is in the %s.\n\n", cfg.Name, store.BackendLabel(cfg.SecretBackend))
 	return nil
 }
 

@@ -230,7 +230,7 @@ func (a App) updateScreen(msg tea.Msg) (App, tea.Cmd) {
 func (a App) loaded(m storeLoadedMsg) (App, tea.Cmd) {
 	a.settings, a.backend, a.backendErr = m.settings, m.backend, m.backendErr
 	a.passphraseSet, a.locked = m.passphraseSet, m.locked
-	a.browser.backendLabel = backendWords(m.backend.Name)
+	a.browser.backendLabel = store.BackendLabel(m.backend.Name)
 	a.browser.setConfigs(m.configs, "")
 	a.setup.setBackend(m.backend, m.backendErr)
 	if m.listErr != nil {
@@ -278,7 +278,7 @@ func (a App) needUnlock(reason string, next func(App) (App, tea.Cmd), back scree
 func (a App) openForm(edit *store.Config) (App, tea.Cmd) {
 	var d *forms.Draft
 	names := a.deps.Store.Names(store.DefaultWorkspace)
-	dest := "this machine · " + backendWords(a.backend.Name)
+	dest := "this machine · " + store.BackendLabel(a.backend.Name)
 	if edit == nil {
 		d = forms.NewDraft(names, dest)
 	} else {
@@ -343,7 +343,7 @@ func (a App) saved(m configSavedMsg) (App, tea.Cmd) {
 			verb = "Updated (secret rotated)"
 		}
 	}
-	a, cmd := a.setStatus(fmt.Sprintf("%s %s · secret in the %s.", verb, quote(saved.Name), backendWords(saved.SecretBackend)), false)
+	a, cmd := a.setStatus(fmt.Sprintf("%s %s · secret in the %s.", verb, quote(saved.Name), store.BackendLabel(saved.SecretBackend)), false)
 	return a, tea.Batch(cmd, listConfigsCmd(a.deps.Store, saved.ID))
 }
 
@@ -441,7 +441,7 @@ func (a App) statusBar() string {
 	case a.backendErr != nil:
 		left = st.Status.Error.Render("✗ no usable keyring")
 	case a.backend.Name != "":
-		left = st.Status.Backend.Render("Secrets: " + backendShort(a.backend.Name))
+		left = st.Status.Backend.Render("Secrets: " + store.BackendLabel(a.backend.Name))
 		if a.backend.NeedsPassphrase {
 			if a.locked {
 				left += st.Status.Locked.Render(" (locked)")

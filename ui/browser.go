@@ -495,7 +495,7 @@ func (b browser) detailView(c store.Config, w, h int) string {
 
 func (b browser) backendLabelFor(c store.Config) string {
 	if c.SecretBackend != "" {
-		return backendWords(c.SecretBackend)
+		return store.BackendLabel(c.SecretBackend)
 	}
 	return b.backendLabel
 }
@@ -514,7 +514,7 @@ func (b browser) confirmView() string {
 	w := min(b.width, 60)
 	inner := max(w-4, 10)
 	body := st.Dialog.Danger.Render(wrapText(fmt.Sprintf("Delete %q?", c.Name), inner)) + "\n\n" +
-		st.Dialog.Body.Render(wrapText(fmt.Sprintf("Its secret is removed from the %s. This cannot be undone.", backendWords(c.SecretBackend)), inner)) + "\n\n" +
+		st.Dialog.Body.Render(wrapText(fmt.Sprintf("Its secret is removed from the %s. This cannot be undone.", store.BackendLabel(c.SecretBackend)), inner)) + "\n\n" +
 		st.App.Key.Render("y") + st.Dialog.Body.Render(" delete   ") + st.App.Key.Render("n/esc") + st.Dialog.Body.Render(" keep it")
 	box := st.Dialog.Box.Width(w).Render(body)
 	return lipgloss.Place(b.width, b.height, lipgloss.Center, lipgloss.Center, box)

@@ -124,7 +124,7 @@ func (s setup) View() string {
 func backendSentence(info store.BackendInfo) string {
 	s := info.Description
 	if s == "" {
-		s = backendWords(info.Name)
+		s = store.BackendLabel(info.Name)
 	}
 	if info.Location != "" {
 		s += " at " + info.Location
@@ -132,38 +132,3 @@ func backendSentence(info store.BackendInfo) string {
 	return s
 }
 
-// backendWords names a backend for people.
-func backendWords(name string) string {
-	switch name {
-	case "file":
-		return "encrypted file keyring"
-	case "secret-service":
-		return "Secret Service keyring (GNOME Keyring/KWallet)"
-	case "keychain":
-		return "macOS Keychain"
-	case "wincred":
-		return "Windows Credential Manager"
-	case "kwallet":
-		return "KWallet"
-	case "pass":
-		return "pass password store"
-	case "":
-		return "keyring"
-	}
-	return name + " keyring"
-}
-
-// backendShort names a backend in a few words, for the status bar.
-func backendShort(name string) string {
-	switch name {
-	case "file":
-		return "encrypted file"
-	case "secret-service":
-		return "Secret Service"
-	case "keychain":
-		return "Keychain"
-	case "wincred":
-		return "Credential Manager"
-	}
-	return backendWords(name)
-}
