@@ -33,11 +33,7 @@ only the given fields change: --secret-env/--secret-stdin rotate the secret,
 				if !c.interactive() {
 					return c.maybeJSONError(f.asJSON, usageErrorf("no terminal for the form: give the fields to change as flags"))
 				}
-				st, err := c.store()
-				if err != nil {
-					return err
-				}
-				if _, err := st.Resolve(args[0]); err != nil {
+				if _, _, err := c.resolve(args[0]); err != nil {
 					return err
 				}
 				return c.runTUI(cmd, ui.Options{Start: ui.StartEdit, EditRef: args[0]})
@@ -60,11 +56,7 @@ func (c *cli) editScripted(ctx context.Context, ref string, f *configFlags) (sto
 	if err := checkStoreFlag(f.storeName); err != nil {
 		return store.Config{}, err
 	}
-	st, err := c.store()
-	if err != nil {
-		return store.Config{}, err
-	}
-	cur, err := st.Resolve(ref)
+	st, cur, err := c.resolve(ref)
 	if err != nil {
 		return store.Config{}, err
 	}

@@ -17,11 +17,7 @@ func (c *cli) rmCmd() *cobra.Command {
 		Short:   "Delete a configuration and its secret (asks first)",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := c.store()
-			if err != nil {
-				return c.maybeJSONError(asJSON, err)
-			}
-			cfg, err := st.Resolve(args[0])
+			st, cfg, err := c.resolve(args[0])
 			if err != nil {
 				return c.maybeJSONError(asJSON, err)
 			}

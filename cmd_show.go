@@ -2,6 +2,8 @@ package main
 
 import (
 	"github.com/spf13/cobra"
+
+	"github.com/fbllm/fbllm/store"
 )
 
 func (c *cli) showCmd() *cobra.Command {
@@ -12,11 +14,7 @@ func (c *cli) showCmd() *cobra.Command {
 		Long:  "Show one configuration. REF is an id or a name (case-insensitive).",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := c.store()
-			if err != nil {
-				return c.maybeJSONError(asJSON, err)
-			}
-			cfg, err := st.Resolve(args[0])
+			_, cfg, err := c.resolve(args[0])
 			if err != nil {
 				return c.maybeJSONError(asJSON, err)
 			}
@@ -37,4 +35,15 @@ func (c *cli) maybeJSONError(asJSON bool, err error) error {
 		return c.jsonError(err, nil)
 	}
 	return err
+}
+
+// resolve opens the store and finds the configuration REF names (an id, or
+// a name compared case-insensitively).
+func (c *cli) resolve(ref string) (*store.Store, store.Config, error) {
+	st, err := c.store()
+	if err != nil {
+		return nil, store.Config{}, err
+	}
+	cfg, err := st.Resolve(ref)
+	return st, cfg, err
 }
