@@ -190,7 +190,9 @@ func (s *accessibleSession) pick(cfgs []store.Config) (store.Config, error) {
 	return cfgs[idx], err
 }
 
-func (s *accessibleSession) dest() string { return "this machine · " + store.BackendLabel(s.backend.Name) }
+func (s *accessibleSession) dest() string {
+	return "this machine · " + store.BackendLabel(s.backend.Name)
+}
 
 func (s *accessibleSession) add(markSetup bool) error {
 	if err := s.unlock(); err != nil {

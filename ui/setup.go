@@ -131,4 +131,3 @@ func backendSentence(info store.BackendInfo) string {
 	}
 	return s
 }
-
