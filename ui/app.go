@@ -106,7 +106,11 @@ func newApp(deps Deps, opts Options) App {
 // Init starts the load of the index and the keyring backend and asks the
 // terminal for its background colour (v2 only reports it when asked).
 func (a App) Init() tea.Cmd {
-	return tea.Batch(tea.RequestBackgroundColor, loadStoreCmd(a.deps.Store))
+	editRef := ""
+	if a.opts.Start == StartEdit {
+		editRef = a.opts.EditRef
+	}
+	return tea.Batch(tea.RequestBackgroundColor, loadStoreCmd(a.deps.Store, editRef))
 }
 
 // Update routes a message to the active screen and handles the intents and
@@ -238,13 +242,12 @@ func (a App) loaded(m storeLoadedMsg) (App, tea.Cmd) {
 	}
 	switch {
 	case a.opts.Start == StartEdit:
-		c, err := a.deps.Store.Resolve(a.opts.EditRef)
-		if err != nil {
-			a.persistent = err.Error()
+		if m.editErr != nil || m.edit == nil {
+			a.persistent = fmt.Sprintf("Cannot edit %q: %v", a.opts.EditRef, m.editErr)
 			a.screen = screenBrowser
 			return a, nil
 		}
-		return a.openForm(&c)
+		return a.openForm(m.edit)
 	case a.opts.Start == StartAdd:
 		return a.needUnlock("to save the configuration", func(a App) (App, tea.Cmd) { return a.openForm(nil) }, screenBrowser)
 	case a.opts.Start == StartSetup || (a.settings.Mode == "" && len(m.configs) == 0):
@@ -277,7 +280,7 @@ func (a App) needUnlock(reason string, next func(App) (App, tea.Cmd), back scree
 // openForm opens the configuration form, empty or prefilled for editing.
 func (a App) openForm(edit *store.Config) (App, tea.Cmd) {
 	var d *forms.Draft
-	names := a.deps.Store.Names(store.DefaultWorkspace)
+	names := namesIn(a.browser.all, store.DefaultWorkspace)
 	dest := "this machine · " + store.BackendLabel(a.backend.Name)
 	if edit == nil {
 		d = forms.NewDraft(names, dest)
@@ -498,3 +501,19 @@ func listErrorText(err error) string {
 }
 
 func quote(s string) string { return "“" + s + "”" }
+
+// namesIn lists the names used in a workspace, from configurations already
+// loaded by a Cmd (the form's uniqueness check must not read the disk).
+func namesIn(cfgs []store.Config, workspace string) []string {
+	names := make([]string, 0, len(cfgs))
+	for _, c := range cfgs {
+		ws := c.Workspace
+		if ws == "" {
+			ws = store.DefaultWorkspace
+		}
+		if ws == workspace {
+			names = append(names, c.Name)
+		}
+	}
+	return names
+}

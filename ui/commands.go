@@ -33,9 +33,13 @@ type storeLoadedMsg struct {
 	backendErr    error
 	passphraseSet bool
 	locked        bool
+	// edit is the configuration `fbllm edit REF` opens, resolved here so
+	// that Update never reads the index itself.
+	edit    *store.Config
+	editErr error
 }
 
-func loadStoreCmd(s *store.Store) tea.Cmd {
+func loadStoreCmd(s *store.Store, editRef string) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), keyringBudget)
 		defer cancel()
@@ -48,6 +52,10 @@ func loadStoreCmd(s *store.Store) tea.Cmd {
 			m.passphraseSet, _ = s.PassphraseSet(ctx)
 		}
 		m.locked = s.Locked()
+		if editRef != "" {
+			c, err := s.Resolve(editRef)
+			m.edit, m.editErr = &c, err
+		}
 		return m
 	}
 }
