@@ -1,0 +1,71 @@
+package store
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestPassphraseCacheAcrossProcesses(t *testing.T) {
+	if !kernelCacheAvailable() {
+		t.Skip("the kernel keyring is not available here (not Linux, or blocked by seccomp)")
+	}
+	dir := t.TempDir()
+	const pass = "cache me if you can"
+
+	first := fileStore(t, dir, envMap{})
+	_, err := first.Backend(ctxT(t))
+	require.NoError(t, err)
+	require.NoError(t, first.InitPassphrase(ctxT(t), pass))
+	t.Cleanup(func() { _ = first.ForgetPassphrase() })
+	require.False(t, first.PassphraseCache().Active, "off until the user opts in")
+
+	// Without the cache, the next process is locked.
+	second := fileStore(t, dir, envMap{})
+	_, err = second.Backend(ctxT(t))
+	require.NoError(t, err)
+	require.True(t, second.Locked())
+
+	require.NoError(t, first.RememberPassphrase(time.Minute))
+	st := first.PassphraseCache()
+	require.True(t, st.Active)
+	require.WithinDuration(t, time.Now().Add(time.Minute), st.Expires, 5*time.Second)
+
+	third := fileStore(t, dir, envMap{})
+	_, err = third.Backend(ctxT(t))
+	require.NoError(t, err)
+	require.False(t, third.Locked(), "the remembered passphrase unlocked a new store")
+
+	// Another data directory never sees this passphrase.
+	other := fileStore(t, t.TempDir(), envMap{})
+	_, err = other.Backend(ctxT(t))
+	require.NoError(t, err)
+	require.False(t, other.PassphraseCache().Active)
+
+	require.NoError(t, third.ForgetPassphrase())
+	fourth := fileStore(t, dir, envMap{})
+	_, err = fourth.Backend(ctxT(t))
+	require.NoError(t, err)
+	require.True(t, fourth.Locked(), "forgotten: asks again")
+}
+
+func TestPassphraseCacheRejectsAStalePassphrase(t *testing.T) {
+	if !kernelCacheAvailable() {
+		t.Skip("the kernel keyring is not available here (not Linux, or blocked by seccomp)")
+	}
+	dir := t.TempDir()
+	s := fileStore(t, dir, envMap{})
+	_, err := s.Backend(ctxT(t))
+	require.NoError(t, err)
+	require.NoError(t, s.InitPassphrase(ctxT(t), "the real passphrase"))
+	s.accept("an old passphrase")
+	require.NoError(t, s.RememberPassphrase(time.Minute))
+	t.Cleanup(func() { _ = s.ForgetPassphrase() })
+
+	next := fileStore(t, dir, envMap{})
+	_, err = next.Backend(ctxT(t))
+	require.NoError(t, err)
+	require.True(t, next.Locked(), "a wrong remembered passphrase does not unlock")
+	require.False(t, next.PassphraseCache().Active, "and is forgotten")
+}
