@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -39,6 +40,15 @@ type keyringJSON struct {
 	Locked          bool     `json:"locked"`
 	Tried           []string `json:"tried,omitempty"`
 	Error           string   `json:"error,omitempty"`
+	// PassphraseCache reports the opt-in kernel-keyring cache of the
+	// file keyring's passphrase.
+	PassphraseCache *cacheJSON `json:"passphraseCache,omitempty"`
+}
+
+type cacheJSON struct {
+	Available bool       `json:"available"`
+	Active    bool       `json:"active"`
+	Expires   *time.Time `json:"expires"`
 }
 
 func (c *cli) statusCmd() *cobra.Command {
@@ -76,6 +86,13 @@ func (c *cli) statusCmd() *cobra.Command {
 			if err != nil {
 				s.Keyring.Error = err.Error()
 			}
+			if info.NeedsPassphrase {
+				cs := st.PassphraseCache()
+				s.Keyring.PassphraseCache = &cacheJSON{Available: cs.Available, Active: cs.Active}
+				if cs.Active {
+					s.Keyring.PassphraseCache.Expires = &cs.Expires
+				}
+			}
 			if asJSON {
 				return writeJSON(c.env.stdout, s)
 			}
@@ -103,15 +120,26 @@ func (c *cli) printStatus(s statusJSON) {
 			k += " at " + s.Keyring.Location
 		}
 		if s.Keyring.NeedsPassphrase {
-			if s.Keyring.Locked {
+			switch pc := s.Keyring.PassphraseCache; {
+			case s.Keyring.Locked:
 				k += " (locked: passphrase needed to read or write secrets)"
-			} else {
+			case pc != nil && pc.Active:
+				k += " (unlocked by the remembered passphrase)"
+			default:
 				k += " (unlocked by FBLLM_KEYRING_PASSPHRASE)"
 			}
 		}
 		row("Keyring:", k)
 		if s.Keyring.Reason != "" {
 			row("", "chosen because "+s.Keyring.Reason)
+		}
+	}
+	if pc := s.Keyring.PassphraseCache; pc != nil {
+		switch {
+		case pc.Active:
+			row("Passphrase:", fmt.Sprintf("remembered until %s (kernel keyring; `fbllm lock` forgets it)", pc.Expires.Local().Format(time.TimeOnly)))
+		case pc.Available:
+			row("Passphrase:", "not remembered (opt in at the passphrase prompt)")
 		}
 	}
 	row("Config dir:", s.ConfigDir)
