@@ -70,6 +70,7 @@ type App struct {
 	backendErr    error
 	passphraseSet bool
 	locked        bool
+	cache         store.CacheStatus
 
 	// afterUnlock is what to do once the passphrase prompt succeeds; the
 	// prompt's cancel returns to backTo.
@@ -172,19 +173,27 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a.saved(msg)
 
 	case submitPassphraseMsg:
-		return a, checkPassphraseCmd(a.deps.Store, msg.pass, msg.create)
+		return a, checkPassphraseCmd(a.deps.Store, msg.pass, msg.create, msg.remember)
 	case passphraseCheckedMsg:
 		if msg.err != nil {
 			return a, a.pass.checked(msg.err)
 		}
-		a.passphraseSet, a.locked = true, false
+		a.passphraseSet, a.locked, a.cache = true, false, msg.cache
+		var note tea.Cmd
+		switch {
+		case msg.remembered:
+			a, note = a.setStatus("Passphrase remembered for 1 hour (kernel keyring); `fbllm lock` forgets it.", false)
+		case msg.rememberErr != nil:
+			a, note = a.setStatus("Could not remember the passphrase: "+msg.rememberErr.Error(), true)
+		}
 		next := a.afterUnlock
 		a.afterUnlock = nil
 		if next == nil {
 			a.screen = screenBrowser
-			return a, nil
+			return a, note
 		}
-		return next(a)
+		a, cmd := next(a)
+		return a, tea.Batch(note, cmd)
 	case cancelPassphraseMsg:
 		a.afterUnlock = nil
 		a.screen = a.backTo
@@ -205,6 +214,12 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, tea.Batch(cmd, listConfigsCmd(a.deps.Store, ""))
 	case quitMsg:
 		return a, tea.Quit
+	case copyMsg:
+		// OSC 52 asks the user's own terminal to set its clipboard, so this
+		// works over SSH where there is no local clipboard to reach. Only
+		// non-secret text is ever copied.
+		a, status := a.setStatus("Copied "+msg.what+" (via terminal).", false)
+		return a, tea.Batch(tea.SetClipboard(msg.text), status)
 	case toggleHelpMsg:
 		a.help.ShowAll = !a.help.ShowAll
 		a.layout()
@@ -233,7 +248,7 @@ func (a App) updateScreen(msg tea.Msg) (App, tea.Cmd) {
 // loaded decides the first screen once the store has been read.
 func (a App) loaded(m storeLoadedMsg) (App, tea.Cmd) {
 	a.settings, a.backend, a.backendErr = m.settings, m.backend, m.backendErr
-	a.passphraseSet, a.locked = m.passphraseSet, m.locked
+	a.passphraseSet, a.locked, a.cache = m.passphraseSet, m.locked, m.cache
 	a.browser.backendLabel = store.BackendLabel(m.backend.Name)
 	a.browser.setConfigs(m.configs, "")
 	a.setup.setBackend(m.backend, m.backendErr)
@@ -270,7 +285,7 @@ func (a App) needUnlock(reason string, next func(App) (App, tea.Cmd), back scree
 		return next(a)
 	}
 	var cmd tea.Cmd
-	a.pass, cmd = newPassphrase(a.styles, !a.passphraseSet, a.backend.Location, reason)
+	a.pass, cmd = newPassphrase(a.styles, !a.passphraseSet, a.backend.Location, reason, a.cache.Available)
 	a.pass.setWidth(a.width)
 	a.afterUnlock, a.backTo = next, back
 	a.screen = screenPassphrase
@@ -446,9 +461,12 @@ func (a App) statusBar() string {
 	case a.backend.Name != "":
 		left = st.Status.Backend.Render("Secrets: " + store.BackendLabel(a.backend.Name))
 		if a.backend.NeedsPassphrase {
-			if a.locked {
+			switch {
+			case a.locked:
 				left += st.Status.Locked.Render(" (locked)")
-			} else {
+			case a.cache.Active:
+				left += st.Status.Unlocked.Render(" (unlocked, remembered)")
+			default:
 				left += st.Status.Unlocked.Render(" (unlocked)")
 			}
 		}

@@ -230,3 +230,18 @@ func TestCtrlCQuitsAsInterrupted(t *testing.T) {
 	require.True(t, d.quit)
 	require.True(t, d.app.interrupted)
 }
+
+func TestCopyIDUsesTheTerminalClipboard(t *testing.T) {
+	t.Parallel()
+	st := newTestStore(t)
+	seed(t, st, 1)
+	d := newDriver(t, st, Options{}, 80, 24)
+	_, cmd := d.app.browser.Update(keypress("c"))
+	require.NotNil(t, cmd)
+	msg, ok := cmd().(copyMsg)
+	require.True(t, ok)
+	cfgs, _ := st.List()
+	require.Equal(t, cfgs[0].ID, msg.text, "the id, never a credential")
+	d.press("c")
+	d.requireScreen("Copied the id of “config-0001” (via terminal).")
+}

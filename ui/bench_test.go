@@ -7,6 +7,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
+	"github.com/stretchr/testify/require"
 
 	"github.com/fbllm/fbllm/store"
 )
@@ -152,4 +153,71 @@ func BenchmarkBrowserBytesPerCursorMove(b *testing.B) {
 			}
 		})
 	}
+}
+
+// formProgram runs the form screen (on the name field) through the real
+// renderer at 100×40 and returns the program, its writer and the size of
+// the first full frame.
+func formProgram(t testing.TB) (*tea.Program, *frameWriter, int, func()) {
+	d := newDriver(t, newTestStore(t), Options{}, 100, 40)
+	d.send(storeLoadedMsg{backend: goldenBackend, settings: store.Settings{Mode: "local"}})
+	d.press("a", "enter")
+	if d.app.screen != screenForm {
+		t.Fatalf("not on the form: %s", d.app.screen)
+	}
+	w := &frameWriter{wrote: make(chan struct{}, 1)}
+	p := tea.NewProgram(staticApp{d.app},
+		tea.WithInput(nil), tea.WithOutput(w), tea.WithWindowSize(100, 40),
+		tea.WithColorProfile(colorprofile.ANSI256), tea.WithoutSignals())
+	done := make(chan error, 1)
+	go func() { _, err := p.Run(); done <- err }()
+	w.settle(2 * time.Second)
+	return p, w, w.count(), func() {
+		p.Quit()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkFormBytesPerKeystroke reports the bytes written per character
+// typed into the form's name field (real renderer, 100×40, 256 colours).
+func BenchmarkFormBytesPerKeystroke(b *testing.B) {
+	p, w, _, stop := formProgram(b)
+	defer stop()
+	keys, total, n := "configuration", 0, 0
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		k := keypress(string(keys[i%len(keys)]))
+		if i%len(keys) == len(keys)-1 {
+			k = keypress("backspace") // keep the field from growing forever
+		}
+		before := w.count()
+		p.Send(k)
+		w.settle(time.Second)
+		total += w.count() - before
+		n++
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(total)/float64(n), "B/key")
+}
+
+// TestFormKeystrokeIsNotARepaint checks over the real renderer that typing
+// in the form sends a small diff, not the screen again: over SSH a full
+// repaint per key is what makes a TUI feel slow.
+func TestFormKeystrokeIsNotARepaint(t *testing.T) {
+	if testing.Short() {
+		t.Skip("drives the renderer frame by frame; skipped with -short")
+	}
+	p, w, full, stop := formProgram(t)
+	defer stop()
+	worst := 0
+	for _, r := range "prod-eu" {
+		before := w.count()
+		p.Send(keypress(string(r)))
+		w.settle(time.Second)
+		worst = max(worst, w.count()-before)
+	}
+	t.Logf("first frame %d B, worst keystroke %d B", full, worst)
+	require.Less(t, worst, full/5, "a keystroke rewrote most of the screen")
 }

@@ -26,6 +26,8 @@ type (
 	quitMsg struct{}
 	// toggleHelpMsg asks App to switch the footer between short and full help.
 	toggleHelpMsg struct{}
+	// copyMsg asks App to put non-secret text on the clipboard.
+	copyMsg struct{ text, what string }
 )
 
 // detailSplitWidth is the terminal width from which the detail pane sits
@@ -175,6 +177,7 @@ func (b *browser) updateKeys() {
 	k.Back.SetEnabled(b.detailOpen && !modal)
 	k.Edit.SetEnabled(has && !modal)
 	k.Delete.SetEnabled(has && !modal)
+	k.Copy.SetEnabled(has && !modal)
 	k.Add.SetEnabled(!modal)
 	k.Filter.SetEnabled(!modal && len(b.all) > 0)
 	k.Accept.SetEnabled(b.filtering)
@@ -304,6 +307,10 @@ func (b browser) update(msg tea.Msg) (browser, tea.Cmd) {
 	case key.Matches(kp, b.keys.Delete):
 		if c, ok := b.selected(); ok {
 			b.confirming = &c
+		}
+	case key.Matches(kp, b.keys.Copy):
+		if c, ok := b.selected(); ok {
+			return b, func() tea.Msg { return copyMsg{text: c.ID, what: "the id of " + quote(c.Name)} }
 		}
 	case key.Matches(kp, b.keys.Help):
 		return b, func() tea.Msg { return toggleHelpMsg{} }

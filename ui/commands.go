@@ -33,6 +33,7 @@ type storeLoadedMsg struct {
 	backendErr    error
 	passphraseSet bool
 	locked        bool
+	cache         store.CacheStatus
 	// edit is the configuration `fbllm edit REF` opens, resolved here so
 	// that Update never reads the index itself.
 	edit    *store.Config
@@ -52,6 +53,9 @@ func loadStoreCmd(s *store.Store, editRef string) tea.Cmd {
 			m.passphraseSet, _ = s.PassphraseSet(ctx)
 		}
 		m.locked = s.Locked()
+		if m.backend.NeedsPassphrase {
+			m.cache = s.PassphraseCache()
+		}
 		if editRef != "" {
 			c, err := s.Resolve(editRef)
 			m.edit, m.editErr = &c, err
@@ -203,13 +207,17 @@ func deleteConfigCmd(s *store.Store, c store.Config) tea.Cmd {
 }
 
 // passphraseCheckedMsg reports whether a typed passphrase unlocked (or, the
-// first time, initialised) the encrypted-file keyring.
+// first time, initialised) the encrypted-file keyring, and whether it was
+// remembered when the user asked for that.
 type passphraseCheckedMsg struct {
-	create bool
-	err    error
+	create      bool
+	err         error
+	remembered  bool
+	rememberErr error
+	cache       store.CacheStatus
 }
 
-func checkPassphraseCmd(s *store.Store, pass string, create bool) tea.Cmd {
+func checkPassphraseCmd(s *store.Store, pass string, create, remember bool) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), keyringBudget)
 		defer cancel()
@@ -219,7 +227,13 @@ func checkPassphraseCmd(s *store.Store, pass string, create bool) tea.Cmd {
 		} else {
 			err = s.Unlock(ctx, pass)
 		}
-		return passphraseCheckedMsg{create: create, err: err}
+		m := passphraseCheckedMsg{create: create, err: err}
+		if err == nil && remember {
+			m.rememberErr = s.RememberPassphrase(store.PassphraseCacheTTL)
+			m.remembered = m.rememberErr == nil
+		}
+		m.cache = s.PassphraseCache()
+		return m
 	}
 }
 

@@ -75,6 +75,8 @@ func TestGolden(t *testing.T) {
 			d.typeText("wrong")
 			d.send(passphraseCheckedMsg{err: store.ErrWrongPassphrase})
 		}},
+		{"passphrase_remember", storeLoadedMsg{backend: goldenBackend, locked: true, passphraseSet: true, cache: store.CacheStatus{Available: true}},
+			Options{}, func(d *driver) { d.press("enter", "tab", "space") }},
 		{"form_type", empty, Options{}, func(d *driver) { d.press("a") }},
 		{"form_endpoint", empty, Options{}, func(d *driver) {
 			d.press("a", "enter")

@@ -21,7 +21,8 @@ func defaultGlobalKeys() globalKeys {
 type browserKeyMap struct {
 	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
 	Details, Filter, ClearFilter, Accept    key.Binding
-	Add, Edit, Delete, Back, Help, Quit     key.Binding
+	Add, Edit, Delete, Copy, Back, Help     key.Binding
+	Quit                                    key.Binding
 }
 
 func defaultBrowserKeyMap() browserKeyMap {
@@ -39,6 +40,7 @@ func defaultBrowserKeyMap() browserKeyMap {
 		Add:         key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add")),
 		Edit:        key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit/rotate")),
 		Delete:      key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "delete")),
+		Copy:        key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy id")),
 		Back:        key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close details")),
 		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
 		Quit:        key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
@@ -55,7 +57,7 @@ func (k browserKeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Details, k.Back, k.Filter, k.Accept, k.ClearFilter},
-		{k.Add, k.Edit, k.Delete, k.Help, k.Quit},
+		{k.Add, k.Edit, k.Delete, k.Copy, k.Help, k.Quit},
 	}
 }
 
@@ -94,18 +96,21 @@ func (k setupKeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.Short
 
 // passphraseKeyMap drives the passphrase prompt.
 type passphraseKeyMap struct {
-	Next, Submit, Cancel key.Binding
+	Next, Toggle, Submit, Cancel key.Binding
 }
 
 func defaultPassphraseKeyMap() passphraseKeyMap {
 	return passphraseKeyMap{
 		Next:   key.NewBinding(key.WithKeys("tab", "down", "up", "shift+tab"), key.WithHelp("tab", "next field")),
+		Toggle: key.NewBinding(key.WithKeys("space", "x"), key.WithHelp("space", "toggle")),
 		Submit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "unlock")),
 		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 	}
 }
 
-func (k passphraseKeyMap) ShortHelp() []key.Binding  { return []key.Binding{k.Submit, k.Next, k.Cancel} }
+func (k passphraseKeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Submit, k.Next, k.Toggle, k.Cancel}
+}
 func (k passphraseKeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
 
 // formKeyMap is what the footer shows under the embedded huh form; the form

@@ -14,10 +14,12 @@ import (
 
 // Passphrase intents, routed by App.
 type (
-	// submitPassphraseMsg carries a typed passphrase to check.
+	// submitPassphraseMsg carries a typed passphrase to check, and whether
+	// the user asked to remember it for this login (see store.CacheStatus).
 	submitPassphraseMsg struct {
-		pass   string
-		create bool
+		pass     string
+		create   bool
+		remember bool
 	}
 	// cancelPassphraseMsg means the user backed out of the prompt.
 	cancelPassphraseMsg struct{}
@@ -31,21 +33,25 @@ const minPassphraseLen = 8
 // is being created, once to unlock. It is drawn by fbllm itself (never the
 // keyring library's terminal prompt) so it works inside the TUI and over SSH.
 type passphrase struct {
-	create   bool
-	inputs   []textinput.Model // one to unlock; passphrase + repeat to create
-	focus    int
-	checking bool
-	err      string
-	attempts int
-	location string
-	reason   string // why the prompt appeared ("to save …")
-	keys     passphraseKeyMap
-	styles   *Styles
-	width    int
+	create bool
+	inputs []textinput.Model // one to unlock; passphrase + repeat to create
+	focus  int               // an input, or len(inputs) for the checkbox
+	// canRemember offers the opt-in kernel-keyring cache; remember is the
+	// user's answer (off by default).
+	canRemember bool
+	remember    bool
+	checking    bool
+	err         string
+	attempts    int
+	location    string
+	reason      string // why the prompt appeared ("to save …")
+	keys        passphraseKeyMap
+	styles      *Styles
+	width       int
 }
 
-func newPassphrase(st *Styles, create bool, location, reason string) (passphrase, tea.Cmd) {
-	p := passphrase{create: create, location: location, reason: reason, keys: defaultPassphraseKeyMap(), styles: st}
+func newPassphrase(st *Styles, create bool, location, reason string, canRemember bool) (passphrase, tea.Cmd) {
+	p := passphrase{create: create, location: location, reason: reason, keys: defaultPassphraseKeyMap(), styles: st, canRemember: canRemember}
 	n := 1
 	if create {
 		n = 2
@@ -60,8 +66,18 @@ func newPassphrase(st *Styles, create bool, location, reason string) (passphrase
 		ti.SetStyles(textinput.DefaultStyles(st.IsDark))
 		p.inputs = append(p.inputs, ti)
 	}
-	p.keys.Next.SetEnabled(create)
+	p.keys.Next.SetEnabled(create || canRemember)
+	p.keys.Toggle.SetEnabled(false)
 	return p, p.inputs[0].Focus()
+}
+
+// fields is the number of focusable fields: the inputs and, when offered,
+// the "remember" checkbox.
+func (p passphrase) fields() int {
+	if p.canRemember {
+		return len(p.inputs) + 1
+	}
+	return len(p.inputs)
 }
 
 func (p *passphrase) setStyles(st *Styles) {
@@ -99,6 +115,7 @@ func (p *passphrase) checked(err error) tea.Cmd {
 
 func (p *passphrase) focusCmd() tea.Cmd {
 	var cmd tea.Cmd
+	p.keys.Toggle.SetEnabled(p.focus == len(p.inputs))
 	for i := range p.inputs {
 		if i == p.focus {
 			cmd = p.inputs[i].Focus()
@@ -119,11 +136,17 @@ func (p passphrase) Update(msg tea.Msg) (passphrase, tea.Cmd) {
 		case key.Matches(kp, p.keys.Cancel):
 			return p, func() tea.Msg { return cancelPassphraseMsg{} }
 		case key.Matches(kp, p.keys.Next):
-			p.focus = (p.focus + 1) % len(p.inputs)
+			p.focus = (p.focus + 1) % p.fields()
 			return p, p.focusCmd()
+		case key.Matches(kp, p.keys.Toggle):
+			p.remember = !p.remember
+			return p, nil
 		case key.Matches(kp, p.keys.Submit):
 			return p.submit()
 		}
+	}
+	if p.focus >= len(p.inputs) {
+		return p, nil
 	}
 	var cmd tea.Cmd
 	p.inputs[p.focus], cmd = p.inputs[p.focus].Update(msg)
@@ -132,7 +155,7 @@ func (p passphrase) Update(msg tea.Msg) (passphrase, tea.Cmd) {
 
 func (p passphrase) submit() (passphrase, tea.Cmd) {
 	pass := p.inputs[0].Value()
-	if p.create && p.focus == 0 {
+	if p.create && p.focus == 0 && len(p.inputs[1].Value()) == 0 {
 		if len([]rune(pass)) < minPassphraseLen {
 			p.err = fmt.Sprintf("Choose a longer passphrase (at least %d characters).", minPassphraseLen)
 			return p, nil
@@ -154,8 +177,8 @@ func (p passphrase) submit() (passphrase, tea.Cmd) {
 	}
 	p.err = ""
 	p.checking = true
-	create := p.create
-	return p, func() tea.Msg { return submitPassphraseMsg{pass: pass, create: create} }
+	create, remember := p.create, p.remember
+	return p, func() tea.Msg { return submitPassphraseMsg{pass: pass, create: create, remember: remember} }
 }
 
 // View renders the prompt.
@@ -176,6 +199,20 @@ func (p passphrase) View() string {
 		}
 		b.WriteString(st.App.Subtitle.Render(wrapText(text+".", w)) + "\n\n")
 		b.WriteString(st.Dialog.Title.Render("Passphrase") + "\n" + p.inputs[0].View() + "\n")
+	}
+	if p.canRemember {
+		box := "[ ]"
+		if p.remember {
+			box = "[x]"
+		}
+		line := box + " Remember for 1 hour (kernel keyring, your user only)"
+		style := st.Setup.Option
+		if p.focus == len(p.inputs) {
+			line, style = "› "+line, st.Setup.Selected
+		} else {
+			line = "  " + line
+		}
+		b.WriteString("\n" + style.Render(wrapText(line, w)) + "\n")
 	}
 	switch {
 	case p.checking:
