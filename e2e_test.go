@@ -4,6 +4,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -72,6 +73,13 @@ func startTerminal(t *testing.T, env []string, w, h int, args ...string) *termin
 	t.Helper()
 	cmd := exec.Command(fbllmBinary(t), args...)
 	cmd.Env = env
+	return startCommandTerminal(t, cmd, w, h)
+}
+
+// startCommandTerminal runs cmd as the controlling process of a new
+// pseudo-terminal (so a resize reaches it as SIGWINCH).
+func startCommandTerminal(t *testing.T, cmd *exec.Cmd, w, h int) *terminal {
+	t.Helper()
 	ptmx, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: uint16(w), Rows: uint16(h)})
 	if err != nil {
 		t.Skipf("no pseudo-terminal available: %v", err)
@@ -111,14 +119,30 @@ func (term *terminal) screen() string {
 // waitFor polls the screen for text instead of sleeping a fixed time.
 func (term *terminal) waitFor(text string) {
 	term.t.Helper()
+	term.waitForFunc(fmt.Sprintf("%q", text), func(s string) bool { return strings.Contains(s, text) })
+}
+
+// waitForFunc polls the screen until ok accepts it.
+func (term *terminal) waitForFunc(what string, ok func(screen string) bool) {
+	term.t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	for time.Now().Before(deadline) {
-		if strings.Contains(term.screen(), text) {
+		if ok(term.screen()) {
 			return
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	term.t.Fatalf("screen never showed %q; screen:\n%s", text, term.screen())
+	term.t.Fatalf("screen never showed %s; screen:\n%s", what, term.screen())
+}
+
+// resize changes the terminal size as a window manager would: the pty (the
+// program gets SIGWINCH) and the emulator that draws it.
+func (term *terminal) resize(w, h int) {
+	term.t.Helper()
+	term.mu.Lock()
+	term.emu.Resize(w, h)
+	term.mu.Unlock()
+	require.NoError(term.t, pty.Setsize(term.ptmx, &pty.Winsize{Cols: uint16(w), Rows: uint16(h)}))
 }
 
 func (term *terminal) send(s string) {
