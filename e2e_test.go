@@ -10,6 +10,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -263,11 +265,17 @@ func TestE2EAccessibleModeMasksSecretsAndCancels(t *testing.T) {
 		t.Skip("builds and runs the binary; skipped with -short")
 	}
 	dir := t.TempDir()
-	env := append(e2eEnv(dir), "FBLLM_ACCESSIBLE=1")
+	term := startTerminal(t, append(e2eEnv(dir), "FBLLM_ACCESSIBLE=1"), 100, 40)
+	driveAccessibleFirstRun(t, term)
+}
+
+// driveAccessibleFirstRun answers the accessible first-run prompts, cancels
+// at the menu with ctrl+c, and checks that neither the secret nor the
+// passphrase was echoed and that the exit code is 130.
+func driveAccessibleFirstRun(t *testing.T, term *terminal) {
+	t.Helper()
 	const secret = "sk-proj-AccessibleSecret0123T3BlbkFJabcdefghijKLMN"
 	const pass = "accessible passphrase"
-
-	term := startTerminal(t, env, 100, 40)
 	term.waitFor("Continue and keep configurations on this machine?")
 	term.send("y\r")
 	term.waitFor("Choose a keyring passphrase")
@@ -304,6 +312,31 @@ func TestE2EAccessibleModeMasksSecretsAndCancels(t *testing.T) {
 	}
 	require.NotContains(t, raw, pass, "accessible mode echoed the passphrase")
 }
+
+func TestE2ENoColorKeepsEverythingButColour(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary; skipped with -short")
+	}
+	term := startTerminal(t, append(e2eEnv(t.TempDir()), "NO_COLOR=1"), 80, 24)
+	term.waitFor("Where should configurations live?")
+	term.waitFor("› Keep it on this machine") // the selection is a marker, not a colour
+	term.waitFor("(locked)")
+	term.send("q")
+	require.NoError(t, term.wait())
+	term.mu.Lock()
+	raw := term.raw.String()
+	term.mu.Unlock()
+	for _, m := range sgrRe.FindAllStringSubmatch(raw, -1) {
+		for _, p := range strings.Split(m[1], ";") {
+			if n, err := strconv.Atoi(p); err == nil && (n >= 30 && n <= 48 || n >= 90 && n <= 107) {
+				t.Fatalf("NO_COLOR output contains the colour sequence %q", m[0])
+			}
+		}
+	}
+}
+
+// sgrRe matches Select Graphic Rendition sequences (ESC [ params m).
+var sgrRe = regexp.MustCompile(`\x1b\[([0-9;]*)m`)
 
 func TestE2ECtrlCInTheFormExits130(t *testing.T) {
 	if testing.Short() {

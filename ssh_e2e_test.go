@@ -250,3 +250,14 @@ func TestSSHFirstRunResizeCacheAndCopy(t *testing.T) {
 	require.Equal(t, before, countProcesses(t, "dbus-daemon", "gpg-agent", "pinentry"),
 		"the SSH sessions left a dbus-daemon, gpg-agent or pinentry behind")
 }
+
+func TestSSHDumbTerminalGetsMaskedAccessiblePrompts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs sshd and the built binary; skipped with -short")
+	}
+	srv := startSSHD(t)
+	bin := fbllmBinary(t)
+	cmd := exec.Command("ssh", srv.sshArgs(true, remoteEnv(t.TempDir())+" "+bin)...)
+	cmd.Env = append(os.Environ(), "TERM=dumb") // ssh forwards TERM to the remote pty
+	driveAccessibleFirstRun(t, startCommandTerminal(t, cmd, 100, 40))
+}

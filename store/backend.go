@@ -123,6 +123,9 @@ func (s *Store) selection(ctx context.Context) (*selection, error) {
 	s.mu.Lock()
 	s.sel = sel
 	s.mu.Unlock()
+	if sel.info.NeedsPassphrase && s.envPassphrase == "" {
+		s.applyCachedPassphrase(ctx)
+	}
 	return sel, nil
 }
 
