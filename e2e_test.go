@@ -84,7 +84,7 @@ func startCommandTerminal(t *testing.T, cmd *exec.Cmd, w, h int) *terminal {
 	t.Helper()
 	ptmx, err := pty.StartWithSize(cmd, &pty.Winsize{Cols: uint16(w), Rows: uint16(h)})
 	if err != nil {
-		t.Skipf("no pseudo-terminal available: %v", err)
+		needSystem(t, "no pseudo-terminal available: "+err.Error())
 	}
 	term := &terminal{t: t, emu: vt.NewEmulator(w, h), ptmx: ptmx, cmd: cmd}
 	go func() { // program output → emulator

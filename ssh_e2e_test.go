@@ -32,13 +32,13 @@ func startSSHD(t *testing.T) *sshServer {
 	t.Helper()
 	const sshd = "/usr/sbin/sshd"
 	if _, err := os.Stat(sshd); err != nil {
-		t.Skip("openssh-server is not installed; .ci/run installs it to run the SSH end-to-end test")
+		needSystem(t, "openssh-server is not installed; .ci/run installs it to run the SSH end-to-end test")
 	}
 	if _, err := exec.LookPath("ssh"); err != nil {
-		t.Skip("the ssh client is not installed; .ci/run installs it to run the SSH end-to-end test")
+		needSystem(t, "the ssh client is not installed; .ci/run installs it to run the SSH end-to-end test")
 	}
 	if os.Geteuid() != 0 {
-		t.Skip("sshd needs root to start a login session; .ci/run runs as root")
+		needSystem(t, "sshd needs root to start a login session; .ci/run runs as root")
 	}
 	dir := t.TempDir()
 	for _, k := range []string{"host_key", "client_key"} {

@@ -42,7 +42,7 @@ func TestStartupWithoutDBus(t *testing.T) {
 		t.Skip("builds and runs the binary; skipped with -short")
 	}
 	if _, err := exec.LookPath("dbus-launch"); err != nil {
-		t.Skip("dbus-launch is not installed, so the leak this test guards against cannot happen here; .ci/run installs dbus-x11 to run it")
+		needSystem(t, "dbus-launch is not installed, so the leak this test guards against cannot happen here; .ci/run installs dbus-x11 to run it")
 	}
 	bin := fbllmBinary(t)
 	dir := t.TempDir()

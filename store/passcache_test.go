@@ -1,16 +1,28 @@
 package store
 
 import (
+	"os"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 )
 
-func TestPassphraseCacheAcrossProcesses(t *testing.T) {
-	if !kernelCacheAvailable() {
-		t.Skip("the kernel keyring is not available here (not Linux, or blocked by seccomp)")
+// needKernelKeyring skips without a kernel keyring, except under .ci/run
+// (FBLLM_CI=1), where it must be there.
+func needKernelKeyring(t *testing.T) {
+	t.Helper()
+	if kernelCacheAvailable() {
+		return
 	}
+	if os.Getenv("FBLLM_CI") == "1" {
+		t.Fatal("CI must run this test, but the kernel keyring is not available")
+	}
+	t.Skip("the kernel keyring is not available here (not Linux, or blocked by seccomp)")
+}
+
+func TestPassphraseCacheAcrossProcesses(t *testing.T) {
+	needKernelKeyring(t)
 	dir := t.TempDir()
 	const pass = "cache me if you can"
 
@@ -51,9 +63,7 @@ func TestPassphraseCacheAcrossProcesses(t *testing.T) {
 }
 
 func TestPassphraseCacheRejectsAStalePassphrase(t *testing.T) {
-	if !kernelCacheAvailable() {
-		t.Skip("the kernel keyring is not available here (not Linux, or blocked by seccomp)")
-	}
+	needKernelKeyring(t)
 	dir := t.TempDir()
 	s := fileStore(t, dir, envMap{})
 	_, err := s.Backend(ctxT(t))
