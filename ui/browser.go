@@ -418,12 +418,14 @@ func (b browser) row(cols columnLayout, c store.Config, selected bool) string {
 	if selected {
 		marker = st.Browser.Cursor.Render("›") + " "
 	}
-	s := marker + st.Browser.Name.Render(pad(ansi.Truncate(c.Name, cols.name, "…"), cols.name)) +
-		" " + st.Browser.Type.Render(pad(c.AIType, cols.typ))
+	rest := pad(c.AIType, cols.typ)
 	if cols.endpoint > 0 {
-		s += " " + st.Browser.Endpoint.Render(ansi.Truncate(c.Endpoint, cols.endpoint, "…"))
+		rest += " " + ansi.Truncate(c.Endpoint, cols.endpoint, "…")
 	}
-	return s
+	// Type and endpoint share one style so a row carries a single colour
+	// switch after the name.
+	return marker + st.Browser.Name.Render(pad(ansi.Truncate(c.Name, cols.name, "…"), cols.name)) +
+		" " + st.Browser.Type.Render(rest)
 }
 
 // pad right-pads s with spaces to width cells.

@@ -92,9 +92,12 @@ func NewStyles(isDark bool) *Styles {
 
 	s.Browser.Header = base.Foreground(p.fgSubtle)
 	s.Browser.Cursor = base.Foreground(p.accent).Bold(true)
-	s.Browser.Name = base
+	// List rows use the terminal's own foreground for names and one muted
+	// style for the rest: every colour switch is bytes resent whenever a row
+	// scrolls into view.
+	s.Browser.Name = lipgloss.NewStyle()
 	s.Browser.Type = base.Foreground(p.fgMuted)
-	s.Browser.Endpoint = base.Foreground(p.fgSubtle)
+	s.Browser.Endpoint = s.Browser.Type
 	s.Browser.Empty = base.Foreground(p.fgMuted)
 	s.Browser.Filter = base.Foreground(p.accent)
 	s.Browser.Count = base.Foreground(p.fgSubtle)
