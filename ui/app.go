@@ -77,6 +77,10 @@ type App struct {
 	afterUnlock func(App) (App, tea.Cmd)
 	backTo      screen
 
+	// noTimers turns off the cosmetic timers (status expiry, spinners) so
+	// the tests' synchronous driver can wait for every other Cmd to finish.
+	noTimers bool
+
 	status      string
 	statusErr   bool
 	statusID    int
@@ -304,6 +308,7 @@ func (a App) openForm(edit *store.Config) (App, tea.Cmd) {
 	}
 	var cmd tea.Cmd
 	a.form, cmd = newFormScreen(a.styles, d, edit)
+	a.form.noTimers = a.noTimers
 	a.form.setSize(a.width, a.contentHeight())
 	a.screen = screenForm
 	return a, cmd
@@ -368,6 +373,9 @@ func (a App) saved(m configSavedMsg) (App, tea.Cmd) {
 func (a App) setStatus(text string, isErr bool) (App, tea.Cmd) {
 	a.statusID++
 	a.status, a.statusErr = text, isErr
+	if a.noTimers {
+		return a, nil
+	}
 	return a, clearStatusCmd(a.statusID, statusTTL)
 }
 

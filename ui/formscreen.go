@@ -33,10 +33,12 @@ type formScreen struct {
 	banner  string
 	saving  bool
 	spinner spinner.Model
-	keys    formKeyMap
-	styles  *Styles
-	width   int
-	height  int
+	// noTimers: see App.noTimers.
+	noTimers bool
+	keys     formKeyMap
+	styles   *Styles
+	width    int
+	height   int
 }
 
 func newFormScreen(st *Styles, d *forms.Draft, editing *store.Config) (formScreen, tea.Cmd) {
@@ -167,7 +169,11 @@ func (f formScreen) Update(msg tea.Msg) (formScreen, tea.Cmd) {
 		}
 		f.saving = true
 		req := newSaveRequest(res, f.editing)
-		return f, tea.Batch(cmd, f.spinner.Tick, func() tea.Msg { return submitConfigMsg{req: req} })
+		tick := f.spinner.Tick
+		if f.noTimers {
+			tick = nil
+		}
+		return f, tea.Batch(cmd, tick, func() tea.Msg { return submitConfigMsg{req: req} })
 	case huh.StateAborted:
 		return f, func() tea.Msg { return cancelFormMsg{} }
 	}

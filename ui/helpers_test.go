@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -75,8 +76,9 @@ func keypress(s string) tea.KeyPressMsg {
 }
 
 // driver runs an App synchronously: every message goes through Update and
-// every returned Cmd is executed and its messages fed back, except timers
-// (spinner ticks, status TTLs) which would loop or wait.
+// every returned Cmd is executed and its messages fed back. The App's
+// cosmetic timers are off (noTimers), so every Cmd is real work and the
+// driver waits for it.
 type driver struct {
 	t    testing.TB
 	app  App
@@ -86,6 +88,7 @@ type driver struct {
 func newDriver(t testing.TB, st *store.Store, opts Options, w, h int) *driver {
 	t.Helper()
 	d := &driver{t: t, app: newApp(Deps{Store: st}, opts)}
+	d.app.noTimers = true
 	d.send(tea.WindowSizeMsg{Width: w, Height: h})
 	d.send(tea.BackgroundColorMsg{Color: color.Black})
 	d.run(d.app.Init())
@@ -99,7 +102,7 @@ func (d *driver) send(msg tea.Msg) {
 }
 
 func (d *driver) run(cmd tea.Cmd) {
-	if cmd == nil {
+	if cmd == nil || isTimer(cmd) {
 		return
 	}
 	done := make(chan tea.Msg, 1)
@@ -107,8 +110,8 @@ func (d *driver) run(cmd tea.Cmd) {
 	var msg tea.Msg
 	select {
 	case msg = <-done:
-	case <-time.After(50 * time.Millisecond):
-		return // a timer (tick) — not part of the flow under test
+	case <-time.After(20 * time.Second):
+		d.t.Fatalf("a Cmd did not finish in 20 s")
 	}
 	switch msg := msg.(type) {
 	case nil:
@@ -171,3 +174,13 @@ func (d *driver) clearField(n int) {
 }
 
 func lines(s string) []string { return strings.Split(s, "\n") }
+
+// isTimer reports whether cmd is a cursor blink or a tea.Tick/Every: Cmds
+// that sleep and then reschedule themselves forever. The synchronous driver
+// skips them; everything else (store and keyring I/O) is awaited.
+func isTimer(cmd tea.Cmd) bool {
+	name := runtime.FuncForPC(reflect.ValueOf(cmd).Pointer()).Name()
+	return strings.HasPrefix(name, "charm.land/bubbles/v2/cursor.") ||
+		strings.HasPrefix(name, "charm.land/bubbletea/v2.Tick.") ||
+		strings.HasPrefix(name, "charm.land/bubbletea/v2.Every.")
+}
