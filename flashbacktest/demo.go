@@ -13,7 +13,7 @@ const (
 	// DemoRevokedSecret is the secret of "Legacy OpenAI key", the demo
 	// configuration whose credentials fail validation; DemoValidator and
 	// a simulated provider should both reject it.
-	DemoRevokedSecret = "sk-proj-DEMOrevoked0000000000000000000000000000"
+	DemoRevokedSecret = "sk-proj-DEMOrevokedoHBvRPOIvGrv5iFlbCBFNOgmBjMt"
 )
 
 // stableID derives a UUID-shaped id from a name, so that demo ids are the
@@ -69,21 +69,21 @@ func Demo(now time.Time) Seed {
 			Name: name, AIType: typ, Endpoint: endpoint, Key: key, Secret: secret, CreatedAt: ago(age), Validated: ok}
 	}
 	gpt := llm(prod, dana, "OpenAI GPT-4o", "OPENAI", "https://api.openai.com/v1", "",
-		"sk-proj-DEMOgpt4o000000000000000000000000000000000", 92*day, true)
+		"sk-proj-DEMOgpt4opsiaOclRz3AwzKsbVRJN9wVGFYGW2WmQz", 92*day, true)
 	claude := llm(prod, sam, "Claude support", "ANTHROPIC", "https://api.anthropic.com/v1", "",
-		"sk-ant-api03-DEMOclaude00000000000000000000000000000", 60*day, true)
+		"sk-ant-api03-DEMOclaudeCudiH7YFjS1on43XkMtECqOxSF2O3", 60*day, true)
 	gemini := llm(prod, dana, "Gemini Flash", "GOOGLE", "https://generativelanguage.googleapis.com/v1beta", "",
-		"AIzaDEMOgemini000000000000000000000000", 41*day, true)
+		"AIzaDEMOgeminiGYRdo1XKXWNqRs7rpEmoKiuP", 41*day, true)
 	bedrock := llm(prod, sam, "Bedrock us-east-1", "AWS", "https://bedrock-runtime.us-east-1.amazonaws.com",
 		"AKIADEMO7EXAMPLE2Q4Z", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYDEMOKEY0000", 33*day, true)
 	legacy := llm(prod, dana, "Legacy OpenAI key", "OPENAI", "https://api.openai.com/v1", "",
 		DemoRevokedSecret, 400*day, false)
 	vllm := llm(research, sam, "Local vLLM", "OTHER", "http://10.20.4.12:8000/v1", "",
-		"vllm-DEMO-token-000000000000", 20*day, true)
+		"vllm-DEMO-token-KdYR7osjOrU1", 20*day, true)
 	openrouter := llm(research, sam, "OpenRouter mix", "OTHER", "https://openrouter.ai/api/v1", "",
-		"sk-or-v1-0000000000000000000000000000000000000000000000000000000000000000", 12*day, true)
+		"sk-or-v1-xxDO0CzUZREN68k4tUNpfZ46pdJQIPvjiQvlb5lZXOIgfFwD3HJoKyrbmEYYmdhQ", 12*day, true)
 	claudeR := llm(research, lee, "Claude research", "ANTHROPIC", "https://api.anthropic.com/v1", "",
-		"sk-ant-api03-DEMOresearch00000000000000000000000000", 5*day, false)
+		"sk-ant-api03-DEMOresearchj38AruHr4iwRxpVHSbKdA9u4uQ", 5*day, false)
 
 	support := Repo{ID: stableID("repo", "support-bot"), Name: "support-bot", WorkspaceID: prod.ID,
 		LLMIDs: []string{gpt.ID, claude.ID}, CreatedAt: ago(90 * day)}
