@@ -1,7 +1,10 @@
-// Package client talks to the Flashback platform API on behalf of fbllm: it
-// signs in, keeps the session alive, and manages a workspace's AI LLM
-// configurations, with the context the UI needs around them (workspaces and
-// the user's role in each, repositories, policies, violations, usage).
+// Package client is fbllm's network layer. Its Flashback part
+// (flashback*.go) talks to the Flashback platform API: it signs in, keeps
+// the session alive, and manages a workspace's AI LLM configurations, with
+// the context the UI needs around them (workspaces and the user's role in
+// each, repositories, policies, violations, usage). It never imports UI
+// packages and never prompts: the caller supplies credentials, codes and
+// the *http.Client (proxy and CA policy).
 //
 // The platform is described in reference/flashback-api.md, where every fact
 // carries an evidence tag. Where that tag is [U] (inferred, unconfirmed),

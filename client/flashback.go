@@ -97,10 +97,9 @@ type Client struct {
 
 	mu       sync.Mutex // guards the fields below
 	sess     session
-	gen      uint64   // bumped whenever the access token changes
-	flight   *flight  // the refresh in progress, if any
-	loaded   bool     // the TokenStore was read
-	known    []string // secrets sent in this process, for redaction
+	gen      uint64  // bumped whenever the access token changes
+	flight   *flight // the refresh in progress, if any
+	loaded   bool    // the TokenStore was read
 	redactor *redact.Redactor
 }
 
@@ -194,7 +193,6 @@ func (c *Client) remember(secrets ...string) {
 	for _, s := range secrets {
 		if strings.TrimSpace(s) != "" {
 			add = append(add, s)
-			c.known = append(c.known, s)
 		}
 	}
 	if len(add) > 0 {

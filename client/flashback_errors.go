@@ -17,6 +17,9 @@ var (
 	// the refresh token was refused, FLASHBACK_TOKEN was refused, or a
 	// sign-in attempt failed (CLI exit 4, flashback.unauthenticated).
 	ErrUnauthenticated = errors.New("not signed in to flashback")
+	// ErrUnauthorized is the name STYLE.md rule 18 uses for
+	// ErrUnauthenticated; both are the same value.
+	ErrUnauthorized = ErrUnauthenticated
 	// ErrForbidden means the token is fine but the role in the workspace
 	// does not allow the operation (flashback.forbidden).
 	ErrForbidden = errors.New("permission denied")
@@ -105,6 +108,9 @@ func RetryAfter(err error) (time.Duration, bool) {
 	}
 	return 0, false
 }
+
+// HTTPError is the name STYLE.md rule 18 uses for APIError.
+type HTTPError = APIError
 
 // APIError is an error answer from the API.
 type APIError struct {

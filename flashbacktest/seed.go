@@ -127,8 +127,8 @@ func (s *Server) Load(seed Seed) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.now()
-	orgs := maps(s.orgs)
-	users := maps(s.users)
+	orgs := cloneMap(s.orgs)
+	users := cloneMap(s.users)
 	ws := index(s.workspaces, func(w *Workspace) string { return w.ID })
 	llms := index(s.llms, func(l *LLM) string { return l.ID })
 	repos := index(s.repos, func(r *Repo) string { return r.ID })
@@ -272,7 +272,7 @@ func orID(id string) string {
 	return id
 }
 
-func maps[T any](m map[string]*T) map[string]*T {
+func cloneMap[T any](m map[string]*T) map[string]*T {
 	out := make(map[string]*T, len(m))
 	for k, v := range m {
 		out[k] = v
