@@ -125,3 +125,10 @@ func codes(rep Report) []string {
 func clientOpts() client.TransportOptions {
 	return client.TransportOptions{DialTimeout: 2 * time.Second, TLSHandshakeTimeout: 2 * time.Second, ResponseHeaderTimeout: 3 * time.Second, Timeout: 5 * time.Second}
 }
+
+func mustJSON(t testing.TB, rep Report) string {
+	t.Helper()
+	b, err := json.Marshal(rep)
+	require.NoError(t, err)
+	return string(b)
+}

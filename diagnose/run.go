@@ -63,6 +63,7 @@ func Run(ctx context.Context, target Target, opts Options) (Report, error) {
 	if err := ctx.Err(); err != nil {
 		return r.finish(), err
 	}
+	r.rep.Proxy = res.Proxy
 	f := Classify(r.typ, res)
 	var retry *client.ProbeResult
 	if r.typ == assets.Other && f.Code == CodeEndpointNotFound && res.StatusCode == 404 && !versionSegmentRe.MatchString(r.path) {

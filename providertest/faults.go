@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -111,6 +112,8 @@ func tlsServer(cert *tls.Certificate, h http.Handler) *httptest.Server {
 		})
 	}
 	s := httptest.NewUnstartedServer(h)
+	// Failed handshakes are the point of these servers; don't log them.
+	s.Config.ErrorLog = log.New(io.Discard, "", 0)
 	s.TLS = &tls.Config{Certificates: []tls.Certificate{*cert}}
 	s.StartTLS()
 	return s
