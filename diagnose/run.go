@@ -169,6 +169,10 @@ func (r *run) preflight() (client.ProbeRequest, bool) {
 		r.add(CodeAuthInvalidSecret, "unsendable", "", map[string]string{"reason": ie.Msg + "."}, "", "")
 		return fail(ie.Msg)
 	}
+	// From here on the clean values are the secrets to redact: pieces of
+	// the raw paste would also cover "export NAME=" and hide what the
+	// input.sanitized diagnosis must show.
+	r.red = redact.New(sec.Value, strings.TrimSpace(r.t.Key), r.t.SessionToken)
 	removed := sec.Removed
 	notes = append(notes, sec.Warnings...)
 	key, err := forms.SanitizeKey(r.t.Key)
@@ -183,6 +187,7 @@ func (r *run) preflight() (client.ProbeRequest, bool) {
 		r.add(CodeAuthInvalidSecret, "unsendable", "", map[string]string{"reason": "the session token: " + err.Error() + "."}, "", "")
 		return fail("the session token cannot be sent")
 	}
+	r.red = r.red.With(key.Value, token.Value)
 	if len(removed) > 0 {
 		r.add(CodeInputSanitized, "", "", map[string]string{"removed": strings.Join(slices.Compact(removed), ", ")}, "removed: "+strings.Join(removed, ", "), "")
 	}

@@ -63,7 +63,10 @@ var placeholderDefaults = map[string]string{
 	"workspace":       "the current workspace",
 }
 
-var placeholderRe = regexp.MustCompile(`\{([A-Za-z]+)\}`)
+var (
+	placeholderRe     = regexp.MustCompile(`\{([A-Za-z]+)\}`)
+	spaceBeforeStopRe = regexp.MustCompile(` \.(\s|$)`)
+)
 
 // render builds a Diagnosis for code from the assets text, its variant and
 // vars. Every value is redacted before it is inserted, and the result is
@@ -102,7 +105,7 @@ func tidy(s string) string {
 	for strings.Contains(s, "  ") {
 		s = strings.ReplaceAll(s, "  ", " ")
 	}
-	s = strings.ReplaceAll(s, " .", ".")
+	s = spaceBeforeStopRe.ReplaceAllString(s, ".$1")
 	return strings.TrimSpace(s)
 }
 

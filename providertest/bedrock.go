@@ -90,7 +90,11 @@ func (p *Provider) serveBedrock(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !signatureMatches(r, signed, sig, aws.Credentials{AccessKeyID: akid, SecretAccessKey: secret, SessionToken: r.Header.Get("X-Amz-Security-Token")}, region, at) {
-		writeFixture(w, r, "bedrock_403_invalid_signature.json")
+		// AWS quotes the canonical request it computed: here, the probe's
+		// own signed headers (the captured fixture shows a proxy's).
+		awsError(w, 403, "InvalidSignatureException", "The request signature we calculated does not match the signature you provided. "+
+			"Check your AWS Secret Access Key and signing method. Consult the service documentation for details.\n\n"+
+			"The Canonical String for this request should have been\n'"+r.Method+"\n"+r.URL.Path+"\n\n"+signed+"'\n")
 		return
 	}
 	p.bedrockAuthorized(w)
