@@ -2,6 +2,7 @@ package diagnose
 
 import (
 	"context"
+	"crypto/x509"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -132,3 +133,6 @@ func mustJSON(t testing.TB, rep Report) string {
 	require.NoError(t, err)
 	return string(b)
 }
+
+// emptyPool trusts nothing, so the machine's own roots never matter.
+func emptyPool() *x509.CertPool { return x509.NewCertPool() }
