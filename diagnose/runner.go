@@ -9,9 +9,10 @@ import (
 )
 
 // DefaultParallelism bounds RunAll when the caller gives no limit: enough
-// to hide per-provider latency, few enough not to look like a burst to a
-// proxy or a rate limiter.
-const DefaultParallelism = 8
+// to hide per-provider latency (50 configurations answering in 200 ms
+// take four waves, 0.8 s; with 8 they would take seven, 1.4 s), few
+// enough not to look like a burst to a proxy or a rate limiter.
+const DefaultParallelism = 16
 
 // Result is one RunAll outcome: the report, or the error Run returned.
 type Result struct {
