@@ -275,7 +275,7 @@ func classifyResponse(t assets.AIType, res *client.ProbeResult) Finding {
 			f.set("intermediary", serverName(res.Header, "a gateway that is not the provider (its JSON is in no provider's format)"))
 			return f
 		}
-		classifyEnvelope(t, st, res, &f)
+		classifyEnvelope(st, res, &f)
 		return f
 	}
 

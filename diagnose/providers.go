@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/fbllm/fbllm/assets"
 	"github.com/fbllm/fbllm/client"
 )
 
@@ -13,7 +12,7 @@ import (
 // code, per the failure catalogs of provider-probes §2.3, §3.3, §4.3, §5.4
 // and §6. It branches on the dialect of the body rather than on the
 // configured type: a gateway under OTHER may relay any provider's errors.
-func classifyEnvelope(t assets.AIType, st int, res *client.ProbeResult, f *Finding) {
+func classifyEnvelope(st int, res *client.ProbeResult, f *Finding) {
 	env := f.Envelope
 	msg := strings.ToLower(env.Message)
 	switch env.Dialect {
@@ -34,7 +33,7 @@ func classifyEnvelope(t assets.AIType, st int, res *client.ProbeResult, f *Findi
 			f.Code = byStatus(st)
 		}
 	default:
-		classifyOpenAICompatible(t, st, env, msg, f)
+		classifyOpenAICompatible(st, env, msg, f)
 	}
 	if f.Code == "" {
 		f.Code = byStatus(st)
@@ -210,7 +209,7 @@ func classifyAWS(st int, env Envelope, msg string, f *Finding) {
 
 var missingScopesRe = regexp.MustCompile(`(?i)missing scopes?: ([a-z0-9._, -]+)`)
 
-func classifyOpenAICompatible(t assets.AIType, st int, env Envelope, msg string, f *Finding) {
+func classifyOpenAICompatible(st int, env Envelope, msg string, f *Finding) {
 	code, typ := env.Code, env.Type
 	switch {
 	case typ == "insufficient_quota" || code == "insufficient_quota" || code == "billing_hard_limit_reached" || code == "credit_balance_exhausted":

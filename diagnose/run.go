@@ -455,9 +455,6 @@ func (r *run) conclude(res *client.ProbeResult, f Finding) {
 		r.check(CheckAuth, authSt, 0, authDetail(f, res))
 	}
 	switch {
-	case f.Code == "" && r.typ == assets.Other && res.Negative == nil:
-		// Unreachable: Probe always sends the control after a 2xx.
-		r.check(CheckModels, CheckPass, 0, modelsDetail(f))
 	case f.Code == "":
 		r.check(CheckModels, CheckPass, 0, modelsDetail(f))
 	case f.Code == CodeAuthInsufficientScope:
