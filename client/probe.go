@@ -383,9 +383,6 @@ func (p *probeTrace) phase() ProbePhase {
 	case !p.dnsStart.IsZero() && !p.dnsDone:
 		return PhaseDNS
 	case p.connDone == 0 && !p.gotConn:
-		if p.connStarted == 0 && p.dnsStart.IsZero() {
-			return PhaseConnect
-		}
 		return PhaseConnect
 	case !p.tlsStart.IsZero() && !p.tlsDone:
 		return PhaseTLS

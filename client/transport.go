@@ -21,10 +21,10 @@ import (
 // (reference/provider-probes.md §1.4). A probe that stalls in one phase is
 // abandoned at that phase's limit, so the report can name the phase.
 const (
-	DefaultDialTimeout           = 5 * time.Second
-	DefaultTLSHandshakeTimeout   = 5 * time.Second
-	DefaultResponseHeaderTimeout = 10 * time.Second
-	DefaultTimeout               = 15 * time.Second
+	TransportDialTimeout           = 5 * time.Second
+	TransportTLSHandshakeTimeout   = 5 * time.Second
+	TransportResponseHeaderTimeout = 10 * time.Second
+	TransportTimeout               = 15 * time.Second
 )
 
 // MaxProbeBody is how much of a response body a probe keeps. Error bodies
@@ -39,10 +39,10 @@ const CAFileEnv = "FBLLM_CA_FILE"
 // production settings: proxies and FBLLM_CA_FILE from the process
 // environment and the timeouts above.
 type TransportOptions struct {
-	DialTimeout           time.Duration // TCP connect (also to a proxy); 0 means DefaultDialTimeout
-	TLSHandshakeTimeout   time.Duration // 0 means DefaultTLSHandshakeTimeout
-	ResponseHeaderTimeout time.Duration // from request written to headers; 0 means DefaultResponseHeaderTimeout
-	Timeout               time.Duration // whole request; 0 means DefaultTimeout
+	DialTimeout           time.Duration // TCP connect (also to a proxy); 0 means TransportDialTimeout
+	TLSHandshakeTimeout   time.Duration // 0 means TransportTLSHandshakeTimeout
+	ResponseHeaderTimeout time.Duration // from request written to headers; 0 means TransportResponseHeaderTimeout
+	Timeout               time.Duration // whole request; 0 means TransportTimeout
 
 	// Getenv reads HTTPS_PROXY, HTTP_PROXY, NO_PROXY (and their lower-case
 	// forms) and FBLLM_CA_FILE. Nil means os.Getenv. Tests inject a map
@@ -77,7 +77,7 @@ func NewTransport(opts TransportOptions) (*Transport, error) {
 	if getenv == nil {
 		getenv = os.Getenv
 	}
-	t := &Transport{getenv: getenv, timeout: orDefault(opts.Timeout, DefaultTimeout)}
+	t := &Transport{getenv: getenv, timeout: orDefault(opts.Timeout, TransportTimeout)}
 	t.proxy = transportProxyConfig(getenv).ProxyFunc()
 
 	roots := opts.RootCAs
@@ -100,7 +100,7 @@ func NewTransport(opts TransportOptions) (*Transport, error) {
 		t.caFile = f
 	}
 
-	dialer := &net.Dialer{Timeout: orDefault(opts.DialTimeout, DefaultDialTimeout), KeepAlive: 30 * time.Second}
+	dialer := &net.Dialer{Timeout: orDefault(opts.DialTimeout, TransportDialTimeout), KeepAlive: 30 * time.Second}
 	dial := opts.DialContext
 	if dial == nil {
 		dial = dialer.DialContext
@@ -108,8 +108,8 @@ func NewTransport(opts TransportOptions) (*Transport, error) {
 	base := http.DefaultTransport.(*http.Transport).Clone()
 	base.Proxy = func(r *http.Request) (*url.URL, error) { return t.proxy(r.URL) }
 	base.DialContext = dial
-	base.TLSHandshakeTimeout = orDefault(opts.TLSHandshakeTimeout, DefaultTLSHandshakeTimeout)
-	base.ResponseHeaderTimeout = orDefault(opts.ResponseHeaderTimeout, DefaultResponseHeaderTimeout)
+	base.TLSHandshakeTimeout = orDefault(opts.TLSHandshakeTimeout, TransportTLSHandshakeTimeout)
+	base.ResponseHeaderTimeout = orDefault(opts.ResponseHeaderTimeout, TransportResponseHeaderTimeout)
 	base.TLSClientConfig = &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
 	base.OnProxyConnectResponse = transportOnConnect
 	t.rt = base
