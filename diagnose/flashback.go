@@ -292,3 +292,16 @@ func Merge(direct Report, red *redact.Redactor, parts ...Part) Report {
 	rep.redactWith(red)
 	return rep
 }
+
+// KeyringPart builds the keyring check of doctor: pass with the backend's
+// name when reason is "", else the keyring.* diagnosis (code is
+// keyring.unavailable, keyring.locked or keyring.wrong_passphrase).
+func KeyringPart(backend, code, reason string) Part {
+	if code == "" {
+		return Part{Checks: []Check{{ID: CheckKeyring, Status: CheckPass, Detail: "backend " + backend}}}
+	}
+	return Part{
+		Checks:    []Check{{ID: CheckKeyring, Status: CheckFail, Detail: code + ": " + excerpt(reason)}},
+		Diagnoses: []Diagnosis{part(code, "", SeverityError, map[string]string{"reason": strings.TrimSuffix(excerpt(reason), ".") + "."}, excerpt(reason))},
+	}
+}

@@ -181,3 +181,16 @@ func TestEveryDecidingCodeHasText(t *testing.T) {
 	}
 	require.Len(t, codeStatus, len(assets.DiagnosisCodes)-12)
 }
+
+func TestKeyringPart(t *testing.T) {
+	t.Parallel()
+	ok := KeyringPart("file", "", "")
+	require.Equal(t, CheckPass, ok.Checks[0].Status)
+	require.Empty(t, ok.Diagnoses)
+	bad := KeyringPart("", CodeKeyringUnavailable, "tried secret-service (no D-Bus session) and file (FBLLM_DATA_DIR not writable)")
+	require.Equal(t, CheckKeyring, bad.Checks[0].ID)
+	require.Equal(t, CheckFail, bad.Checks[0].Status)
+	require.Contains(t, bad.Diagnoses[0].Explanation, "no D-Bus session")
+	exit, _ := FlashbackExitCode(bad.Diagnoses[0].Code)
+	require.Equal(t, 1, exit)
+}
