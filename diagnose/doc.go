@@ -8,10 +8,12 @@
 // schema. Classify is that last step on its own; it is pure and fuzzed.
 // RunAll runs many configurations with bounded parallelism.
 //
-// The Flashback helpers (ValidationFinding, FlashbackBlock, NotVisible,
-// FlashbackError, Merge) turn what the platform says into diagnoses with
-// their own small input types, so this package does not depend on the
-// Flashback client.
+// The Flashback helpers (ValidationPart, PolicyPart, VisibilityPart,
+// FlashbackPart, KeyringPart) turn what the platform and the keyring say
+// into checks and diagnoses from their own small input types, so this
+// package does not depend on the Flashback client; Merge adds them to the
+// direct probe's report (SkippedProbe stands in when there is no secret on
+// this machine).
 //
 // Titles, explanations and steps are data in assets/diagnoses.json; this
 // package only chooses a code, a variant and the values of placeholders.
