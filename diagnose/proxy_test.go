@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fbllm/fbllm/assets"
+	"github.com/fbllm/fbllm/client"
 	"github.com/fbllm/fbllm/providertest"
 )
 
@@ -18,6 +19,29 @@ func defaultEndpoint(t *testing.T, typ assets.AIType) string {
 	require.True(t, ok)
 	require.NotEmpty(t, p.DefaultEndpoint)
 	return p.DefaultEndpoint
+}
+
+// defaultTarget is a target of type typ at its preset endpoint, with the
+// region taken from the host as a user would leave it.
+func defaultTarget(t *testing.T, typ assets.AIType) Target {
+	t.Helper()
+	target := targetFor(typ, "")
+	target.Config.Endpoint = defaultEndpoint(t, typ)
+	target.Region = ""
+	return target
+}
+
+// trustedProxy starts an inspecting proxy whose CA the probe trusts
+// through FBLLM_CA_FILE, and a transport that uses it as HTTPS_PROXY.
+func trustedProxy(t *testing.T, mod func(*providertest.ConnectProxyOptions)) (*client.Transport, *providertest.ConnectProxy, string) {
+	t.Helper()
+	ca := newCA(t, "FBLLM Proxy Test CA", "fbllm tests")
+	caFile, err := ca.WritePEM(t.TempDir())
+	require.NoError(t, err)
+	proxy := startInspectingProxy(t, ca, mod)
+	opts := clientOpts()
+	opts.RootCAs = emptyPool()
+	return testTransport(t, map[string]string{"HTTPS_PROXY": proxy.URL, "FBLLM_CA_FILE": caFile}, opts), proxy, caFile
 }
 
 // startInspectingProxy starts a CONNECT proxy that terminates TLS with
@@ -50,22 +74,13 @@ func startInspectingProxy(t *testing.T, ca *providertest.CA, mod func(*providert
 // test CA handed to the probe through FBLLM_CA_FILE.
 func TestDefaultEndpointsThroughProxy(t *testing.T) {
 	t.Parallel()
-	ca := newCA(t, "FBLLM Proxy Test CA", "fbllm tests")
-	caFile, err := ca.WritePEM(t.TempDir())
-	require.NoError(t, err)
-	proxy := startInspectingProxy(t, ca, nil)
-	env := map[string]string{"HTTPS_PROXY": proxy.URL, "FBLLM_CA_FILE": caFile}
-	opts := clientOpts()
-	opts.RootCAs = emptyPool()
-	tr := testTransport(t, env, opts)
+	tr, _, caFile := trustedProxy(t, nil)
 	require.Equal(t, caFile, tr.CAFile())
 
 	for _, typ := range []assets.AIType{assets.OpenAI, assets.Anthropic, assets.Google, assets.AWS} {
 		t.Run(string(typ), func(t *testing.T) {
 			t.Parallel()
-			target := targetFor(typ, "")
-			target.Config.Endpoint = defaultEndpoint(t, typ)
-			target.Region = ""
+			target := defaultTarget(t, typ)
 			rep := runOne(t, target, tr)
 			require.Equal(t, StatusVerified, rep.Status, "codes %v checks %+v", codes(rep), rep.Checks)
 			require.Empty(t, primary(rep))
@@ -79,9 +94,7 @@ func TestDefaultEndpointsThroughProxy(t *testing.T) {
 			require.Equal(t, CheckPass, tlsRow.Status)
 			require.Contains(t, tlsRow.Detail, "FBLLM Proxy Test CA")
 
-			wrong := targetFor(typ, "")
-			wrong.Config.Endpoint = target.Config.Endpoint
-			wrong.Region = ""
+			wrong := defaultTarget(t, typ)
 			if typ == assets.AWS {
 				wrong.Secret = awsSecret[:20] + wrongSuffix
 			} else {
@@ -109,14 +122,8 @@ func TestDefaultEndpointsThroughProxy(t *testing.T) {
 // the proxy; the CONNECT line carries the host name.
 func TestTargetNeverResolvedLocally(t *testing.T) {
 	t.Parallel()
-	ca := newCA(t, "FBLLM Proxy Test CA", "fbllm tests")
-	caFile, err := ca.WritePEM(t.TempDir())
-	require.NoError(t, err)
-	proxy := startInspectingProxy(t, ca, nil)
-	tr := testTransport(t, map[string]string{"HTTPS_PROXY": proxy.URL, "FBLLM_CA_FILE": caFile}, clientOpts())
-	target := targetFor(assets.Anthropic, "")
-	target.Config.Endpoint = "https://api.anthropic.com"
-	rep := runOne(t, target, tr)
+	tr, proxy, _ := trustedProxy(t, nil)
+	rep := runOne(t, defaultTarget(t, assets.Anthropic), tr)
 	require.Equal(t, StatusVerified, rep.Status, "%v", codes(rep))
 	require.Contains(t, proxy.Connects(), "api.anthropic.com:443")
 }
@@ -126,19 +133,13 @@ func TestTargetNeverResolvedLocally(t *testing.T) {
 // an invalid key.
 func TestProxyBlockPageIsNotAnAuthProblem(t *testing.T) {
 	t.Parallel()
-	ca := newCA(t, "FBLLM Proxy Test CA", "fbllm tests")
-	caFile, err := ca.WritePEM(t.TempDir())
-	require.NoError(t, err)
-	proxy := startInspectingProxy(t, ca, func(o *providertest.ConnectProxyOptions) {
+	tr, _, _ := trustedProxy(t, func(o *providertest.ConnectProxyOptions) {
 		o.BlockPage = "<html><head><title>Website blocked</title></head><body>Internet Security by Zscaler: access to this site is blocked by your organisation's policy.</body></html>"
 	})
-	tr := testTransport(t, map[string]string{"HTTPS_PROXY": proxy.URL, "FBLLM_CA_FILE": caFile}, clientOpts())
 	for _, typ := range []assets.AIType{assets.OpenAI, assets.Anthropic, assets.Google, assets.AWS} {
 		t.Run(string(typ), func(t *testing.T) {
 			t.Parallel()
-			target := targetFor(typ, "")
-			target.Config.Endpoint = defaultEndpoint(t, typ)
-			target.Region = ""
+			target := defaultTarget(t, typ)
 			rep := runOne(t, target, tr)
 			require.Equal(t, StatusBlocked, rep.Status, "%v", codes(rep))
 			require.Equal(t, CodePolicyIntermediary, primary(rep))
@@ -186,9 +187,7 @@ func TestUntrustedInspectionNamesTheProduct(t *testing.T) {
 	for _, typ := range []assets.AIType{assets.OpenAI, assets.Anthropic, assets.Google, assets.AWS} {
 		t.Run(string(typ), func(t *testing.T) {
 			t.Parallel()
-			target := targetFor(typ, "")
-			target.Config.Endpoint = defaultEndpoint(t, typ)
-			target.Region = ""
+			target := defaultTarget(t, typ)
 			rep := runOne(t, target, tr)
 			require.Equal(t, StatusUnreachable, rep.Status, "%v", codes(rep))
 			require.Equal(t, CodeEndpointTLSUntrusted, primary(rep))
