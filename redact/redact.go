@@ -157,7 +157,7 @@ var shapes = []shape{
 var contextual = []*regexp.Regexp{
 	regexp.MustCompile(`(?i)((?:[?&;]|\b)(?:key|api[-_]?key|apikey|token|access_token|password|secret|x-api-key|x-goog-api-key)=)[^&\s"'<>]+`),
 	regexp.MustCompile(`(?i)(\b(?:bearer|basic)\s+)[A-Za-z0-9._~+/=-]{8,}`),
-	regexp.MustCompile(`(?i)((?:received api key|key hash \(token\)|api[-_ ]?key|x-api-key|x-goog-api-key|api-key|authorization)\s*[:=]\s*["']?)[^\s,"'}]{8,}`),
+	regexp.MustCompile(`(?i)(\b(?:received api key|key hash \(token\)|api[-_ ]?key|x-api-key|x-goog-api-key|api-key|authorization)\s*[:=]\s*["']?)[^\s,"'}]{8,}`),
 	regexp.MustCompile(`(://)[^/@\s:]+:[^/@\s]+@`), // URL user:password@
 }
 

@@ -63,6 +63,7 @@ func TestOrdinaryTextIsKept(t *testing.T) {
 		"https://api.openai.com/v1",
 		"x509: certificate signed by unknown authority (possibly because of \"crypto/rsa: verification error\")",
 		"Rate limit reached for gpt-4 in organization org-abc on tokens per min (TPM): Limit 10000",
+		"HTTP 401 invalid_api_key: Incorrect API key provided",
 	} {
 		require.Equal(t, s, New(secret).String(s))
 	}

@@ -32,9 +32,9 @@ const (
 
 // Defaults for Options.
 const (
-	// DefaultTimeout bounds one keyring call (PRODUCT.md §4: "answers
+	// TransportTimeout bounds one keyring call (PRODUCT.md §4: "answers
 	// within 3 s").
-	DefaultTimeout = 3 * time.Second
+	TransportTimeout = 3 * time.Second
 	// DefaultPromptTimeout bounds a keyring call while a desktop unlock
 	// prompt may be waiting for the user.
 	DefaultPromptTimeout = 60 * time.Second
@@ -61,7 +61,7 @@ type Options struct {
 	// keyring.NewArrayKeyring). It never needs a passphrase; its backend
 	// name is Backend, or "memory" when Backend is empty.
 	Keyring keyring.Keyring
-	// Timeout bounds each keyring call; default DefaultTimeout (3 s).
+	// Timeout bounds each keyring call; default TransportTimeout (3 s).
 	Timeout time.Duration
 	// PromptTimeout bounds keyring calls while a desktop unlock prompt may
 	// be on screen (Secret Service with a locked collection in a local
@@ -143,7 +143,7 @@ func Open(opts Options) (*Store, error) {
 		s.now = time.Now
 	}
 	if s.timeout <= 0 {
-		s.timeout = DefaultTimeout
+		s.timeout = TransportTimeout
 	}
 	if s.promptTimeout <= 0 {
 		s.promptTimeout = DefaultPromptTimeout
