@@ -23,6 +23,10 @@ type Settings struct {
 	APIURL string `json:"apiUrl,omitempty"`
 	// Workspace is the current workspace id or name.
 	Workspace string `json:"workspace,omitempty"`
+	// RemoteChecks are the last connection checks of Flashback
+	// configurations, by configuration id (local ones keep theirs in the
+	// index). Only a status word and a time: nothing secret.
+	RemoteChecks map[string]Check `json:"remoteChecks,omitempty"`
 }
 
 // Settings reads config.json. A missing file gives zero Settings and nil.
@@ -53,14 +57,23 @@ func (s *Store) Settings() (Settings, error) {
 // the existing file cannot be parsed it is moved aside and reported first,
 // and nothing is written; calling again then writes.
 func (s *Store) SaveSettings(st Settings) error {
+	return s.UpdateSettings(func(cur *Settings) { *cur = st })
+}
+
+// UpdateSettings applies edit to config.json as one read-modify-write under
+// the lock, so two instances changing different settings (the current
+// workspace, a check result) never undo each other.
+func (s *Store) UpdateSettings(edit func(*Settings)) error {
 	unlock, err := s.lockNoCtx()
 	if err != nil {
 		return fmt.Errorf("save settings: %w", err)
 	}
 	defer unlock()
-	if _, err := s.loadSettingsLocked(); err != nil {
+	st, err := s.loadSettingsLocked()
+	if err != nil {
 		return fmt.Errorf("save settings: %w", err)
 	}
+	edit(&st)
 	st.Version = settingsVersion
 	data, err := json.MarshalIndent(st, "", "  ")
 	if err != nil {
@@ -103,4 +116,14 @@ func readSettingsFile(path string) (Settings, error) {
 		return Settings{}, &parseError{fmt.Errorf("unsupported settings version %d (this fbllm reads version %d)", st.Version, settingsVersion)}
 	}
 	return st, nil
+}
+
+// SetRemoteCheck records the last check of a Flashback configuration.
+func (s *Store) SetRemoteCheck(id string, chk Check) error {
+	return s.UpdateSettings(func(st *Settings) {
+		if st.RemoteChecks == nil {
+			st.RemoteChecks = map[string]Check{}
+		}
+		st.RemoteChecks[id] = chk
+	})
 }

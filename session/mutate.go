@@ -1,0 +1,236 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/fbllm/fbllm/assets"
+	"github.com/fbllm/fbllm/client"
+	"github.com/fbllm/fbllm/forms"
+	"github.com/fbllm/fbllm/store"
+)
+
+// Change is a configuration to create, or the new values of one to update.
+// Values are expected sanitised and normalised (package forms).
+type Change struct {
+	Name     string
+	AIType   assets.AIType
+	Endpoint string
+	Region   string // local AWS configs only; Flashback has no such field
+	// Key and Secret: nil keeps the stored value (update); a pointer to ""
+	// removes the key. Create needs a Secret.
+	Key    *string
+	Secret *string
+}
+
+// ChangeFromForm turns a validated form result into a Change.
+func ChangeFromForm(r forms.Result) Change {
+	ch := Change{Name: r.Name, AIType: r.Type, Endpoint: r.Endpoint.URL, Region: r.Endpoint.Region}
+	if !r.KeepKey {
+		k := r.Key.Value
+		ch.Key = &k
+	}
+	if !r.KeepSecret {
+		sec := r.Secret.Value
+		ch.Secret = &sec
+	}
+	return ch
+}
+
+// Destination is where a new configuration goes.
+type Destination struct {
+	Store     string // StoreLocal or StoreFlashback
+	Workspace client.Workspace
+}
+
+// Label says where a configuration will be saved, in words, for the form's
+// review step and the setup screen.
+func (d Destination) Label(backend string) string {
+	if d.Store == StoreFlashback {
+		return "Flashback workspace " + d.Workspace.Name
+	}
+	return "this machine · " + store.BackendLabel(backend)
+}
+
+// Create saves a new configuration. On Flashback the client never retries
+// a create blindly: after an ambiguous failure it looks the name up first,
+// so no duplicate appears.
+func (s *Session) Create(ctx context.Context, d Destination, ch Change) (Item, error) {
+	if ch.Secret == nil || *ch.Secret == "" {
+		return Item{}, errors.New("create: a secret is required")
+	}
+	key := ""
+	if ch.Key != nil {
+		key = *ch.Key
+	}
+	if d.Store == StoreFlashback {
+		api, err := s.API()
+		if err != nil {
+			return Item{}, err
+		}
+		l, err := api.CreateLLM(ctx, client.NewLLM{
+			WorkspaceID: d.Workspace.ID, Name: ch.Name, AIType: ch.AIType,
+			Endpoint: ch.Endpoint, Key: key, Secret: *ch.Secret,
+		})
+		if err != nil {
+			return Item{}, err
+		}
+		return remoteItem(l, d.Workspace.Name, nil), nil
+	}
+	cfg := store.Config{Name: ch.Name, AIType: string(ch.AIType), Endpoint: ch.Endpoint, Region: ch.Region}
+	if key != "" {
+		cfg.KeyFingerprint = forms.Fingerprint(key)
+	}
+	cfg.SecretFingerprint = forms.Fingerprint(*ch.Secret)
+	c, err := s.opts.Store.Add(ctx, cfg, store.Credentials{Key: key, Secret: *ch.Secret})
+	if err != nil {
+		return Item{}, err
+	}
+	return localItem(c), nil
+}
+
+// Update changes a configuration. On Flashback only the fields that differ
+// are sent, and the secret only when a new one was typed. Locally the
+// keyring is touched only when a credential changes (a kept one is merged
+// in so one item keeps holding both).
+func (s *Session) Update(ctx context.Context, it Item, ch Change) (Item, error) {
+	if it.IsRemote() {
+		return s.updateRemote(ctx, it, ch)
+	}
+	var cred *store.Credentials
+	if ch.Key != nil || ch.Secret != nil {
+		c := store.Credentials{}
+		if ch.Key == nil || ch.Secret == nil {
+			old, err := s.opts.Store.Credentials(ctx, it.ID)
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				return Item{}, err
+			}
+			c = old
+		}
+		if ch.Key != nil {
+			c.Key = *ch.Key
+		}
+		if ch.Secret != nil {
+			c.Secret = *ch.Secret
+		}
+		cred = &c
+	}
+	cfg, err := s.opts.Store.Update(ctx, it.ID, func(c *store.Config) error {
+		c.Name, c.AIType, c.Endpoint, c.Region = ch.Name, string(ch.AIType), ch.Endpoint, ch.Region
+		if ch.Key != nil {
+			c.KeyFingerprint = ""
+			if *ch.Key != "" {
+				c.KeyFingerprint = forms.Fingerprint(*ch.Key)
+			}
+		}
+		if ch.Secret != nil {
+			c.SecretFingerprint = forms.Fingerprint(*ch.Secret)
+		}
+		return nil
+	}, cred)
+	if err != nil {
+		return Item{}, err
+	}
+	return localItem(cfg), nil
+}
+
+func (s *Session) updateRemote(ctx context.Context, it Item, ch Change) (Item, error) {
+	api, err := s.API()
+	if err != nil {
+		return Item{}, err
+	}
+	var p client.LLMPatch
+	if ch.Name != "" && ch.Name != it.Name {
+		p.Name = &ch.Name
+	}
+	if ch.AIType != "" && ch.AIType != it.AIType {
+		p.AIType = &ch.AIType
+	}
+	if ch.Endpoint != "" && ch.Endpoint != it.Endpoint {
+		p.Endpoint = &ch.Endpoint
+	}
+	if ch.Key != nil {
+		p.Key = ch.Key
+	}
+	if ch.Secret != nil {
+		if *ch.Secret == "" {
+			return Item{}, errors.New("update: the new secret is empty")
+		}
+		p.Secret = ch.Secret
+	}
+	if p.IsZero() {
+		return it, nil
+	}
+	if err := api.UpdateLLM(ctx, it.ID, p); err != nil {
+		return Item{}, err
+	}
+	l, err := api.GetLLM(ctx, it.ID)
+	if err != nil {
+		// The update went through; show what we sent rather than fail.
+		out := it
+		out.Name, out.AIType, out.Endpoint = ch.Name, ch.AIType, ch.Endpoint
+		return out, nil
+	}
+	out := remoteItem(l, it.WorkspaceName, nil)
+	out.LastCheck = nil // credentials or endpoint changed: the old result no longer says anything
+	return out, nil
+}
+
+// Delete removes a configuration. A Flashback configuration still attached
+// to repositories is refused with *client.InUseError naming them.
+func (s *Session) Delete(ctx context.Context, it Item) error {
+	if !it.IsRemote() {
+		return s.opts.Store.Delete(ctx, it.ID)
+	}
+	api, err := s.API()
+	if err != nil {
+		return err
+	}
+	if err := api.DeleteLLM(ctx, it.ID); err != nil {
+		return err
+	}
+	_ = s.opts.Store.UpdateSettings(func(st *Settings) { delete(st.RemoteChecks, it.ID) })
+	return nil
+}
+
+// RecordCheck remembers the status of the last check of a configuration
+// for the browser's status word.
+func (s *Session) RecordCheck(it Item, status string) error {
+	chk := store.Check{Status: status, At: s.opts.Now().UTC()}
+	if it.IsRemote() {
+		return s.opts.Store.SetRemoteCheck(it.ID, chk)
+	}
+	return s.opts.Store.SetLastCheck(it.ID, chk)
+}
+
+// Names are the configuration names already used at d, for the form's
+// uniqueness check (which must not do I/O itself).
+func (s *Session) Names(ctx context.Context, d Destination) ([]string, error) {
+	if d.Store != StoreFlashback {
+		return s.opts.Store.Names(store.DefaultWorkspace), nil
+	}
+	api, err := s.API()
+	if err != nil {
+		return nil, err
+	}
+	llms, err := api.ListLLMs(ctx, d.Workspace.ID)
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, len(llms))
+	for i, l := range llms {
+		names[i] = l.Name
+	}
+	return names, nil
+}
+
+// CanWrite reports whether the user may create and change configurations
+// in w, with the reason when not.
+func CanWrite(w client.Workspace) (bool, string) {
+	if w.Role.CanWrite() {
+		return true, ""
+	}
+	return false, fmt.Sprintf("your role in %s is %s; adding or changing configurations needs WRITE or ADMIN", w.Name, strings.ToUpper(w.Role.String()))
+}

@@ -1,0 +1,207 @@
+package session_test
+
+import (
+	"context"
+	"errors"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/99designs/keyring"
+	"github.com/stretchr/testify/require"
+
+	"github.com/fbllm/fbllm/assets"
+	"github.com/fbllm/fbllm/client"
+	"github.com/fbllm/fbllm/flashbacktest"
+	"github.com/fbllm/fbllm/session"
+	"github.com/fbllm/fbllm/store"
+)
+
+type fixture struct {
+	srv  *flashbacktest.Server
+	st   *store.Store
+	sess *session.Session
+	env  map[string]string
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	now := time.Now()
+	srv := flashbacktest.New(flashbacktest.Options{Validator: flashbacktest.DemoValidator()})
+	require.NoError(t, srv.Load(flashbacktest.Demo(now)))
+	hs := httptest.NewServer(srv)
+	t.Cleanup(hs.Close)
+	dir := t.TempDir()
+	st, err := store.Open(store.Options{
+		ConfigDir: dir + "/config", DataDir: dir + "/data",
+		Keyring: keyring.NewArrayKeyring(nil), Env: func(string) string { return "" },
+	})
+	require.NoError(t, err)
+	f := &fixture{srv: srv, st: st, env: map[string]string{client.EnvAPIURL: hs.URL}}
+	f.sess, err = session.New(session.Options{Store: st, Getenv: func(k string) string { return f.env[k] }})
+	require.NoError(t, err)
+	return f
+}
+
+func (f *fixture) signIn(t *testing.T) {
+	t.Helper()
+	_, err := f.sess.SignIn(context.Background(), flashbacktest.DemoEmail, flashbacktest.DemoPassword)
+	require.NoError(t, err)
+}
+
+func TestWorkspaceIsChosenLikeTheWebApp(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	_, err := f.sess.CurrentWorkspace(ctx)
+	require.ErrorIs(t, err, client.ErrUnauthenticated)
+
+	f.signIn(t)
+	settings, err := f.st.Settings()
+	require.NoError(t, err)
+	require.Equal(t, session.ModeFlashback, settings.Mode)
+
+	// Two workspaces, none saved: the caller must offer a picker.
+	_, err = f.sess.CurrentWorkspace(ctx)
+	var choose *session.ChooseWorkspaceError
+	require.ErrorAs(t, err, &choose)
+	require.Len(t, choose.Workspaces, 2)
+
+	w, err := f.sess.Use(ctx, "research") // by name, any case
+	require.NoError(t, err)
+	require.Equal(t, "Research", w.Name)
+	cur, err := f.sess.CurrentWorkspace(ctx)
+	require.NoError(t, err)
+	require.Equal(t, w.ID, cur.ID)
+	require.Equal(t, "READ", cur.Role.String())
+	ok, why := session.CanWrite(cur)
+	require.False(t, ok)
+	require.Contains(t, why, "WRITE or ADMIN")
+
+	// FBLLM_WORKSPACE wins over the saved choice, and a wrong one is an error.
+	f.env[session.EnvWorkspace] = "Production"
+	cur, err = f.sess.CurrentWorkspace(ctx)
+	require.NoError(t, err)
+	require.Equal(t, "Production", cur.Name)
+	f.env[session.EnvWorkspace] = "Nope"
+	_, err = f.sess.CurrentWorkspace(ctx)
+	var nf *session.WorkspaceNotFoundError
+	require.ErrorAs(t, err, &nf)
+}
+
+func TestListMergesLocalAndWorkspaceAndResolvesAcrossWorkspaces(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	secret := "sk-local-0123456789abcdefghijkl"
+	_, err := f.sess.Create(ctx, session.Destination{Store: session.StoreLocal},
+		session.Change{Name: "mine", AIType: assets.AIType("OPENAI"), Endpoint: "https://api.openai.com/v1", Secret: &secret})
+	require.NoError(t, err)
+
+	// Not signed in: the automatic listing is local only, no error.
+	l, err := f.sess.List(ctx, session.Scope{})
+	require.NoError(t, err)
+	require.Len(t, l.Items, 1)
+
+	f.signIn(t)
+	_, err = f.sess.Use(ctx, "Production")
+	require.NoError(t, err)
+	l, err = f.sess.List(ctx, session.Scope{})
+	require.NoError(t, err)
+	require.NoError(t, l.Problem)
+	require.Equal(t, "Production", l.Workspace.Name)
+	var local, remote int
+	for _, it := range l.Items {
+		if it.IsRemote() {
+			remote++
+			require.Equal(t, "Production", it.WorkspaceName)
+			require.Empty(t, it.SecretFingerprint)
+		} else {
+			local++
+		}
+	}
+	require.Equal(t, 1, local)
+	require.Equal(t, 5, remote)
+	require.True(t, l.Items[0].IsRemote(), "Flashback configurations come first")
+
+	all, err := f.sess.List(ctx, session.Scope{Store: session.StoreFlashback, AllWorkspaces: true})
+	require.NoError(t, err)
+	require.Len(t, all.Items, 8)
+
+	// A Research config looked up from Production: not visible here, found there.
+	_, err = f.sess.Resolve(ctx, "local vllm", session.Scope{})
+	var nv *session.NotVisibleError
+	require.ErrorAs(t, err, &nv)
+	require.NotNil(t, nv.Found)
+	require.Equal(t, "Research", nv.Found.WorkspaceName)
+	require.ErrorIs(t, err, store.ErrNotFound)
+
+	_, err = f.sess.Resolve(ctx, "no such thing", session.Scope{})
+	require.ErrorAs(t, err, &nv)
+	require.Nil(t, nv.Found)
+}
+
+func TestRemoteCreateRotateDelete(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	f.signIn(t)
+	w, err := f.sess.Use(ctx, "Production")
+	require.NoError(t, err)
+
+	secret := "sk-proj-NEWsecretAAAAAAAAAAAAAAAAAAAA"
+	it, err := f.sess.Create(ctx, session.Destination{Store: session.StoreFlashback, Workspace: w},
+		session.Change{Name: "team gpt", AIType: "OPENAI", Endpoint: "https://api.openai.com/v1", Secret: &secret})
+	require.NoError(t, err)
+	require.True(t, it.IsRemote())
+	stored, ok := f.srv.LLM(it.ID)
+	require.True(t, ok)
+	require.Equal(t, secret, stored.Secret)
+
+	names, err := f.sess.Names(ctx, session.Destination{Store: session.StoreFlashback, Workspace: w})
+	require.NoError(t, err)
+	require.Contains(t, names, "team gpt")
+
+	// Rotate: only the secret changes.
+	rotated := "sk-proj-ROTATEDbbbbbbbbbbbbbbbbbbbbb"
+	it2, err := f.sess.Update(ctx, it, session.Change{Name: it.Name, AIType: it.AIType, Endpoint: it.Endpoint, Secret: &rotated})
+	require.NoError(t, err)
+	require.Equal(t, "team gpt", it2.Name)
+	stored, _ = f.srv.LLM(it.ID)
+	require.Equal(t, rotated, stored.Secret)
+
+	require.NoError(t, f.sess.RecordCheck(it2, "verified"))
+	l, err := f.sess.List(ctx, session.Scope{})
+	require.NoError(t, err)
+	for _, x := range l.Items {
+		if x.ID == it.ID {
+			require.NotNil(t, x.LastCheck)
+			require.Equal(t, "verified", x.LastCheck.Status)
+		}
+	}
+
+	require.NoError(t, f.sess.Delete(ctx, it2))
+	_, ok = f.srv.LLM(it.ID)
+	require.False(t, ok)
+
+	// Attached to repositories: refused, with their names.
+	gpt, err := f.sess.Resolve(ctx, "OpenAI GPT-4o", session.Scope{})
+	require.NoError(t, err)
+	err = f.sess.Delete(ctx, gpt)
+	var inUse *client.InUseError
+	require.ErrorAs(t, err, &inUse)
+	require.NotEmpty(t, inUse.Repos)
+	require.Equal(t, "support-bot", inUse.Repos[0].Name)
+}
+
+func TestSignOutForgetsTheSignIn(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	f.signIn(t)
+	_, err := f.sess.Identity(ctx)
+	require.NoError(t, err)
+	require.NoError(t, f.sess.SignOut(ctx))
+
+	// A new process (new Session) is not signed in either.
+	again, err := session.New(session.Options{Store: f.st, Getenv: func(k string) string { return f.env[k] }})
+	require.NoError(t, err)
+	_, err = again.Identity(ctx)
+	require.True(t, errors.Is(err, client.ErrUnauthenticated), "got %v", err)
+}
