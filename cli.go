@@ -11,6 +11,7 @@ import (
 	"charm.land/fang/v2"
 	"github.com/charmbracelet/x/term"
 
+	"github.com/fbllm/fbllm/session"
 	"github.com/fbllm/fbllm/store"
 )
 
@@ -66,6 +67,10 @@ type cli struct {
 	storeOnce sync.Once
 	st        *store.Store
 	stErr     error
+
+	sessOnce sync.Once
+	sess     *session.Session
+	sessErr  error
 }
 
 // run executes the command line and returns the process exit code.
@@ -111,6 +116,20 @@ func (c *cli) store() (*store.Store, error) {
 		})
 	})
 	return c.st, c.stErr
+}
+
+// session returns the invocation's view of local and Flashback
+// configurations (built once, no I/O until used).
+func (c *cli) session() (*session.Session, error) {
+	c.sessOnce.Do(func() {
+		st, err := c.store()
+		if err != nil {
+			c.sessErr = err
+			return
+		}
+		c.sess, c.sessErr = session.New(session.Options{Store: st, Getenv: c.env.getenv})
+	})
+	return c.sess, c.sessErr
 }
 
 // noInputFromEnv reads FBLLM_NO_INPUT as a boolean.
