@@ -1,0 +1,504 @@
+package session
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/fbllm/fbllm/client"
+	"github.com/fbllm/fbllm/diagnose"
+	"github.com/fbllm/fbllm/redact"
+	"github.com/fbllm/fbllm/store"
+)
+
+// The connection checks of PRODUCT §2: test (a direct probe from this
+// machine), validate (Flashback's own check of a workspace configuration,
+// plus its policies) and doctor (both, plus visibility; or, without a
+// configuration, the environment). They all return one diagnose.Report.
+//
+// A platform failure (not signed in, forbidden, unreachable, the
+// configuration in no reachable workspace) does not decide a report
+// status (PRODUCT §6): the report still carries the failing check and its
+// diagnosis, and the error is a *PlatformError whose ExitCode is the
+// command's. Callers show the report and exit with that code.
+
+// ErrNotFlashback means validate was asked for a local configuration: only
+// the platform can validate its own configurations; test checks local ones.
+var ErrNotFlashback = errors.New("validate is for Flashback configurations; use test for a local one")
+
+// PlatformError is a Flashback (or keyring) failure that stopped a check.
+// The report returned with it explains it.
+type PlatformError struct {
+	// Code is a PRODUCT §6 code: flashback.unauthenticated,
+	// flashback.forbidden, flashback.unreachable, workspace.not_visible or
+	// keyring.*.
+	Code string
+	Err  error
+}
+
+func (e *PlatformError) Error() string {
+	if e.Err == nil {
+		return e.Code
+	}
+	return e.Err.Error()
+}
+
+func (e *PlatformError) Unwrap() error { return e.Err }
+
+// ExitCode is the exit code of a command that ended with e (PRODUCT §3):
+// 4 when not signed in, 1 otherwise.
+func (e *PlatformError) ExitCode() int {
+	if c, ok := diagnose.FlashbackExitCode(e.Code); ok {
+		return c
+	}
+	return 1
+}
+
+// noSecretReason is the detail of the skipped direct checks of a Flashback
+// configuration: the platform never returns a secret, so this machine has
+// nothing to probe with.
+const noSecretReason = "no secret on this machine: Flashback never returns it; pass --secret-env or --secret-stdin for a direct test (validate is the credential check)"
+
+// policyWindow is how far back blocked calls count as "recent".
+const policyWindow = 30 * 24 * time.Hour
+
+// Test probes a configuration directly from this machine. cred overrides
+// the stored credentials; with cred nil a local configuration's are read
+// from the keyring (store.ErrLocked comes back as is, for the caller to
+// ask for the passphrase), and a Flashback configuration gets a report
+// whose http/auth/models checks are skip (status unverified), because the
+// platform cannot give its secret back. A decided status is recorded for
+// the browser's status word.
+func (s *Session) Test(ctx context.Context, it Item, cred *store.Credentials) (diagnose.Report, error) {
+	rep, decided, err := s.direct(ctx, it, cred)
+	if err != nil {
+		return rep, err
+	}
+	if !decided {
+		return diagnose.Merge(rep, nil), nil
+	}
+	s.record(it, rep)
+	return rep, nil
+}
+
+// direct is Test without recording: the probe's report, or the skipped
+// one (decided false, status "" so that Merge can still let Flashback's
+// validation decide it).
+func (s *Session) direct(ctx context.Context, it Item, cred *store.Credentials) (diagnose.Report, bool, error) {
+	if cred == nil {
+		if it.IsRemote() {
+			return diagnose.SkippedProbe(it.Ref(), noSecretReason), false, nil
+		}
+		c, err := s.opts.Store.Credentials(ctx, it.ID)
+		if err != nil {
+			return diagnose.Report{}, false, err
+		}
+		cred = &c
+	}
+	rep, err := diagnose.Run(ctx, diagnose.Target{
+		Config: it.Ref(), Key: cred.Key, Secret: cred.Secret, Region: it.Region,
+	}, s.opts.Probe)
+	return rep, err == nil, err
+}
+
+// Validate asks Flashback to validate a workspace configuration (POST
+// /ai/llm/{id}/validate, which may cost a provider call) and adds the
+// policy check (usage counters, blocking policies and their recent
+// blocked calls) and, when the configuration is not in the current
+// workspace, the visibility warning. A local configuration is
+// ErrNotFlashback. It never changes anything on the platform.
+func (s *Session) Validate(ctx context.Context, it Item) (diagnose.Report, error) {
+	if !it.IsRemote() {
+		return diagnose.Report{}, ErrNotFlashback
+	}
+	parts, err := s.platformParts(ctx, it, false)
+	rep := diagnose.Merge(diagnose.Report{Config: it.Ref()}, nil, parts...)
+	if err != nil {
+		return rep, err
+	}
+	s.record(it, rep)
+	return rep, nil
+}
+
+// Doctor is the full troubleshooting of one configuration: the direct
+// test (skipped for a Flashback configuration without cred, PRODUCT §6),
+// then for Flashback configurations validate, policy and visibility, and
+// for local ones the keyring check, merged into one report. Flashback's
+// validation decides the status when the direct checks were skipped. It
+// never changes anything on the platform.
+func (s *Session) Doctor(ctx context.Context, it Item, cred *store.Credentials) (diagnose.Report, error) {
+	rep, _, err := s.direct(ctx, it, cred)
+	if err != nil {
+		return rep, err
+	}
+	var red *redact.Redactor
+	if cred != nil {
+		red = redact.New(cred.Secret, cred.Key, strings.TrimSpace(cred.Secret), strings.TrimSpace(cred.Key))
+	}
+	if !it.IsRemote() {
+		rep = diagnose.Merge(rep, red, s.keyringPart(ctx))
+		s.record(it, rep)
+		return rep, nil
+	}
+	parts, perr := s.platformParts(ctx, it, true)
+	rep = diagnose.Merge(rep, red, parts...)
+	if perr != nil {
+		return rep, perr
+	}
+	s.record(it, rep)
+	return rep, nil
+}
+
+// DoctorEnvironment checks what every command relies on, without a
+// configuration: the Flashback API answers, the sign-in holds, the keyring
+// backend works, and the current workspace with the user's role. Its
+// status is verified when no check failed. Not being signed in fails only
+// when setup chose Flashback (or FLASHBACK_TOKEN is set); a local-only
+// user sees the sign-in skipped.
+func (s *Session) DoctorEnvironment(ctx context.Context) (diagnose.Report, error) {
+	var parts []diagnose.Part
+	var perr *PlatformError
+	fail := func(code string, err error, p diagnose.Part) {
+		parts = append(parts, p)
+		if perr == nil {
+			perr = &PlatformError{Code: code, Err: err}
+		}
+	}
+
+	apiURL := s.APIURL()
+	if d, status, err := s.reach(ctx); err != nil {
+		fail(diagnose.CodeFlashbackUnreachable, err, diagnose.FlashbackPart(diagnose.FlashbackProblem{
+			Code: diagnose.CodeFlashbackUnreachable, Message: err.Error(), APIURL: apiURL}))
+	} else {
+		parts = append(parts, checkPart(diagnose.CheckFlashback, diagnose.CheckPass, d,
+			fmt.Sprintf("API %s answered (HTTP %d)", apiURL, status)))
+	}
+
+	signedIn := false
+	id, err := s.Identity(ctx)
+	switch code := client.Code(err); {
+	case err == nil:
+		signedIn = true
+		who := cmp.Or(id.Email, id.Name, id.UserID)
+		parts = append(parts, checkPart(diagnose.CheckFlashback, diagnose.CheckPass, 0,
+			fmt.Sprintf("signed in as %s (token from %s)", who, id.Source)))
+	case errors.Is(err, store.ErrLocked):
+		fail(diagnose.CodeKeyringLocked, err, diagnose.KeyringPart("", diagnose.CodeKeyringLocked,
+			"the sign-in is kept in the keyring, which is locked: "+err.Error()))
+	case code == diagnose.CodeFlashbackUnauthenticated && !s.SignedInHint():
+		parts = append(parts, checkPart(diagnose.CheckFlashback, diagnose.CheckSkip, 0,
+			"not signed in to Flashback (local configurations only; `fbllm login` to use workspaces)"))
+	case code != "" && code != diagnose.CodeWorkspaceNotVisible:
+		fail(code, err, diagnose.FlashbackPart(diagnose.FlashbackProblem{Code: code, Message: err.Error(), APIURL: apiURL}))
+	default:
+		if ctx.Err() != nil {
+			return diagnose.Report{}, ctx.Err()
+		}
+		fail(diagnose.CodeFlashbackUnreachable, err, diagnose.FlashbackPart(diagnose.FlashbackProblem{
+			Code: diagnose.CodeFlashbackUnreachable, Message: err.Error(), APIURL: apiURL}))
+	}
+
+	kp := s.keyringPart(ctx)
+	parts = append(parts, kp)
+	if len(kp.Diagnoses) > 0 && perr == nil {
+		perr = &PlatformError{Code: kp.Diagnoses[0].Code, Err: errors.New(kp.Checks[0].Detail)}
+	}
+
+	if signedIn {
+		start := time.Now()
+		ws, err := s.CurrentWorkspace(ctx)
+		var choose *ChooseWorkspaceError
+		switch code := client.Code(err); {
+		case err == nil:
+			detail := fmt.Sprintf("current workspace %s, role %s", ws.Name, ws.Role)
+			if ok, why := CanWrite(ws); !ok {
+				detail += " (" + why + ")"
+			}
+			parts = append(parts, checkPart(diagnose.CheckVisibility, diagnose.CheckPass, time.Since(start), detail))
+		case errors.As(err, &choose), errors.Is(err, ErrNoWorkspace):
+			parts = append(parts, checkPart(diagnose.CheckVisibility, diagnose.CheckWarn, time.Since(start), err.Error()))
+		case code != "":
+			fail(code, err, diagnose.FlashbackPart(diagnose.FlashbackProblem{Code: code, Message: err.Error(), APIURL: apiURL}))
+		default:
+			// FBLLM_WORKSPACE names a workspace the user cannot reach.
+			parts = append(parts, checkPart(diagnose.CheckVisibility, diagnose.CheckFail, time.Since(start), err.Error()))
+		}
+	}
+
+	rep := diagnose.Merge(diagnose.Report{}, nil, parts...)
+	if !slices.ContainsFunc(rep.Checks, func(c diagnose.Check) bool { return c.Status == diagnose.CheckFail }) {
+		// There is no connection to verify; "verified" says everything
+		// doctor could check holds.
+		rep.Status = diagnose.StatusVerified
+	}
+	if perr != nil {
+		return rep, perr
+	}
+	return rep, nil
+}
+
+// VisibilityOf interprets an error of Resolve for validate and doctor
+// (PRODUCT §6 workspace.not_visible):
+//
+//   - the configuration is in another reachable workspace: it returns
+//     that item and a nil error; go on with it — Validate and Doctor add the
+//     visibility warning themselves, because they compare the item's
+//     workspace with the current one;
+//   - no reachable workspace has it: it returns a report whose visibility
+//     check fails with the workspace.not_visible error, and a
+//     *PlatformError (exit 1);
+//   - any other error is returned unchanged with a zero report.
+func (s *Session) VisibilityOf(err error) (Item, diagnose.Report, error) {
+	var nv *NotVisibleError
+	if !errors.As(err, &nv) {
+		return Item{}, diagnose.Report{}, err
+	}
+	if nv.Found != nil {
+		return *nv.Found, diagnose.Report{}, nil
+	}
+	rep := diagnose.Merge(diagnose.Report{Config: diagnose.ConfigRef{Name: nv.Ref, Store: StoreFlashback}}, nil,
+		diagnose.VisibilityPart(diagnose.Visibility{Current: nv.Workspace.Name, RoleNeeded: client.RoleRead.String()}))
+	return Item{}, rep, &PlatformError{Code: diagnose.CodeWorkspaceNotVisible, Err: err}
+}
+
+// platformParts runs what the platform can tell about a Flashback
+// configuration: validation, then policy and visibility. A platform
+// failure of the validation ends it with a *PlatformError; the policy
+// check is best effort (a role that may not read policies still gets the
+// validation).
+func (s *Session) platformParts(ctx context.Context, it Item, alwaysVisibility bool) ([]diagnose.Part, error) {
+	api, err := s.API()
+	if err != nil {
+		return s.problem(ctx, it, err)
+	}
+	start := time.Now()
+	res, err := api.ValidateLLM(ctx, it.ID)
+	if err != nil {
+		return s.problem(ctx, it, err)
+	}
+	vp := diagnose.ValidationPart(diagnose.Validation{Success: res.Success, Message: res.Message})
+	for i := range vp.Checks {
+		vp.Checks[i].MS = time.Since(start).Milliseconds()
+	}
+	parts := []diagnose.Part{vp, s.policyPart(ctx, api, it)}
+	if vis, ok := s.visibilityPart(ctx, it, alwaysVisibility); ok {
+		parts = append(parts, vis)
+	}
+	return parts, nil
+}
+
+// problem turns a platform error into the part that explains it and a
+// *PlatformError; errors that did not come from the platform (a cancelled
+// context) are returned as they are.
+func (s *Session) problem(ctx context.Context, it Item, err error) ([]diagnose.Part, error) {
+	code := client.Code(err)
+	switch {
+	case errors.Is(err, store.ErrLocked):
+		return []diagnose.Part{diagnose.KeyringPart("", diagnose.CodeKeyringLocked, err.Error())},
+			&PlatformError{Code: diagnose.CodeKeyringLocked, Err: err}
+	case code == diagnose.CodeWorkspaceNotVisible:
+		// The platform answers 404 both for "deleted" and "not yours".
+		cur := ""
+		if ws, werr := s.CurrentWorkspace(ctx); werr == nil {
+			cur = ws.Name
+		}
+		return []diagnose.Part{diagnose.VisibilityPart(diagnose.Visibility{Current: cmp.Or(cur, it.WorkspaceName), RoleNeeded: client.RoleRead.String()})},
+			&PlatformError{Code: code, Err: err}
+	case code == "" || ctx.Err() != nil:
+		return nil, err
+	}
+	if _, ok := diagnose.FlashbackExitCode(code); !ok {
+		// flashback.invalid_request and the like: the platform answered
+		// but not usefully; the user can do nothing but retry later.
+		code = diagnose.CodeFlashbackUnreachable
+	}
+	p := diagnose.FlashbackProblem{Code: code, Message: err.Error(), APIURL: s.APIURL(), Workspace: it.WorkspaceName,
+		Operation: "validating configurations", Role: client.RoleWrite.String() + " or " + client.RoleAdmin.String()}
+	var ae *client.APIError
+	if errors.As(err, &ae) {
+		p.RequestID = ae.RequestID
+	}
+	return []diagnose.Part{diagnose.FlashbackPart(p)}, &PlatformError{Code: code, Err: err}
+}
+
+// policyPart gathers the usage counters, the blocking policies that apply
+// to the configuration (organisation, its workspace, the repositories
+// that use it) and their recent blocked calls in those repositories, one
+// policy.flashback_block warning per policy that blocked something.
+func (s *Session) policyPart(ctx context.Context, api *client.Client, it Item) diagnose.Part {
+	start := time.Now()
+	skip := func(what string, err error) diagnose.Part {
+		return checkPart(diagnose.CheckPolicy, diagnose.CheckSkip, time.Since(start),
+			fmt.Sprintf("could not read %s: %s", what, cmp.Or(client.Code(err), err.Error())))
+	}
+	var u diagnose.Usage
+	stats, err := api.LLMStats(ctx, it.ID)
+	if err != nil {
+		return skip("usage counters", err)
+	}
+	for _, st := range stats {
+		if st.LLMID == it.ID {
+			u = diagnose.Usage{Calls: int64(st.APICalls), Violations: int64(st.PolicyViolations), Alerts: int64(st.Alerts), Blocks: int64(st.Blocks)}
+		}
+	}
+	repoIDs := make([]string, len(it.Repos))
+	repoNames := map[string]string{}
+	for i, r := range it.Repos {
+		repoIDs[i] = r.ID
+		repoNames[r.ID] = r.Name
+	}
+	pols, err := api.ApplicablePolicies(ctx, it.WorkspaceID, repoIDs)
+	if err != nil {
+		return skip("policies", err)
+	}
+	blocking := map[string]client.Policy{}
+	for _, p := range pols {
+		if p.Action == client.ActionBlock {
+			blocking[p.ID] = p
+		}
+	}
+	blocked := true
+	byPolicy := map[string]*diagnose.PolicyBlock{}
+	var order []string
+	for _, r := range repoIDs {
+		vs, _, err := api.Violations(ctx, client.ViolationQuery{WorkspaceID: it.WorkspaceID, RepoID: r,
+			Blocked: &blocked, From: s.opts.Now().Add(-policyWindow), Limit: 100})
+		if err != nil {
+			return skip("policy violations", err)
+		}
+		for _, v := range vs {
+			if !v.Blocked || (v.RepoID != "" && v.RepoID != r) {
+				continue // a server that ignores the filters must not blame this config
+			}
+			b, ok := byPolicy[v.PolicyID]
+			if !ok {
+				b = policyBlock(v, blocking[v.PolicyID], it, cmp.Or(v.RepoName, repoNames[r]))
+				byPolicy[v.PolicyID] = b
+				order = append(order, v.PolicyID)
+			}
+			b.Blocks++
+			if v.At.After(b.LatestAt) || b.LatestExplanation == "" {
+				b.LatestAt, b.LatestExplanation = v.At, v.Explanation
+			}
+		}
+	}
+	blocks := make([]diagnose.PolicyBlock, 0, len(order))
+	for _, id := range order {
+		blocks = append(blocks, *byPolicy[id])
+	}
+	p := diagnose.PolicyPart(u, blocks)
+	for i := range p.Checks {
+		p.Checks[i].MS = time.Since(start).Milliseconds()
+	}
+	return p
+}
+
+// policyBlock describes the policy of a blocked call; p is zero when the
+// policy itself could not be read (then the violation's own name and
+// severity stand in, at repository scope).
+func policyBlock(v client.Violation, p client.Policy, it Item, repoName string) *diagnose.PolicyBlock {
+	if p.ID == "" {
+		return &diagnose.PolicyBlock{PolicyName: cmp.Or(v.PolicyName, v.PolicyID), Scope: client.ScopeRepository.String(),
+			ScopeName: repoName, Risk: v.Severity}
+	}
+	b := &diagnose.PolicyBlock{PolicyName: p.Name, Scope: p.Scope.String(), Risk: p.Risk}
+	switch p.Scope {
+	case client.ScopeWorkspace:
+		b.ScopeName = cmp.Or(p.WorkspaceName, it.WorkspaceName)
+	case client.ScopeRepository:
+		b.ScopeName = cmp.Or(p.RepoName, repoName)
+	}
+	return b
+}
+
+// visibilityPart compares the item's workspace with the current one. With
+// always false it only reports a configuration outside the current
+// workspace (validate); doctor shows the passing check too. Without a
+// current workspace there is nothing to compare.
+func (s *Session) visibilityPart(ctx context.Context, it Item, always bool) (diagnose.Part, bool) {
+	ws, err := s.CurrentWorkspace(ctx)
+	if err != nil {
+		if always {
+			return checkPart(diagnose.CheckVisibility, diagnose.CheckSkip, 0, "no current workspace to compare with: "+err.Error()), true
+		}
+		return diagnose.Part{}, false
+	}
+	if ws.ID == it.WorkspaceID && !always {
+		return diagnose.Part{}, false
+	}
+	found := it.WorkspaceName
+	if ws.ID == it.WorkspaceID {
+		found = ws.Name
+	} else if found == ws.Name {
+		// Two workspaces with one name: say which is which.
+		found += " (" + it.WorkspaceID + ")"
+	}
+	return diagnose.VisibilityPart(diagnose.Visibility{Current: ws.Name, FoundIn: found, RoleNeeded: client.RoleRead.String()}), true
+}
+
+// keyringPart is doctor's keyring check: the backend in use, or why none
+// is usable.
+func (s *Session) keyringPart(ctx context.Context) diagnose.Part {
+	start := time.Now()
+	info, err := s.opts.Store.Backend(ctx)
+	if err != nil {
+		p := diagnose.KeyringPart("", diagnose.CodeKeyringUnavailable, err.Error())
+		p.Checks[0].MS = time.Since(start).Milliseconds()
+		return p
+	}
+	name := cmp.Or(info.Description, store.BackendLabel(info.Name), info.Name)
+	if info.Location != "" {
+		name += " at " + info.Location
+	}
+	if info.NeedsPassphrase && s.opts.Store.Locked() {
+		name += " (locked until its passphrase is given)"
+	}
+	p := diagnose.KeyringPart(name, "", "")
+	p.Checks[0].MS = time.Since(start).Milliseconds()
+	return p
+}
+
+// reach asks the API base URL for anything: any HTTP answer means the
+// platform is reachable from here (through the proxy in use).
+func (s *Session) reach(ctx context.Context) (time.Duration, int, error) {
+	hc := s.opts.APIHTTPClient
+	if hc == nil {
+		t, err := client.NewTransport(client.TransportOptions{Getenv: s.opts.Getenv, Timeout: 10 * time.Second})
+		if err != nil {
+			return 0, 0, err
+		}
+		defer t.CloseIdleConnections()
+		hc = &http.Client{Transport: t, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(s.APIURL(), "/")+"/", nil)
+	if err != nil {
+		return 0, 0, err
+	}
+	start := time.Now()
+	resp, err := hc.Do(req)
+	if err != nil {
+		return time.Since(start), 0, fmt.Errorf("reach %s: %w", s.APIURL(), err)
+	}
+	_ = resp.Body.Close()
+	return time.Since(start), resp.StatusCode, nil
+}
+
+// record remembers a decided status; a failure to write it only costs the
+// browser's status word, so it does not fail the check.
+func (s *Session) record(it Item, rep diagnose.Report) {
+	if it.ID == "" || rep.Status == "" {
+		return
+	}
+	_ = s.RecordCheck(it, string(rep.Status))
+}
+
+func checkPart(id diagnose.CheckID, st diagnose.CheckStatus, d time.Duration, detail string) diagnose.Part {
+	return diagnose.Part{Checks: []diagnose.Check{{ID: id, Status: st, MS: d.Milliseconds(), Detail: detail}}}
+}
