@@ -171,6 +171,13 @@ func (s *Session) DoctorEnvironment(ctx context.Context) (diagnose.Report, error
 	}
 
 	apiURL := s.APIURL()
+	if !s.SignedInHint() {
+		// Local-only use: the platform is none of this user's business,
+		// and doctor must not fail (or wait) on it.
+		parts = append(parts, checkPart(diagnose.CheckFlashback, diagnose.CheckSkip, 0,
+			"Flashback is not set up (local configurations only; `fbllm login` to use workspaces)"))
+		return s.environmentReport(append(parts, s.keyringPart(ctx)), nil)
+	}
 	if d, status, err := s.reach(ctx); err != nil {
 		fail(diagnose.CodeFlashbackUnreachable, err, diagnose.FlashbackPart(diagnose.FlashbackProblem{
 			Code: diagnose.CodeFlashbackUnreachable, Message: err.Error(), APIURL: apiURL}))
@@ -230,10 +237,15 @@ func (s *Session) DoctorEnvironment(ctx context.Context) (diagnose.Report, error
 		}
 	}
 
+	return s.environmentReport(parts, perr)
+}
+
+// environmentReport merges the environment checks. Its status is verified
+// when no check failed: there is no connection to verify, and "verified"
+// says everything doctor could check holds.
+func (s *Session) environmentReport(parts []diagnose.Part, perr *PlatformError) (diagnose.Report, error) {
 	rep := diagnose.Merge(diagnose.Report{}, nil, parts...)
 	if !slices.ContainsFunc(rep.Checks, func(c diagnose.Check) bool { return c.Status == diagnose.CheckFail }) {
-		// There is no connection to verify; "verified" says everything
-		// doctor could check holds.
 		rep.Status = diagnose.StatusVerified
 	}
 	if perr != nil {
