@@ -11,6 +11,8 @@ import (
 	"charm.land/fang/v2"
 	"github.com/charmbracelet/x/term"
 
+	"github.com/fbllm/fbllm/client"
+	"github.com/fbllm/fbllm/diagnose"
 	"github.com/fbllm/fbllm/session"
 	"github.com/fbllm/fbllm/store"
 )
@@ -127,7 +129,10 @@ func (c *cli) session() (*session.Session, error) {
 			c.sessErr = err
 			return
 		}
-		c.sess, c.sessErr = session.New(session.Options{Store: st, Getenv: c.env.getenv})
+		// Probes read the proxy variables through the same environment
+		// as everything else (tests inject theirs).
+		c.sess, c.sessErr = session.New(session.Options{Store: st, Getenv: c.env.getenv,
+			Probe: diagnose.Options{TransportOptions: client.TransportOptions{Getenv: c.env.getenv}}})
 	})
 	return c.sess, c.sessErr
 }
