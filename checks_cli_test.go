@@ -1,0 +1,320 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/fbllm/fbllm/assets"
+	"github.com/fbllm/fbllm/client"
+	"github.com/fbllm/fbllm/flashbacktest"
+	"github.com/fbllm/fbllm/providertest"
+)
+
+const cliWrongSecret = "sk-proj-Zq9YxW8vU7tS6rQ5pO4nT3BlbkFJWRONGWRONGWRONGWRONGWRONG"
+
+// checkSecrets are every secret these tests hand to fbllm: none of them,
+// nor any 12-character piece, may appear in any output.
+var checkSecrets = []string{cliSecret, cliWrongSecret, flashbacktest.DemoRevokedSecret}
+
+func (h *cliHome) requireNoSecrets(r cliResult) {
+	h.t.Helper()
+	for _, s := range checkSecrets {
+		h.requireNoSecretAnywhere(r, s)
+	}
+}
+
+// withFlashback points the home at a simulated platform with the demo
+// seed, signed in as the demo user through FLASHBACK_TOKEN, with
+// Production as the current workspace.
+func (h *cliHome) withFlashback() *flashbacktest.Server {
+	h.t.Helper()
+	srv := flashbacktest.New(flashbacktest.Options{Validator: flashbacktest.DemoValidator()})
+	require.NoError(h.t, srv.Load(flashbacktest.Demo(time.Now())))
+	hs := httptest.NewServer(srv)
+	h.t.Cleanup(hs.Close)
+	tok, err := srv.IssueAccessToken(flashbacktest.DemoEmail, time.Hour)
+	require.NoError(h.t, err)
+	h.env[client.EnvAPIURL] = hs.URL
+	h.env["FLASHBACK_TOKEN"] = tok
+	h.env["FBLLM_WORKSPACE"] = "Production"
+	return srv
+}
+
+func newOpenAIProvider(t *testing.T) string {
+	t.Helper()
+	prov := providertest.NewProviderServer(providertest.ProviderOptions{Type: assets.OpenAI, ValidSecrets: []string{cliSecret}})
+	t.Cleanup(prov.Close)
+	return prov.URL + "/v1"
+}
+
+type reportJSON struct {
+	Config    map[string]any   `json:"config"`
+	Status    string           `json:"status"`
+	Checks    []map[string]any `json:"checks"`
+	Diagnoses []map[string]any `json:"diagnoses"`
+}
+
+// decodeReport checks the PRODUCT §5 shape (every key present, ms an
+// integer) and decodes the report.
+func decodeReport(t *testing.T, out string) reportJSON {
+	t.Helper()
+	var raw map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal([]byte(out), &raw), out)
+	for _, k := range []string{"config", "status", "checks", "diagnoses", "proxy", "requestId"} {
+		require.Contains(t, raw, k)
+	}
+	var rep reportJSON
+	require.NoError(t, json.Unmarshal([]byte(out), &rep))
+	for _, k := range []string{"id", "name", "aiType", "endpoint", "store"} {
+		require.Contains(t, rep.Config, k)
+	}
+	var checks []map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal(raw["checks"], &checks))
+	require.NotEmpty(t, checks)
+	for _, c := range checks {
+		var ms int64
+		require.NoError(t, json.Unmarshal(c["ms"], &ms), "ms is an integer: %s", c["ms"])
+	}
+	return rep
+}
+
+func checkOf(rep reportJSON, id string) map[string]any {
+	for _, c := range rep.Checks {
+		if c["id"] == id {
+			return c
+		}
+	}
+	return nil
+}
+
+func TestTestAdhoc(t *testing.T) {
+	h := newCLIHome(t)
+	ep := newOpenAIProvider(t)
+	h.env["GOOD"], h.env["BAD"] = cliSecret, cliWrongSecret
+
+	r := h.run("", "test", "--type", "OPENAI", "--endpoint", ep, "--secret-env", "GOOD")
+	require.Equal(t, 0, r.code, r.stdout+r.stderr)
+	require.Contains(t, r.stdout, "ad-hoc (OPENAI")
+	require.Contains(t, r.stdout, ": verified")
+	require.Contains(t, r.stdout, "✓ pass auth")
+	h.requireNoSecrets(r)
+
+	r = h.run(cliWrongSecret+"\n", "test", "--name", "scratch", "--type", "openai", "--endpoint", ep, "--secret-stdin")
+	require.Equal(t, 3, r.code, r.stdout+r.stderr)
+	require.Contains(t, r.stdout, "scratch (OPENAI")
+	require.Contains(t, r.stdout, ": rejected")
+	require.Contains(t, r.stdout, "ERROR [auth.invalid_secret]")
+	require.Contains(t, r.stdout, "  1. ", "numbered steps")
+	require.Contains(t, r.stdout, "Evidence: HTTP 401")
+	h.requireNoSecrets(r)
+
+	r = h.run("", "test", "--type", "OPENAI", "--endpoint", ep, "--secret-env", "BAD", "--json")
+	require.Equal(t, 3, r.code, r.stderr)
+	rep := decodeReport(t, r.stdout)
+	require.Equal(t, "rejected", rep.Status)
+	require.Equal(t, "auth.invalid_secret", rep.Diagnoses[0]["code"])
+	require.Equal(t, "fail", checkOf(rep, "auth")["status"])
+	h.requireNoSecrets(r)
+
+	// Nothing was saved.
+	r = h.run("", "list", "--json")
+	require.Equal(t, 0, r.code, r.stderr)
+	require.JSONEq(t, "[]", r.stdout)
+
+	// Missing pieces are usage errors.
+	r = h.run("", "test", "--type", "OPENAI")
+	require.Equal(t, 2, r.code)
+	require.Contains(t, r.stderr, "--endpoint")
+}
+
+func TestTestSavedLocalConfigAndAll(t *testing.T) {
+	h := newCLIHome(t)
+	ep := newOpenAIProvider(t)
+	r := h.run(cliSecret+"\n", "add", "--name", "good", "--type", "OPENAI", "--endpoint", ep, "--secret-stdin")
+	require.Equal(t, 0, r.code, r.stderr)
+	r = h.run(cliWrongSecret+"\n", "add", "--name", "bad", "--type", "OPENAI", "--endpoint", ep, "--secret-stdin")
+	require.Equal(t, 0, r.code, r.stderr)
+
+	r = h.run("", "test", "good", "--json")
+	require.Equal(t, 0, r.code, r.stderr)
+	rep := decodeReport(t, r.stdout)
+	require.Equal(t, "verified", rep.Status)
+	require.Equal(t, "good", rep.Config["name"])
+	require.Equal(t, "local", rep.Config["store"])
+	h.requireNoSecrets(r)
+
+	r = h.run("", "test", "BAD")
+	require.Equal(t, 3, r.code, r.stdout+r.stderr)
+	require.Contains(t, r.stdout, "auth.invalid_secret")
+	h.requireNoSecrets(r)
+
+	// --secret-env overrides the stored secret.
+	h.env["GOOD"] = cliSecret
+	r = h.run("", "test", "bad", "--secret-env", "GOOD")
+	require.Equal(t, 0, r.code, r.stdout+r.stderr)
+
+	// The result is remembered for list.
+	r = h.run("", "list", "--json")
+	require.Contains(t, r.stdout, `"status": "verified"`)
+
+	// Locked keyring without input: exit 2 (PRODUCT §3).
+	delete(h.env, "FBLLM_KEYRING_PASSPHRASE")
+	r = h.run("", "--no-input", "test", "good")
+	require.Equal(t, 2, r.code, r.stdout+r.stderr)
+	h.env["FBLLM_KEYRING_PASSPHRASE"] = cliPassphrase
+
+	// --all: one line per configuration, exit 3 because one fails.
+	for i := range 6 {
+		r = h.run(cliSecret+"\n", "add", "--name", fmt.Sprintf("extra-%d", i), "--type", "OPENAI", "--endpoint", ep, "--secret-stdin")
+		require.Equal(t, 0, r.code, r.stderr)
+	}
+	start := time.Now()
+	r = h.run("", "test", "--all")
+	elapsed := time.Since(start)
+	require.Equal(t, 3, r.code, r.stdout+r.stderr)
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	require.Len(t, lines, 8, r.stdout)
+	var bad string
+	for _, l := range lines {
+		if strings.Contains(l, "bad") {
+			bad = l
+		}
+	}
+	require.True(t, strings.HasPrefix(bad, "rejected"), bad)
+	require.Contains(t, bad, "auth.invalid_secret")
+	t.Logf("test --all on %d local configs: %v", len(lines), elapsed)
+	h.requireNoSecrets(r)
+
+	r = h.run("", "test", "--all", "--json")
+	require.Equal(t, 3, r.code, r.stderr)
+	var reps []reportJSON
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &reps))
+	require.Len(t, reps, 8)
+	h.requireNoSecrets(r)
+}
+
+func TestValidateExitCodes(t *testing.T) {
+	h := newCLIHome(t)
+
+	// Not signed in: exit 4.
+	r := h.run("", "validate", "Claude support")
+	require.Equal(t, 4, r.code, r.stdout+r.stderr)
+	require.Contains(t, r.stderr, "flashback.unauthenticated")
+	r = h.run("", "validate", "Claude support", "--json")
+	require.Equal(t, 4, r.code)
+	require.Contains(t, r.stdout, `"code": "flashback.unauthenticated"`)
+
+	h.withFlashback()
+	r = h.run("", "validate", "claude support")
+	require.Equal(t, 0, r.code, r.stdout+r.stderr)
+	require.Contains(t, r.stdout, "Claude support (ANTHROPIC, flashback")
+	require.Contains(t, r.stdout, ": verified")
+
+	r = h.run("", "validate", "Legacy OpenAI key", "--json")
+	require.Equal(t, 3, r.code, r.stdout+r.stderr)
+	rep := decodeReport(t, r.stdout)
+	require.Equal(t, "rejected", rep.Status)
+	require.Equal(t, "fail", checkOf(rep, "flashback")["status"])
+	require.Equal(t, "auth.invalid_secret", rep.Diagnoses[0]["code"])
+	h.requireNoSecrets(r)
+
+	// Blocking policies are warnings; the connection works.
+	r = h.run("", "validate", "OpenAI GPT-4o")
+	require.Equal(t, 0, r.code, r.stdout+r.stderr)
+	require.Contains(t, r.stdout, "WARNING [policy.flashback_block]")
+	require.Contains(t, r.stdout, "No customer PII to external models")
+
+	// In another workspace: checked there, with a warning.
+	h.env["FBLLM_WORKSPACE"] = "Research"
+	r = h.run("", "validate", "Legacy OpenAI key")
+	require.Equal(t, 3, r.code, r.stdout+r.stderr)
+	require.Contains(t, r.stdout, "[workspace.not_visible]")
+	require.Contains(t, r.stderr, "checking it in Production")
+
+	// In no reachable workspace: exit 1 with the visibility report.
+	r = h.run("", "validate", "nonexistent", "--json")
+	require.Equal(t, 1, r.code, r.stdout+r.stderr)
+	rep = decodeReport(t, r.stdout)
+	require.Equal(t, "fail", checkOf(rep, "visibility")["status"])
+
+	// READ in Research: validation is forbidden, exit 1.
+	r = h.run("", "validate", "Local vLLM")
+	require.Equal(t, 1, r.code, r.stdout+r.stderr)
+	require.Contains(t, r.stdout, "[flashback.forbidden]")
+
+	// A local configuration: use test.
+	h.env["K"] = cliSecret
+	r = h.run("", "add", "--name", "mine", "--type", "OPENAI", "--endpoint", "https://api.openai.com/v1", "--secret-env", "K")
+	require.Equal(t, 0, r.code, r.stderr)
+	r = h.run("", "validate", "mine")
+	require.Equal(t, 2, r.code, r.stdout+r.stderr)
+	require.Contains(t, r.stderr, "use test")
+}
+
+func TestDoctor(t *testing.T) {
+	h := newCLIHome(t)
+	h.withFlashback()
+
+	r := h.run("", "doctor", "--json")
+	require.Equal(t, 0, r.code, r.stdout+r.stderr)
+	rep := decodeReportLoose(t, r.stdout)
+	require.Equal(t, "pass", checkOf(rep, "keyring")["status"])
+	require.Equal(t, "pass", checkOf(rep, "flashback")["status"])
+	require.Equal(t, "pass", checkOf(rep, "visibility")["status"])
+
+	r = h.run("", "doctor")
+	require.Equal(t, 0, r.code, r.stdout+r.stderr)
+	require.Contains(t, r.stdout, "environment: verified")
+	require.Contains(t, r.stdout, "signed in as "+flashbacktest.DemoEmail)
+
+	// A Flashback config: the direct checks are skipped, validate decides.
+	r = h.run("", "doctor", "Legacy OpenAI key", "--json")
+	require.Equal(t, 3, r.code, r.stdout+r.stderr)
+	rep = decodeReport(t, r.stdout)
+	for _, id := range []string{"http", "auth", "models"} {
+		require.Equal(t, "skip", checkOf(rep, id)["status"], id)
+	}
+	require.Equal(t, "fail", checkOf(rep, "flashback")["status"])
+	require.NotNil(t, checkOf(rep, "policy"))
+	require.NotNil(t, checkOf(rep, "visibility"))
+	h.requireNoSecrets(r)
+
+	// With a secret, the direct test runs too (against a simulated
+	// provider instead of the seed's real endpoint).
+	ep := newOpenAIProvider(t)
+	h.env["GOOD"] = cliSecret
+	r = h.run("", "test", "--type", "OPENAI", "--endpoint", ep, "--secret-env", "GOOD", "--json")
+	require.Equal(t, 0, r.code)
+	r = h.run("", "doctor", "Claude support", "--json")
+	require.Equal(t, 0, r.code, r.stdout+r.stderr)
+	require.Equal(t, "verified", decodeReport(t, r.stdout).Status)
+
+	// Not signed in while setup chose Flashback is exit 4; with no token
+	// and local-only use, doctor passes with the sign-in skipped.
+	h2 := newCLIHome(t)
+	r = h2.run("", "doctor", "--json")
+	require.Equal(t, 0, r.code, r.stdout+r.stderr)
+	rep = decodeReportLoose(t, r.stdout)
+	require.Equal(t, "pass", checkOf(rep, "keyring")["status"])
+	h2.withFlashback()
+	h2.env["FLASHBACK_TOKEN"] = "expired-token"
+	r = h2.run("", "doctor")
+	require.Equal(t, 4, r.code, r.stdout+r.stderr)
+	require.Contains(t, r.stdout, "[flashback.unauthenticated]")
+}
+
+// decodeReportLoose decodes the environment report of doctor, whose
+// config is empty.
+func decodeReportLoose(t *testing.T, out string) reportJSON {
+	t.Helper()
+	var rep reportJSON
+	require.NoError(t, json.Unmarshal([]byte(out), &rep), out)
+	require.NotEmpty(t, rep.Checks)
+	return rep
+}

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+)
+
+func (c *cli) doctorCmd() *cobra.Command {
+	var f checkFlags
+	cmd := &cobra.Command{
+		Use:   "doctor [REF]",
+		Short: "Troubleshoot a configuration, or this machine's setup",
+		Long: `Without REF, check the environment: the Flashback API answers, the sign-in
+holds, the keyring backend works, and the current workspace with your role.
+
+With REF, run everything: the direct test from this machine, and for a
+Flashback configuration its validation, the AI policies that blocked its
+calls and whether it is in the current workspace. Flashback never returns a
+secret, so the direct http/auth/models checks of a Flashback configuration
+are skipped unless --secret-env or --secret-stdin gives one. doctor never
+changes anything on the platform.
+
+Exit codes: 0 works, 3 the connection does not work, 4 not signed in to
+Flashback, 1 other failures, 2 usage.`,
+		Example: `  fbllm doctor
+  fbllm doctor "Legacy OpenAI key" --json
+  OPENAI_KEY=… fbllm doctor "OpenAI GPT-4o" --secret-env OPENAI_KEY`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				if f.hasSecretSource() || f.keyEnv != "" {
+					return c.maybeJSONError(f.asJSON, usageErrorf("--secret-env, --secret-stdin and --key-env need REF"))
+				}
+				return c.doctorEnvironment(cmd.Context(), &f)
+			}
+			return c.doctorRef(cmd.Context(), args[0], &f)
+		},
+	}
+	f.register(cmd, false, true)
+	return cmd
+}
+
+func (c *cli) doctorEnvironment(ctx context.Context, f *checkFlags) error {
+	sess, err := c.session()
+	if err != nil {
+		return c.maybeJSONError(f.asJSON, err)
+	}
+	rep, err := sess.DoctorEnvironment(ctx)
+	return c.finishReport(rep, err, f.asJSON)
+}
+
+func (c *cli) doctorRef(ctx context.Context, ref string, f *checkFlags) error {
+	sc, err := f.scope()
+	if err != nil {
+		return c.maybeJSONError(f.asJSON, err)
+	}
+	sess, err := c.session()
+	if err != nil {
+		return c.maybeJSONError(f.asJSON, err)
+	}
+	it, err := c.resolveForCheck(ctx, sess, ref, sc)
+	if err != nil {
+		return c.failOrReport(err, f.asJSON)
+	}
+	cred, err := c.overrideFor(ctx, sess, it, f)
+	if err == nil {
+		err = c.unlockFor(ctx, it, cred)
+	}
+	if err != nil {
+		return c.maybeJSONError(f.asJSON, checkError(err))
+	}
+	rep, err := sess.Doctor(ctx, it, cred)
+	return c.finishReport(rep, err, f.asJSON)
+}

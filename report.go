@@ -1,0 +1,283 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/fbllm/fbllm/client"
+	"github.com/fbllm/fbllm/diagnose"
+	"github.com/fbllm/fbllm/session"
+	"github.com/fbllm/fbllm/store"
+)
+
+// exitNotWorking is the exit code of test, validate and doctor when the
+// connection does not work (PRODUCT §3).
+const exitNotWorking = diagnose.ExitNotWorking
+
+// checkFlags are the flags of test, validate and doctor. Credentials come
+// only from environment variables or stdin, as for add.
+type checkFlags struct {
+	configFlags
+	all bool
+}
+
+// register adds the flags a check command takes. adhoc adds the config
+// fields of an ad-hoc test; secrets adds --key-env/--secret-env/
+// --secret-stdin (test and doctor REF).
+func (f *checkFlags) register(cmd *cobra.Command, adhoc, secrets bool) {
+	fl := cmd.Flags()
+	if adhoc {
+		fl.StringVar(&f.name, "name", "", "name shown in the report (ad-hoc test; optional)")
+		fl.StringVar(&f.typ, "type", "", "AI LLM type of an ad-hoc test: OPENAI, GOOGLE, ANTHROPIC, AWS or OTHER")
+		fl.StringVar(&f.endpoint, "endpoint", "", "API endpoint of an ad-hoc test")
+		fl.StringVar(&f.region, "region", "", "AWS region, when the endpoint host does not carry one")
+	}
+	fl.StringVar(&f.storeName, "store", "", "where to look REF up: local, flashback or all (default: both when signed in)")
+	fl.StringVar(&f.workspace, "workspace", "", "Flashback workspace id or name instead of the current one")
+	if secrets {
+		fl.StringVar(&f.keyEnv, "key-env", "", "read the API key from this environment variable")
+		fl.StringVar(&f.secretEnv, "secret-env", "", "read the API secret from this environment variable (overrides the stored one)")
+		fl.BoolVar(&f.secretStdin, "secret-stdin", false, "read the API secret from the first line of stdin (overrides the stored one)")
+		cmd.MarkFlagsMutuallyExclusive("secret-env", "secret-stdin")
+	}
+	fl.BoolVar(&f.asJSON, "json", false, "print the report as JSON (PRODUCT §5)")
+}
+
+func (f *checkFlags) scope() (session.Scope, error) {
+	switch f.storeName {
+	case "", session.StoreLocal, session.StoreFlashback, session.StoreAll:
+	default:
+		return session.Scope{}, usageErrorf("--store must be local, flashback or all, not %q", f.storeName)
+	}
+	return session.Scope{Store: f.storeName, Workspace: f.workspace}, nil
+}
+
+// rawCredentials reads --key-env and --secret-env/--secret-stdin without
+// cleaning them: diagnose sanitises them itself and reports every change
+// (input.sanitized) in the report. nil when no secret source was given.
+func (c *cli) rawCredentials(f *checkFlags) (*store.Credentials, error) {
+	var cred store.Credentials
+	if f.keyEnv != "" {
+		if cred.Key = c.env.getenv(f.keyEnv); cred.Key == "" {
+			return nil, usageErrorf("environment variable %s (from --key-env) is empty or not set", f.keyEnv)
+		}
+	}
+	switch {
+	case f.secretEnv != "":
+		if cred.Secret = c.env.getenv(f.secretEnv); cred.Secret == "" {
+			return nil, usageErrorf("environment variable %s (from --secret-env) is empty or not set", f.secretEnv)
+		}
+	case f.secretStdin:
+		s, err := readSecretLine(c.env.stdin)
+		if err != nil {
+			return nil, err
+		}
+		if strings.TrimSpace(s) == "" {
+			return nil, usageErrorf("--secret-stdin read an empty line")
+		}
+		cred.Secret = strings.TrimRight(s, "\r\n")
+	default:
+		if f.keyEnv != "" {
+			return nil, usageErrorf("--key-env needs --secret-env or --secret-stdin")
+		}
+		return nil, nil
+	}
+	return &cred, nil
+}
+
+// resolveForCheck finds REF for a check. A configuration found in another
+// reachable workspace is checked there (the report says so); when no
+// workspace is chosen yet, every reachable one is searched rather than
+// failing, since a check changes nothing.
+func (c *cli) resolveForCheck(ctx context.Context, sess *session.Session, ref string, sc session.Scope) (session.Item, error) {
+	it, err := sess.Resolve(ctx, ref, sc)
+	var choose *session.ChooseWorkspaceError
+	if errors.As(err, &choose) && sc.Workspace == "" {
+		sc.AllWorkspaces = true
+		it, err = sess.Resolve(ctx, ref, sc)
+	}
+	if err == nil {
+		return it, nil
+	}
+	var nv *session.NotVisibleError
+	if !errors.As(err, &nv) {
+		return it, err
+	}
+	found, rep, err := sess.VisibilityOf(err)
+	if err != nil {
+		return found, &reportError{rep: rep, err: err}
+	}
+	c.notef("note: %q is not in workspace %s; checking it in %s", ref, nv.Workspace.Name, found.WorkspaceName)
+	return found, nil
+}
+
+// reportError is a failure that comes with a report to show (the
+// configuration is in no reachable workspace).
+type reportError struct {
+	rep diagnose.Report
+	err error
+}
+
+func (e *reportError) Error() string { return e.err.Error() }
+func (e *reportError) Unwrap() error { return e.err }
+
+// unlockFor opens the keyring when checking it needs a stored credential.
+func (c *cli) unlockFor(ctx context.Context, it session.Item, override *store.Credentials) error {
+	if it.IsRemote() || override != nil {
+		return nil
+	}
+	st, err := c.store()
+	if err != nil {
+		return err
+	}
+	return c.unlock(ctx, st)
+}
+
+// overrideFor completes --secret-env/--secret-stdin for a saved
+// configuration: a local one keeps its stored key (the AWS access key ID)
+// unless --key-env replaces it.
+func (c *cli) overrideFor(ctx context.Context, sess *session.Session, it session.Item, f *checkFlags) (*store.Credentials, error) {
+	cred, err := c.rawCredentials(f)
+	if err != nil || cred == nil || it.IsRemote() || f.keyEnv != "" {
+		return cred, err
+	}
+	if err := c.unlock(ctx, sess.Store()); err != nil {
+		return nil, err
+	}
+	stored, err := sess.Store().Credentials(ctx, it.ID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	cred.Key = stored.Key
+	return cred, nil
+}
+
+// finishReport prints a report (JSON or readable) and turns its outcome
+// into the exit code: a platform failure's own code (4 not signed in, 1
+// otherwise), else 3 when the connection does not work.
+func (c *cli) finishReport(rep diagnose.Report, err error, asJSON bool) error {
+	var pe *session.PlatformError
+	if err != nil && !errors.As(err, &pe) {
+		return c.maybeJSONError(asJSON, checkError(err))
+	}
+	if asJSON {
+		if werr := writeJSON(c.env.stdout, rep); werr != nil {
+			return werr
+		}
+	} else {
+		writeReport(c.env.stdout, rep)
+	}
+	code, diag := reportExit(rep, pe)
+	if code == exitOK {
+		return nil
+	}
+	return &cliError{code: code, diag: diag, msg: "connection check: " + string(rep.Status), silent: true}
+}
+
+// reportExit decides the exit code of a printed report.
+func reportExit(rep diagnose.Report, pe *session.PlatformError) (int, string) {
+	if pe != nil {
+		return pe.ExitCode(), pe.Code
+	}
+	diag := ""
+	if d, ok := rep.Primary(); ok {
+		diag = d.Code
+	}
+	return rep.ExitCode(), diag
+}
+
+// checkError gives the errors of the check commands their exit code:
+// Flashback failures by their PRODUCT §6 code (4 when not signed in), a
+// local configuration given to validate as a usage error. The rest is
+// classify's.
+func checkError(err error) error {
+	var re *reportError
+	if errors.As(err, &re) {
+		err = re.err
+	}
+	var pe *session.PlatformError
+	if errors.As(err, &pe) {
+		return &cliError{code: pe.ExitCode(), diag: pe.Code, err: err}
+	}
+	if errors.Is(err, session.ErrNotFlashback) {
+		return &cliError{code: exitUsage, diag: "usage", err: err}
+	}
+	if code := client.Code(err); code != "" {
+		if exit, ok := diagnose.FlashbackExitCode(code); ok {
+			return &cliError{code: exit, diag: code, err: err}
+		}
+	}
+	return err
+}
+
+// failOrReport handles an error met before any check ran: one that comes
+// with a report (workspace.not_visible) is printed as a report.
+func (c *cli) failOrReport(err error, asJSON bool) error {
+	var re *reportError
+	if errors.As(err, &re) {
+		return c.finishReport(re.rep, re.err, asJSON)
+	}
+	return c.maybeJSONError(asJSON, checkError(err))
+}
+
+// checkMark is the checklist's symbol for a status; the status word is
+// printed beside it, so nothing depends on the symbol (or colour) alone.
+var checkMark = map[diagnose.CheckStatus]string{
+	diagnose.CheckPass: "✓", diagnose.CheckWarn: "!", diagnose.CheckFail: "✗", diagnose.CheckSkip: "-",
+}
+
+// writeReport prints a report for people: a header with the configuration
+// and the status word, the checklist with timings, the proxy in use, then
+// each diagnosis with its explanation, numbered steps and evidence. Every
+// string in it was redacted by diagnose.
+func writeReport(w io.Writer, rep diagnose.Report) {
+	name := rep.Config.Name
+	if name == "" {
+		name = "environment"
+	}
+	var about []string
+	for _, s := range []string{string(rep.Config.AIType), rep.Config.Store, rep.Config.Endpoint} {
+		if s != "" {
+			about = append(about, s)
+		}
+	}
+	head := name
+	if len(about) > 0 {
+		head += " (" + strings.Join(about, ", ") + ")"
+	}
+	fmt.Fprintf(w, "%s: %s\n", head, rep.Status)
+	for _, ch := range rep.Checks {
+		ms := ""
+		if ch.MS > 0 {
+			ms = fmt.Sprintf("%d ms", ch.MS)
+		}
+		line := fmt.Sprintf("  %s %-4s %-11s %7s", checkMark[ch.Status], ch.Status, ch.ID, ms)
+		if ch.Detail != "" {
+			line += "  " + ch.Detail
+		}
+		fmt.Fprintln(w, strings.TrimRight(line, " "))
+	}
+	if rep.Proxy != nil {
+		fmt.Fprintf(w, "  proxy: %s (from %s)\n", rep.Proxy.URL, rep.Proxy.Source)
+	}
+	if rep.RequestID != "" {
+		fmt.Fprintf(w, "  request id: %s\n", rep.RequestID)
+	}
+	for _, d := range rep.Diagnoses {
+		fmt.Fprintf(w, "\n%s [%s] %s\n", strings.ToUpper(string(d.Severity)), d.Code, d.Title)
+		if d.Explanation != "" {
+			fmt.Fprintf(w, "  %s\n", d.Explanation)
+		}
+		for i, s := range d.Steps {
+			fmt.Fprintf(w, "  %d. %s\n", i+1, s)
+		}
+		if d.Evidence != "" {
+			fmt.Fprintf(w, "  Evidence: %s\n", d.Evidence)
+		}
+	}
+}
