@@ -318,3 +318,60 @@ func decodeReportLoose(t *testing.T, out string) reportJSON {
 	require.NotEmpty(t, rep.Checks)
 	return rep
 }
+
+// TestTestNamesTheProxy: the probe reads HTTPS_PROXY from the invocation's
+// environment, and the readable report says which proxy it went through.
+func TestTestNamesTheProxy(t *testing.T) {
+	h := newCLIHome(t)
+	proxy := providertest.Proxy407()
+	t.Cleanup(proxy.Close)
+	h.env["HTTPS_PROXY"] = proxy.URL
+	h.env["GOOD"] = cliSecret
+	r := h.run("", "test", "--type", "OPENAI", "--endpoint", "https://api.openai.com/v1", "--secret-env", "GOOD")
+	require.Equal(t, 3, r.code, r.stdout+r.stderr)
+	require.Contains(t, r.stdout, "proxy: "+proxy.URL+" (from HTTPS_PROXY)")
+	require.Contains(t, r.stdout, "[endpoint.proxy]")
+	h.requireNoSecrets(r)
+
+	r = h.run("", "test", "--type", "OPENAI", "--endpoint", "https://api.openai.com/v1", "--secret-env", "GOOD", "--json")
+	require.Equal(t, 3, r.code)
+	var rep struct {
+		Proxy struct{ URL, Source string } `json:"proxy"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &rep))
+	require.Equal(t, "HTTPS_PROXY", rep.Proxy.Source)
+}
+
+// TestTestAllIncludesFlashbackConfigs: without a secret on this machine a
+// Flashback configuration is reported unverified (direct checks skipped),
+// which is not a failure; the local one decides the exit code.
+func TestTestAllIncludesFlashbackConfigs(t *testing.T) {
+	h := newCLIHome(t)
+	h.withFlashback()
+	ep := newOpenAIProvider(t)
+	r := h.run(cliSecret+"\n", "add", "--name", "mine", "--type", "OPENAI", "--endpoint", ep, "--secret-stdin")
+	require.Equal(t, 0, r.code, r.stderr)
+
+	r = h.run("", "test", "--all", "--store", "all", "--json")
+	require.Equal(t, 0, r.code, r.stdout+r.stderr)
+	var reps []reportJSON
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &reps))
+	require.Len(t, reps, 6, "five in Production, one local")
+	for _, rep := range reps {
+		if rep.Config["store"] == "flashback" {
+			require.Equal(t, "unverified", rep.Status)
+			require.Equal(t, "skip", checkOf(rep, "auth")["status"])
+		} else {
+			require.Equal(t, "verified", rep.Status)
+		}
+	}
+
+	// Signed in, a name no reachable workspace has is workspace.not_visible
+	// (exit 1, with its report); local only, it is simply not found.
+	r = h.run("", "test", "nope", "--json")
+	require.Equal(t, 1, r.code)
+	require.Equal(t, "fail", checkOf(decodeReportLoose(t, r.stdout), "visibility")["status"])
+	r = newCLIHome(t).run("", "test", "nope", "--json")
+	require.Equal(t, 1, r.code)
+	require.Contains(t, r.stdout, `"code": "config.not_found"`)
+}
