@@ -375,3 +375,28 @@ func TestTestAllIncludesFlashbackConfigs(t *testing.T) {
 	require.Equal(t, 1, r.code)
 	require.Contains(t, r.stdout, `"code": "config.not_found"`)
 }
+
+// TestTestAllRunsConcurrently: 20 configurations behind a provider that
+// takes 200 ms each would take 4 s one after the other; bounded
+// parallelism (16) takes two waves.
+func TestTestAllRunsConcurrently(t *testing.T) {
+	if testing.Short() {
+		t.Skip("adds 20 configurations")
+	}
+	h := newCLIHome(t)
+	prov := providertest.NewProviderServer(providertest.ProviderOptions{Type: assets.OpenAI,
+		ValidSecrets: []string{cliSecret}, Delay: 200 * time.Millisecond})
+	t.Cleanup(prov.Close)
+	const n = 20
+	for i := range n {
+		r := h.run(cliSecret+"\n", "add", "--name", fmt.Sprintf("c%02d", i), "--type", "OPENAI", "--endpoint", prov.URL+"/v1", "--secret-stdin")
+		require.Equal(t, 0, r.code, r.stderr)
+	}
+	start := time.Now()
+	r := h.run("", "test", "--all")
+	elapsed := time.Since(start)
+	require.Equal(t, 0, r.code, r.stdout+r.stderr)
+	require.Len(t, strings.Split(strings.TrimSpace(r.stdout), "\n"), n)
+	t.Logf("test --all on %d configs with 200 ms provider latency: %v", n, elapsed)
+	require.Less(t, elapsed, 2500*time.Millisecond, "probes run concurrently")
+}
