@@ -12,6 +12,7 @@ import (
 
 	"github.com/fbllm/fbllm/assets"
 	"github.com/fbllm/fbllm/client"
+	"github.com/fbllm/fbllm/diagnose"
 	"github.com/fbllm/fbllm/flashbacktest"
 	"github.com/fbllm/fbllm/providertest"
 )
@@ -399,4 +400,27 @@ func TestTestAllRunsConcurrently(t *testing.T) {
 	require.Len(t, strings.Split(strings.TrimSpace(r.stdout), "\n"), n)
 	t.Logf("test --all on %d configs with 200 ms provider latency: %v", n, elapsed)
 	require.Less(t, elapsed, 2500*time.Millisecond, "probes run concurrently")
+}
+
+// TestReportColourOnlyOnATerminal: colour repeats the words on a
+// terminal, and disappears with NO_COLOR or when piped.
+func TestReportColourOnlyOnATerminal(t *testing.T) {
+	rep := diagnose.Report{Config: diagnose.ConfigRef{Name: "x"}, Status: diagnose.StatusRejected,
+		Checks:    []diagnose.Check{{ID: diagnose.CheckAuth, Status: diagnose.CheckFail, Detail: "refused"}},
+		Diagnoses: []diagnose.Diagnosis{{Code: "auth.invalid_secret", Severity: diagnose.SeverityError, Title: "T"}}}
+	env := map[string]string{}
+	getenv := func(k string) string { return env[k] }
+	render := func(tty bool) string {
+		var b strings.Builder
+		writeReport(&b, rep, newReportStyles(tty, getenv))
+		return b.String()
+	}
+	require.Contains(t, render(true), "\x1b[")
+	require.NotContains(t, render(false), "\x1b[")
+	env["NO_COLOR"] = "1"
+	plain := render(true)
+	require.NotContains(t, plain, "\x1b[")
+	require.Contains(t, plain, "✗ fail auth")
+	require.Contains(t, plain, "x: rejected")
+	require.Contains(t, plain, "ERROR [auth.invalid_secret] T")
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"charm.land/lipgloss/v2"
 	"github.com/spf13/cobra"
 
 	"github.com/fbllm/fbllm/client"
@@ -170,7 +171,7 @@ func (c *cli) finishReport(rep diagnose.Report, err error, asJSON bool) error {
 			return werr
 		}
 	} else {
-		writeReport(c.env.stdout, rep)
+		writeReport(c.env.stdout, rep, c.reportStyles())
 	}
 	code, diag := reportExit(rep, pe)
 	if code == exitOK {
@@ -231,11 +232,57 @@ var checkMark = map[diagnose.CheckStatus]string{
 	diagnose.CheckPass: "✓", diagnose.CheckWarn: "!", diagnose.CheckFail: "✗", diagnose.CheckSkip: "-",
 }
 
+// reportStyles colour the readable report. Colour only repeats what the
+// words say, and is used only on a terminal without NO_COLOR (piped
+// output stays plain, as list's does). The basic ANSI colours follow the
+// terminal's own palette, so they read on light and dark backgrounds.
+type reportStyles struct {
+	on                           bool
+	pass, warn, fail, skip, head lipgloss.Style
+}
+
+func newReportStyles(tty bool, getenv func(string) string) reportStyles {
+	if !tty || getenv("NO_COLOR") != "" || accessibleMode(getenv) {
+		return reportStyles{}
+	}
+	st := lipgloss.NewStyle()
+	return reportStyles{on: true,
+		pass: st.Foreground(lipgloss.Green), warn: st.Foreground(lipgloss.Yellow),
+		fail: st.Foreground(lipgloss.Red), skip: st.Faint(true), head: st.Bold(true)}
+}
+
+func (c *cli) reportStyles() reportStyles { return newReportStyles(c.env.stdoutTTY, c.env.getenv) }
+
+// status styles a check status or a severity.
+func (s reportStyles) status(word string, text string) string {
+	if !s.on {
+		return text
+	}
+	switch word {
+	case string(diagnose.CheckPass):
+		return s.pass.Render(text)
+	case string(diagnose.CheckWarn), string(diagnose.SeverityWarning):
+		return s.warn.Render(text)
+	case string(diagnose.CheckFail), string(diagnose.SeverityError):
+		return s.fail.Render(text)
+	case string(diagnose.CheckSkip), string(diagnose.SeverityInfo):
+		return s.skip.Render(text)
+	}
+	return text
+}
+
+func (s reportStyles) bold(text string) string {
+	if !s.on {
+		return text
+	}
+	return s.head.Render(text)
+}
+
 // writeReport prints a report for people: a header with the configuration
 // and the status word, the checklist with timings, the proxy in use, then
 // each diagnosis with its explanation, numbered steps and evidence. Every
 // string in it was redacted by diagnose.
-func writeReport(w io.Writer, rep diagnose.Report) {
+func writeReport(w io.Writer, rep diagnose.Report, st reportStyles) {
 	name := rep.Config.Name
 	if name == "" {
 		name = "environment"
@@ -250,13 +297,20 @@ func writeReport(w io.Writer, rep diagnose.Report) {
 	if len(about) > 0 {
 		head += " (" + strings.Join(about, ", ") + ")"
 	}
-	fmt.Fprintf(w, "%s: %s\n", head, rep.Status)
+	verdict := string(rep.Status)
+	if rep.Status.Works() {
+		verdict = st.status(string(diagnose.CheckPass), verdict)
+	} else {
+		verdict = st.status(string(diagnose.CheckFail), verdict)
+	}
+	fmt.Fprintf(w, "%s: %s\n", st.bold(head), verdict)
 	for _, ch := range rep.Checks {
 		ms := ""
 		if ch.MS > 0 {
 			ms = fmt.Sprintf("%d ms", ch.MS)
 		}
-		line := fmt.Sprintf("  %s %-4s %-11s %7s", checkMark[ch.Status], ch.Status, ch.ID, ms)
+		mark := st.status(string(ch.Status), fmt.Sprintf("%s %-4s", checkMark[ch.Status], ch.Status))
+		line := fmt.Sprintf("  %s %-11s %7s", mark, ch.ID, ms)
 		if ch.Detail != "" {
 			line += "  " + ch.Detail
 		}
@@ -269,7 +323,8 @@ func writeReport(w io.Writer, rep diagnose.Report) {
 		fmt.Fprintf(w, "  request id: %s\n", rep.RequestID)
 	}
 	for _, d := range rep.Diagnoses {
-		fmt.Fprintf(w, "\n%s [%s] %s\n", strings.ToUpper(string(d.Severity)), d.Code, d.Title)
+		sev := st.status(string(d.Severity), strings.ToUpper(string(d.Severity)))
+		fmt.Fprintf(w, "\n%s [%s] %s\n", sev, d.Code, st.bold(d.Title))
 		if d.Explanation != "" {
 			fmt.Fprintf(w, "  %s\n", d.Explanation)
 		}
