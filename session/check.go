@@ -194,9 +194,9 @@ func (s *Session) DoctorEnvironment(ctx context.Context) (diagnose.Report, error
 		who := cmp.Or(id.Email, id.Name, id.UserID)
 		parts = append(parts, checkPart(diagnose.CheckFlashback, diagnose.CheckPass, 0,
 			fmt.Sprintf("signed in as %s (token from %s)", who, id.Source)))
-	case errors.Is(err, store.ErrLocked):
-		fail(diagnose.CodeKeyringLocked, err, diagnose.KeyringPart("", diagnose.CodeKeyringLocked,
-			"the sign-in is kept in the keyring, which is locked: "+err.Error()))
+	case keyringCode(err) != "":
+		fail(keyringCode(err), err, diagnose.KeyringPart("", keyringCode(err),
+			"the sign-in is kept in the keyring: "+err.Error()))
 	case code == diagnose.CodeFlashbackUnauthenticated && !s.SignedInHint():
 		parts = append(parts, checkPart(diagnose.CheckFlashback, diagnose.CheckSkip, 0,
 			"not signed in to Flashback (local configurations only; `fbllm login` to use workspaces)"))
@@ -310,9 +310,10 @@ func (s *Session) platformParts(ctx context.Context, it Item, alwaysVisibility b
 func (s *Session) problem(ctx context.Context, it Item, err error) ([]diagnose.Part, error) {
 	code := client.Code(err)
 	switch {
-	case errors.Is(err, store.ErrLocked):
-		return []diagnose.Part{diagnose.KeyringPart("", diagnose.CodeKeyringLocked, err.Error())},
-			&PlatformError{Code: diagnose.CodeKeyringLocked, Err: err}
+	case keyringCode(err) != "":
+		// The sign-in's refresh token lives in the keyring.
+		return []diagnose.Part{diagnose.KeyringPart("", keyringCode(err), err.Error())},
+			&PlatformError{Code: keyringCode(err), Err: err}
 	case code == diagnose.CodeWorkspaceNotVisible:
 		// The platform answers 404 both for "deleted" and "not yours".
 		cur := ""
@@ -509,6 +510,19 @@ func (s *Session) record(it Item, rep diagnose.Report) {
 		return
 	}
 	_ = s.RecordCheck(it, string(rep.Status))
+}
+
+// keyringCode is the PRODUCT §6 code of a keyring error, "" for others.
+func keyringCode(err error) string {
+	switch {
+	case errors.Is(err, store.ErrLocked):
+		return diagnose.CodeKeyringLocked
+	case errors.Is(err, store.ErrWrongPassphrase):
+		return diagnose.CodeKeyringWrongPassphrase
+	case errors.Is(err, store.ErrBackendUnavailable), errors.Is(err, store.ErrTimeout):
+		return diagnose.CodeKeyringUnavailable
+	}
+	return ""
 }
 
 func checkPart(id diagnose.CheckID, st diagnose.CheckStatus, d time.Duration, detail string) diagnose.Part {
