@@ -41,6 +41,7 @@ write-only: fbllm never shows, prints or logs them, and no flag takes one.`,
 	root.AddCommand(
 		c.setupCmd(), c.addCmd(), c.listCmd(), c.showCmd(), c.editCmd(), c.rmCmd(),
 		c.statusCmd(), c.lockCmd(), c.versionCmd(),
+		c.loginCmd(), c.logoutCmd(), c.workspacesCmd(), c.useCmd(), c.statsCmd(),
 	)
 	c.catchCancel(root)
 	return root
