@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"strings"
@@ -11,7 +13,10 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/fbllm/fbllm/client"
 	"github.com/fbllm/fbllm/flashbacktest"
+	"github.com/fbllm/fbllm/session"
+	"github.com/fbllm/fbllm/store"
 )
 
 const (
@@ -440,4 +445,49 @@ func TestStatsJSON(t *testing.T) {
 	r = h.run("", "stats")
 	require.Equal(t, 0, r.code, r.stderr)
 	require.Contains(t, r.stdout, "184220")
+}
+
+func TestStatusOfflineStillAnswers(t *testing.T) {
+	h := newFBHome(t)
+	h.login()
+	h.srv.Inject("POST /user/refresh", flashbacktest.Fault{Cut: true})
+	r := h.run("", "status", "--json")
+	require.Equal(t, 0, r.code, r.stderr)
+	s := jsonOut[statusJSON](t, r)
+	require.False(t, s.SignedIn)
+	require.Equal(t, "flashback.unreachable", s.Flashback.ErrorCode)
+	require.Equal(t, flashbacktest.DemoEmail, s.Flashback.Email, "whose sign-in is stored is known offline")
+
+	r = h.run("", "list", "--store", "flashback")
+	require.Equal(t, exitFailed, r.code)
+	require.Contains(t, r.stderr, "[flashback.unreachable]")
+}
+
+func TestClassifyFlashbackErrors(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		code int
+		diag string
+	}{
+		{fmt.Errorf("list: %w", client.ErrUnauthenticated), exitSignIn, "flashback.unauthenticated"},
+		{fmt.Errorf("create: %w", client.ErrForbidden), exitFailed, "flashback.forbidden"},
+		{&client.NetworkError{Op: "list", Err: errors.New("connection refused")}, exitFailed, "flashback.unreachable"},
+		{&client.InUseError{ID: "x", Repos: []client.Repo{{ID: "r", Name: "support-bot"}}}, exitFailed, "flashback.in_use"},
+		{fmt.Errorf("create: %w", client.ErrDuplicateName), exitFailed, "config.duplicate_name"},
+		// A refused password matches ErrUnauthenticated too, but it is a
+		// failed attempt, not a missing sign-in.
+		{&client.LoginError{Email: "a@b", Message: "wrong password"}, exitFailed, "flashback.login_failed"},
+		{&session.ChooseWorkspaceError{}, exitUsage, "workspace.choose"},
+		{&session.WorkspaceNotFoundError{Ref: "x", Source: "--workspace"}, exitUsage, "workspace.not_found"},
+		// NotVisibleError unwraps to store.ErrNotFound: the specific code wins.
+		{&session.NotVisibleError{Ref: "x"}, exitFailed, "workspace.not_visible"},
+		{fmt.Errorf("get: %w", store.ErrNotFound), exitFailed, "config.not_found"},
+		{store.ErrLocked, exitFailed, "keyring.locked"},
+	} {
+		ce := classify(tc.err, false)
+		require.Equal(t, tc.code, ce.code, "%v", tc.err)
+		require.Equal(t, tc.diag, ce.diag, "%v", tc.err)
+	}
+	require.Contains(t, classify(client.ErrUnauthenticated, false).Error(), "fbllm login")
+	require.Contains(t, classify(&client.InUseError{ID: "x", Repos: []client.Repo{{Name: "support-bot"}}}, false).Error(), "support-bot")
 }
