@@ -102,7 +102,12 @@ func (c *cli) addCmd() *cobra.Command {
 
 In a terminal without flags it opens the guided form. With --name, --type,
 --endpoint and a secret source it runs without prompting: the secret comes
-from --secret-env VAR or --secret-stdin, the optional key from --key-env VAR.`,
+from --secret-env VAR or --secret-stdin, the optional key from --key-env VAR.
+
+Where it is saved: --store flashback|local when given; otherwise the current
+Flashback workspace when setup chose Flashback or --workspace names a
+Flashback workspace, else this machine's keyring. A workspace where your role
+is READ is refused before the secret is read.`,
 		Example: `  fbllm add
   OPENAI_KEY=… fbllm add --name prod --type OPENAI --endpoint https://api.openai.com/v1 --secret-env OPENAI_KEY
   pass show openai | fbllm add --name prod --type OPENAI --endpoint https://api.openai.com/v1 --secret-stdin --json`,
