@@ -59,8 +59,11 @@ func (c *cli) sessionFor(ctx context.Context, f *scopeFlags) (*session.Session, 
 	}
 	if sess.SignedInHint() && !sess.TokenFromEnv() && c.interactive() {
 		// Flashback mode: the sign-in is in the keyring. A failure to
-		// unlock only costs the Flashback half (Listing.Problem).
-		_ = c.unlock(ctx, sess.Store())
+		// unlock only costs the Flashback half (Listing.Problem), but
+		// ctrl+c at the prompt still cancels.
+		if err := c.unlock(ctx, sess.Store()); err != nil && classify(err, c.noInput).code == exitCancelled {
+			return nil, err
+		}
 	}
 	return sess, nil
 }
