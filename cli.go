@@ -151,3 +151,18 @@ func noInputFromEnv(getenv func(string) string) bool {
 func (c *cli) notef(format string, args ...any) {
 	fmt.Fprintf(c.env.stderr, format+"\n", args...)
 }
+
+// flashback returns the session ready for Flashback API calls: the stored
+// sign-in's refresh token lives in the keyring, so the encrypted-file
+// keyring is unlocked first (asking on the terminal when allowed).
+// FLASHBACK_TOKEN needs no keyring.
+func (c *cli) flashback(ctx context.Context) (*session.Session, error) {
+	sess, err := c.session()
+	if err != nil {
+		return nil, err
+	}
+	if sess.TokenFromEnv() {
+		return sess, nil
+	}
+	return sess, c.unlock(ctx, sess.Store())
+}

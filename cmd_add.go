@@ -8,7 +8,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/fbllm/fbllm/assets"
+	"github.com/fbllm/fbllm/client"
 	"github.com/fbllm/fbllm/forms"
+	"github.com/fbllm/fbllm/session"
 	"github.com/fbllm/fbllm/store"
 	"github.com/fbllm/fbllm/ui"
 )
@@ -30,8 +32,8 @@ func (f *configFlags) register(cmd *cobra.Command) {
 	fl.StringVar(&f.typ, "type", "", "AI LLM type: OPENAI, GOOGLE, ANTHROPIC, AWS or OTHER")
 	fl.StringVar(&f.endpoint, "endpoint", "", "API endpoint (normalised; every rewrite is reported)")
 	fl.StringVar(&f.region, "region", "", "AWS region, when the endpoint host does not carry one")
-	fl.StringVar(&f.storeName, "store", "local", "where to save: local (this machine's keyring) or flashback")
-	fl.StringVar(&f.workspace, "workspace", "", "workspace (the local store has one: local)")
+	fl.StringVar(&f.storeName, "store", "", "where to save: local (this machine's keyring) or flashback (default: flashback when setup chose it or --workspace names a Flashback workspace, else local)")
+	fl.StringVar(&f.workspace, "workspace", "", "Flashback workspace (id or name) instead of the current one; \"local\" is this machine")
 	fl.StringVar(&f.keyEnv, "key-env", "", "read the API key from this environment variable")
 	fl.StringVar(&f.secretEnv, "secret-env", "", "read the API secret from this environment variable")
 	fl.BoolVar(&f.secretStdin, "secret-stdin", false, "read the API secret from the first line of stdin")
@@ -100,7 +102,12 @@ func (c *cli) addCmd() *cobra.Command {
 
 In a terminal without flags it opens the guided form. With --name, --type,
 --endpoint and a secret source it runs without prompting: the secret comes
-from --secret-env VAR or --secret-stdin, the optional key from --key-env VAR.`,
+from --secret-env VAR or --secret-stdin, the optional key from --key-env VAR.
+
+Where it is saved: --store flashback|local when given; otherwise the current
+Flashback workspace when setup chose Flashback or --workspace names a
+Flashback workspace, else this machine's keyring. A workspace where your role
+is READ is refused before the secret is read.`,
 		Example: `  fbllm add
   OPENAI_KEY=… fbllm add --name prod --type OPENAI --endpoint https://api.openai.com/v1 --secret-env OPENAI_KEY
   pass show openai | fbllm add --name prod --type OPENAI --endpoint https://api.openai.com/v1 --secret-stdin --json`,
@@ -124,14 +131,68 @@ from --secret-env VAR or --secret-stdin, the optional key from --key-env VAR.`,
 	return cmd
 }
 
+// scope is the lookup scope of edit's REF.
+func (f *configFlags) scope() *scopeFlags {
+	return &scopeFlags{storeName: f.storeName, workspace: f.workspace}
+}
+
+// destination decides where add saves: --store when given, else Flashback
+// when --workspace names a Flashback workspace or setup chose Flashback,
+// else this machine. The choice is made before any secret is read, so the
+// user can be told where it will go.
+func (c *cli) destination(ctx context.Context, f *configFlags) (*session.Session, session.Destination, error) {
+	sess, err := c.session()
+	if err != nil {
+		return nil, session.Destination{}, err
+	}
+	namesFlashback := f.workspace != "" && !strings.EqualFold(f.workspace, store.DefaultWorkspace)
+	remote := false
+	switch f.storeName {
+	case session.StoreFlashback:
+		remote = true
+	case session.StoreLocal:
+		if namesFlashback {
+			return nil, session.Destination{}, usageErrorf("--store local has one workspace, %q; --workspace %q names a Flashback one", store.DefaultWorkspace, f.workspace)
+		}
+	case "":
+		if namesFlashback {
+			remote = true
+		} else if f.workspace == "" {
+			st, err := sess.Store().Settings()
+			remote = err == nil && st.Mode == session.ModeFlashback
+		}
+	default:
+		return nil, session.Destination{}, usageErrorf("--store must be local or flashback, not %q", f.storeName)
+	}
+	if !remote {
+		return sess, session.Destination{Store: session.StoreLocal}, nil
+	}
+	if f.workspace != "" && !namesFlashback {
+		return nil, session.Destination{}, usageErrorf("--workspace local is this machine; it cannot be used with --store flashback")
+	}
+	if _, err := c.flashback(ctx); err != nil {
+		return nil, session.Destination{}, err
+	}
+	var w client.Workspace
+	if namesFlashback {
+		w, err = sess.FindWorkspace(ctx, f.workspace)
+	} else {
+		w, err = sess.CurrentWorkspace(ctx)
+	}
+	if err != nil {
+		return nil, session.Destination{}, err
+	}
+	if ok, why := session.CanWrite(w); !ok {
+		return nil, session.Destination{}, &cliError{code: exitFailed, diag: "flashback.forbidden", err: client.ErrForbidden, msg: why}
+	}
+	return sess, session.Destination{Store: session.StoreFlashback, Workspace: w}, nil
+}
+
 // addScripted adds a configuration from flags, without prompting except for
 // the keyring passphrase when a terminal allows it.
-func (c *cli) addScripted(ctx context.Context, f *configFlags) (store.Config, error) {
+func (c *cli) addScripted(ctx context.Context, f *configFlags) (session.Item, error) {
 	if err := checkStoreFlag(f.storeName); err != nil {
-		return store.Config{}, err
-	}
-	if err := checkLocalWorkspace(f.workspace); err != nil {
-		return store.Config{}, err
+		return session.Item{}, err
 	}
 	var missing []string
 	for _, m := range []struct{ name, val string }{{"--name", f.name}, {"--type", f.typ}, {"--endpoint", f.endpoint}} {
@@ -143,46 +204,54 @@ func (c *cli) addScripted(ctx context.Context, f *configFlags) (store.Config, er
 		missing = append(missing, "--secret-env or --secret-stdin")
 	}
 	if len(missing) > 0 {
-		return store.Config{}, usageErrorf("missing %s", strings.Join(missing, ", "))
+		return session.Item{}, usageErrorf("missing %s", strings.Join(missing, ", "))
 	}
 	typ, err := assets.ParseAIType(f.typ)
 	if err != nil {
-		return store.Config{}, usageErrorf("%v", err)
+		return session.Item{}, usageErrorf("%v", err)
 	}
-	st, err := c.store()
+	sess, dest, err := c.destination(ctx, f)
 	if err != nil {
-		return store.Config{}, err
+		return session.Item{}, err
 	}
-	name, err := forms.ValidateName(f.name, st.Names(store.DefaultWorkspace), "")
+	names, err := sess.Names(ctx, dest)
 	if err != nil {
-		return store.Config{}, err
+		return session.Item{}, err
+	}
+	name, err := forms.ValidateName(f.name, names, "")
+	if err != nil {
+		return session.Item{}, err
 	}
 	ep, err := c.endpoint(typ, f)
 	if err != nil {
-		return store.Config{}, err
+		return session.Item{}, err
+	}
+	if dest.Store == session.StoreFlashback && f.region != "" {
+		c.notef("note: Flashback keeps no region: --region is ignored; put the region in the endpoint host")
 	}
 	key, secret, err := c.credentials(f)
 	if err != nil {
-		return store.Config{}, err
+		return session.Item{}, err
 	}
 	keyVal := ""
 	if key != nil {
 		keyVal = key.Value
 	}
 	if keyVal == "" && forms.RequiresKey(typ, secret.Value) {
-		return store.Config{}, &cliError{code: exitUsage, diag: "auth.missing_key",
+		return session.Item{}, &cliError{code: exitUsage, diag: "auth.missing_key",
 			msg: fmt.Sprintf("%s needs the access key ID: pass --key-env VAR (or use a Bedrock API key as the secret)", typ)}
 	}
 	c.reportHints(forms.KeyShapeHints(typ, ep.URL, keyVal, secret.Value))
-	if err := c.unlock(ctx, st); err != nil {
-		return store.Config{}, err
+	if dest.Store == session.StoreLocal {
+		if err := c.unlock(ctx, sess.Store()); err != nil {
+			return session.Item{}, err
+		}
 	}
-	cfg := store.Config{Name: name, AIType: string(typ), Endpoint: ep.URL, Region: ep.Region,
-		SecretFingerprint: forms.Fingerprint(secret.Value)}
+	ch := session.Change{Name: name, AIType: typ, Endpoint: ep.URL, Region: ep.Region, Secret: &secret.Value}
 	if keyVal != "" {
-		cfg.KeyFingerprint = forms.Fingerprint(keyVal)
+		ch.Key = &keyVal
 	}
-	return st.Add(ctx, cfg, store.Credentials{Key: keyVal, Secret: secret.Value})
+	return sess.Create(ctx, dest, ch)
 }
 
 // endpoint normalises --endpoint for the type and reports every rewrite.
@@ -211,19 +280,18 @@ func (c *cli) reportHints(hints []forms.Hint) {
 
 // printSaved reports a saved configuration: JSON on stdout with --json,
 // otherwise a confirmation line.
-func (c *cli) printSaved(cfg store.Config, asJSON bool) error {
+func (c *cli) printSaved(it session.Item, asJSON bool) error {
 	if asJSON {
-		return writeJSON(c.env.stdout, localConfigJSON(cfg))
+		return writeJSON(c.env.stdout, itemJSON(it))
 	}
-	fmt.Fprintf(c.env.stdout, "✓ Saved %q (%s) · secret in the %s\n", cfg.Name, cfg.ID, store.BackendLabel(cfg.SecretBackend))
-	return nil
-}
-
-// checkLocalWorkspace validates --workspace for the local store, which has a
-// single workspace.
-func checkLocalWorkspace(ws string) error {
-	if ws != "" && !strings.EqualFold(ws, store.DefaultWorkspace) {
-		return usageErrorf("the local store has one workspace, %q; Flashback workspaces are not available in this version", store.DefaultWorkspace)
+	if it.IsRemote() {
+		fmt.Fprintf(c.env.stdout, "✓ Saved %q (%s) in Flashback workspace %s\n", it.Name, it.ID, it.WorkspaceName)
+		return nil
 	}
+	backend := ""
+	if it.Local != nil {
+		backend = it.Local.SecretBackend
+	}
+	fmt.Fprintf(c.env.stdout, "✓ Saved %q (%s) on this machine · secret in the %s\n", it.Name, it.ID, store.BackendLabel(backend))
 	return nil
 }

@@ -7,7 +7,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/fbllm/fbllm/assets"
+	"github.com/fbllm/fbllm/client"
 	"github.com/fbllm/fbllm/forms"
+	"github.com/fbllm/fbllm/session"
 	"github.com/fbllm/fbllm/store"
 	"github.com/fbllm/fbllm/ui"
 )
@@ -33,7 +35,7 @@ only the given fields change: --secret-env/--secret-stdin rotate the secret,
 				if !c.interactive() {
 					return c.maybeJSONError(f.asJSON, usageErrorf("no terminal for the form: give the fields to change as flags"))
 				}
-				if _, _, err := c.resolve(args[0]); err != nil {
+				if _, _, err := c.resolveItem(cmd.Context(), args[0], f.scope()); err != nil {
 					return err
 				}
 				return c.runTUI(cmd, ui.Options{Start: ui.StartEdit, EditRef: args[0]})
@@ -49,17 +51,88 @@ only the given fields change: --secret-env/--secret-stdin rotate the secret,
 	return cmd
 }
 
-// editScripted changes only the fields given as flags. Credentials are read
-// from the keyring only when one of the two is replaced, so that the item
-// keeps holding both.
-func (c *cli) editScripted(ctx context.Context, ref string, f *configFlags) (store.Config, error) {
-	if err := checkStoreFlag(f.storeName); err != nil {
-		return store.Config{}, err
+// editScripted changes only the fields given as flags, in whichever store
+// the configuration lives.
+func (c *cli) editScripted(ctx context.Context, ref string, f *configFlags) (session.Item, error) {
+	if f.storeName == session.StoreAll {
+		return session.Item{}, usageErrorf("--store must be local or flashback, not %q", f.storeName)
 	}
-	st, cur, err := c.resolve(ref)
+	sess, it, err := c.resolveItem(ctx, ref, f.scope())
 	if err != nil {
-		return store.Config{}, err
+		return session.Item{}, err
 	}
+	if it.IsRemote() {
+		return c.editRemote(ctx, sess, it, f)
+	}
+	cfg, err := c.editLocal(ctx, sess.Store(), *it.Local, f)
+	if err != nil {
+		return session.Item{}, err
+	}
+	out := it
+	out.Local = &cfg
+	return out, nil
+}
+
+// editRemote sends only what changed. The secret is sent only when one was
+// supplied: Flashback keeps the stored one otherwise (it cannot return it,
+// so there is nothing to send back).
+func (c *cli) editRemote(ctx context.Context, sess *session.Session, it session.Item, f *configFlags) (session.Item, error) {
+	if err := c.requireWrite(ctx, sess, it.WorkspaceID); err != nil {
+		return session.Item{}, err
+	}
+	ch := session.Change{Name: it.Name, AIType: it.AIType, Endpoint: it.Endpoint}
+	if f.typ != "" {
+		typ, err := assets.ParseAIType(f.typ)
+		if err != nil {
+			return session.Item{}, usageErrorf("%v", err)
+		}
+		ch.AIType = typ
+	}
+	if f.name != "" {
+		names, err := sess.Names(ctx, session.Destination{Store: session.StoreFlashback, Workspace: client.Workspace{ID: it.WorkspaceID, Name: it.WorkspaceName}})
+		if err != nil {
+			return session.Item{}, err
+		}
+		if ch.Name, err = forms.ValidateName(f.name, names, it.Name); err != nil {
+			return session.Item{}, err
+		}
+	}
+	if f.endpoint != "" || f.typ != "" {
+		if f.endpoint == "" {
+			f.endpoint = it.Endpoint
+		}
+		ep, err := c.endpoint(ch.AIType, f)
+		if err != nil {
+			return session.Item{}, err
+		}
+		ch.Endpoint = ep.URL
+	}
+	if f.region != "" {
+		c.notef("note: Flashback keeps no region: --region is ignored; put the region in the endpoint host")
+	}
+	key, secret, err := c.credentials(f)
+	if err != nil {
+		return session.Item{}, err
+	}
+	if key != nil {
+		ch.Key = &key.Value
+	}
+	if secret != nil {
+		ch.Secret = &secret.Value
+		keyVal := ""
+		if key != nil {
+			keyVal = key.Value
+		}
+		c.reportHints(forms.KeyShapeHints(ch.AIType, ch.Endpoint, keyVal, secret.Value))
+	}
+	return sess.Update(ctx, it, ch)
+}
+
+// editLocal changes a local configuration. Credentials are read from the
+// keyring only when one of the two is replaced, so that the item keeps
+// holding both.
+func (c *cli) editLocal(ctx context.Context, st *store.Store, cur store.Config, f *configFlags) (store.Config, error) {
+	var err error
 	next := cur
 	if f.typ != "" {
 		typ, err := assets.ParseAIType(f.typ)

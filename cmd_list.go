@@ -1,89 +1,136 @@
 package main
 
 import (
+	"context"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/fbllm/fbllm/session"
 	"github.com/fbllm/fbllm/store"
 )
 
+// scopeFlags are --store, --workspace and (list only) --all-workspaces.
+type scopeFlags struct {
+	storeName, workspace string
+	allWorkspaces        bool
+}
+
+func (f *scopeFlags) register(cmd *cobra.Command, verb string) {
+	cmd.Flags().StringVar(&f.storeName, "store", "", verb+" local, flashback or all (default: local, plus the current Flashback workspace when signed in)")
+	cmd.Flags().StringVar(&f.workspace, "workspace", "", "Flashback workspace (id or name) instead of the current one; \"local\" is this machine")
+}
+
+// scope validates the flags and turns them into a session.Scope.
+func (f *scopeFlags) scope() (session.Scope, error) {
+	if err := checkStoreFlag(f.storeName); err != nil {
+		return session.Scope{}, err
+	}
+	if f.storeName == session.StoreLocal && f.workspace != "" && !strings.EqualFold(f.workspace, store.DefaultWorkspace) {
+		return session.Scope{}, usageErrorf("--store local has one workspace, %q; --workspace %q names a Flashback one", store.DefaultWorkspace, f.workspace)
+	}
+	if f.allWorkspaces && f.workspace != "" {
+		return session.Scope{}, usageErrorf("--all-workspaces and --workspace exclude each other")
+	}
+	return session.Scope{Store: f.storeName, Workspace: f.workspace, AllWorkspaces: f.allWorkspaces}, nil
+}
+
+// remoteAsked reports whether the scope names Flashback explicitly, so that
+// a locked keyring is worth a passphrase prompt (an automatic listing
+// shows the local configurations without asking).
+func (f *scopeFlags) remoteAsked() bool {
+	return f.storeName == session.StoreFlashback || f.storeName == session.StoreAll || f.allWorkspaces ||
+		(f.workspace != "" && !strings.EqualFold(f.workspace, store.DefaultWorkspace))
+}
+
+// sessionFor returns the session for a command working in scope f: ready
+// for API calls when Flashback is asked for, otherwise without touching the
+// keyring.
+func (c *cli) sessionFor(ctx context.Context, f *scopeFlags) (*session.Session, error) {
+	if f.storeName == session.StoreLocal {
+		return c.session()
+	}
+	sess, err := c.session()
+	if err != nil {
+		return nil, err
+	}
+	if f.remoteAsked() {
+		return c.flashback(ctx)
+	}
+	if sess.SignedInHint() && !sess.TokenFromEnv() && c.interactive() {
+		// Flashback mode: the sign-in is in the keyring. A failure to
+		// unlock only costs the Flashback half (Listing.Problem), but
+		// ctrl+c at the prompt still cancels.
+		if err := c.unlock(ctx, sess.Store()); err != nil && classify(err, c.noInput).code == exitCancelled {
+			return nil, err
+		}
+	}
+	return sess, nil
+}
+
 func (c *cli) listCmd() *cobra.Command {
 	var (
-		asJSON        bool
-		workspace     string
-		allWorkspaces bool
-		storeName     string
+		asJSON bool
+		sf     scopeFlags
 	)
 	cmd := &cobra.Command{
 		Use:     "list",
 		Aliases: []string{"ls"},
 		Short:   "List configurations of the current workspace",
-		Long: `List configurations. Only the non-secret index is read: listing never
-unlocks the keyring and never decrypts a secret.`,
+		Long: `List configurations: this machine's, and those of the current Flashback
+workspace when signed in (--store, --workspace and --all-workspaces narrow or
+widen that). Local configurations come from the non-secret index: listing
+never decrypts a secret.`,
+		Example: `  fbllm list
+  fbllm list --store flashback --workspace Research --json
+  fbllm list --all-workspaces`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
 			fail := func(err error) error { return c.maybeJSONError(asJSON, err) }
-			if err := checkStoreFlag(storeName); err != nil {
-				return fail(err)
-			}
-			st, err := c.store()
+			sc, err := sf.scope()
 			if err != nil {
 				return fail(err)
 			}
-			cfgs, err := st.List()
+			sess, err := c.sessionFor(ctx, &sf)
 			if err != nil {
 				return fail(err)
 			}
-			if !allWorkspaces && workspace != "" {
-				cfgs = filterWorkspace(cfgs, workspace)
+			l, err := sess.List(ctx, sc)
+			if err != nil {
+				return fail(err)
+			}
+			if l.Problem != nil {
+				// Only the Flashback half is missing: say why on stderr and
+				// still print the local ones.
+				c.notef("note: Flashback configurations are not listed: %s", classify(l.Problem, c.noInput).Error())
 			}
 			if asJSON {
-				out := make([]configJSON, 0, len(cfgs))
-				for _, cfg := range cfgs {
-					out = append(out, localConfigJSON(cfg))
+				out := make([]configJSON, 0, len(l.Items))
+				for _, it := range l.Items {
+					out = append(out, itemJSON(it))
 				}
 				return writeJSON(c.env.stdout, out)
 			}
-			if len(cfgs) == 0 && c.env.stdoutTTY {
+			if len(l.Items) == 0 && c.env.stdoutTTY {
 				c.notef("No configurations yet. Run `fbllm` to add one, or `fbllm add --help`.")
 				return nil
 			}
-			writeConfigTable(c.env.stdout, cfgs, c.env.stdoutTTY)
+			writeItemTable(c.env.stdout, l.Items, c.env.stdoutTTY)
 			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (PRODUCT §5 shape)")
-	cmd.Flags().StringVar(&workspace, "workspace", "", "only this workspace (ID or name); the local store has one workspace, \"local\"")
-	cmd.Flags().BoolVar(&allWorkspaces, "all-workspaces", false, "every workspace you can reach")
-	cmd.Flags().StringVar(&storeName, "store", "local", "where to list from: local, flashback or all")
+	sf.register(cmd, "list from")
+	cmd.Flags().BoolVar(&sf.allWorkspaces, "all-workspaces", false, "every Flashback workspace you can reach")
 	return cmd
 }
 
-// checkStoreFlag validates --store. Flashback workspace mode is not part of
-// this version, so asking for it is an explicit error rather than an empty
-// list that looks like "no configurations".
+// checkStoreFlag validates --store.
 func checkStoreFlag(s string) error {
 	switch s {
-	case "", "local", "all":
+	case "", session.StoreLocal, session.StoreFlashback, session.StoreAll:
 		return nil
-	case "flashback":
-		return &cliError{code: exitFailed, diag: "flashback.unavailable",
-			msg: "Flashback workspace mode is not available in this version of fbllm; configurations are kept on this machine (--store local)"}
 	}
 	return usageErrorf("--store must be local, flashback or all, not %q", s)
-}
-
-func filterWorkspace(cfgs []store.Config, ws string) []store.Config {
-	out := cfgs[:0:0]
-	for _, c := range cfgs {
-		name := c.Workspace
-		if name == "" {
-			name = store.DefaultWorkspace
-		}
-		if strings.EqualFold(name, ws) {
-			out = append(out, c)
-		}
-	}
-	return out
 }

@@ -6,23 +6,39 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/fbllm/fbllm/client"
 	"github.com/fbllm/fbllm/store"
 )
 
 func (c *cli) rmCmd() *cobra.Command {
-	var yes, asJSON bool
+	var (
+		yes, asJSON bool
+		sf          scopeFlags
+	)
 	cmd := &cobra.Command{
 		Use:     "rm REF",
 		Aliases: []string{"delete"},
 		Short:   "Delete a configuration and its secret (asks first)",
-		Args:    cobra.ExactArgs(1),
+		Long: `Delete a configuration and its secret, after confirmation (--yes to skip).
+A Flashback configuration still attached to repositories is refused with
+their names: detach it from them first.`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, cfg, err := c.resolve(args[0])
+			ctx := cmd.Context()
+			sess, it, err := c.resolveItem(ctx, args[0], &sf)
 			if err != nil {
 				return c.maybeJSONError(asJSON, err)
 			}
+			where := "Flashback workspace " + it.WorkspaceName
+			if it.IsRemote() {
+				if err := c.requireWrite(ctx, sess, it.WorkspaceID); err != nil {
+					return c.maybeJSONError(asJSON, err)
+				}
+			} else if it.Local != nil {
+				where = "the " + store.BackendLabel(it.Local.SecretBackend)
+			}
 			if !yes {
-				ok, err := c.confirm(cmd.Context(), fmt.Sprintf("Delete %q and its secret from the %s?", cfg.Name, store.BackendLabel(cfg.SecretBackend)))
+				ok, err := c.confirm(ctx, fmt.Sprintf("Delete %q and its secret from %s?", it.Name, where))
 				if errors.Is(err, errNoTTY) {
 					return c.maybeJSONError(asJSON, usageErrorf("refusing to delete without confirmation: pass --yes"))
 				}
@@ -30,21 +46,30 @@ func (c *cli) rmCmd() *cobra.Command {
 					return err
 				}
 				if !ok {
-					c.notef("Kept %q.", cfg.Name)
+					c.notef("Kept %q.", it.Name)
 					return nil
 				}
 			}
-			if err := st.Delete(cmd.Context(), cfg.ID); err != nil {
+			if err := sess.Delete(ctx, it); err != nil {
+				var inUse *client.InUseError
+				if asJSON && errors.As(err, &inUse) {
+					repos := make([]repoJSON, len(inUse.Repos))
+					for i, r := range inUse.Repos {
+						repos[i] = repoJSON{ID: r.ID, Name: r.Name}
+					}
+					return c.jsonError(err, map[string]any{"repos": repos})
+				}
 				return c.maybeJSONError(asJSON, err)
 			}
 			if asJSON {
-				return writeJSON(c.env.stdout, map[string]any{"deleted": localConfigJSON(cfg)})
+				return writeJSON(c.env.stdout, map[string]any{"deleted": itemJSON(it)})
 			}
-			fmt.Fprintf(c.env.stdout, "✓ Deleted %q (%s) and its secret\n", cfg.Name, cfg.ID)
+			fmt.Fprintf(c.env.stdout, "✓ Deleted %q (%s) and its secret from %s\n", it.Name, it.ID, where)
 			return nil
 		},
 	}
 	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "do not ask for confirmation")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	sf.register(cmd, "look in")
 	return cmd
 }

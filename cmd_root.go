@@ -12,12 +12,14 @@ func (c *cli) rootCmd() *cobra.Command {
 		Use:   "fbllm",
 		Short: "Set up, browse and manage AI LLM configurations from the terminal",
 		Long: `fbllm walks you through an AI LLM configuration (provider type, endpoint,
-optional key, secret), keeps it in an encrypted keyring on this machine, and
-lets you browse, edit, rotate and delete configurations from the keyboard.
+optional key, secret), keeps it in a Flashback workspace (fbllm login) or in
+an encrypted keyring on this machine, and lets you browse, edit, rotate and
+delete configurations from the keyboard.
 
 Run it without arguments in a terminal for the interactive app. Secrets are
 write-only: fbllm never shows, prints or logs them, and no flag takes one.`,
 		Example: `  fbllm                       # open the app (setup on first run)
+  fbllm login && fbllm use Production
   fbllm list --json           # configurations as JSON
   printf %s "$KEY" | fbllm add --name prod --type OPENAI --endpoint https://api.openai.com/v1 --secret-stdin`,
 		Args: cobra.NoArgs,
@@ -40,7 +42,9 @@ write-only: fbllm never shows, prints or logs them, and no flag takes one.`,
 	root.PersistentFlags().BoolVar(&c.noInput, "no-input", false, "never prompt; fail with exit code 2 when input would be needed (also FBLLM_NO_INPUT=1)")
 	root.AddCommand(
 		c.setupCmd(), c.addCmd(), c.listCmd(), c.showCmd(), c.editCmd(), c.rmCmd(),
-		c.statusCmd(), c.lockCmd(), c.versionCmd(), c.testCmd(), c.validateCmd(), c.doctorCmd(),
+		c.statusCmd(), c.lockCmd(), c.versionCmd(),
+		c.loginCmd(), c.logoutCmd(), c.workspacesCmd(), c.useCmd(), c.statsCmd(),
+		c.testCmd(), c.validateCmd(), c.doctorCmd(),
 	)
 	c.catchCancel(root)
 	return root

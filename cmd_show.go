@@ -1,31 +1,40 @@
 package main
 
 import (
+	"context"
+
 	"github.com/spf13/cobra"
 
+	"github.com/fbllm/fbllm/session"
 	"github.com/fbllm/fbllm/store"
 )
 
 func (c *cli) showCmd() *cobra.Command {
-	var asJSON bool
+	var (
+		asJSON bool
+		sf     scopeFlags
+	)
 	cmd := &cobra.Command{
 		Use:   "show REF",
 		Short: "Show one configuration (secret as fingerprint only)",
-		Long:  "Show one configuration. REF is an id or a name (case-insensitive).",
-		Args:  cobra.ExactArgs(1),
+		Long: `Show one configuration. REF is an id or a name (case-insensitive), looked
+up on this machine and in the current Flashback workspace (see --store and
+--workspace).`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			_, cfg, err := c.resolve(args[0])
+			_, it, err := c.resolveItem(cmd.Context(), args[0], &sf)
 			if err != nil {
 				return c.maybeJSONError(asJSON, err)
 			}
 			if asJSON {
-				return writeJSON(c.env.stdout, localConfigJSON(cfg))
+				return writeJSON(c.env.stdout, itemJSON(it))
 			}
-			writeConfigDetail(c.env.stdout, cfg)
+			writeItemDetail(c.env.stdout, it)
 			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	sf.register(cmd, "look in")
 	return cmd
 }
 
@@ -37,8 +46,23 @@ func (c *cli) maybeJSONError(asJSON bool, err error) error {
 	return err
 }
 
-// resolve opens the store and finds the configuration REF names (an id, or
-// a name compared case-insensitively).
+// resolveItem finds the configuration REF names (an id, or a name compared
+// case-insensitively) in the scope of the flags.
+func (c *cli) resolveItem(ctx context.Context, ref string, sf *scopeFlags) (*session.Session, session.Item, error) {
+	sc, err := sf.scope()
+	if err != nil {
+		return nil, session.Item{}, err
+	}
+	sess, err := c.sessionFor(ctx, sf)
+	if err != nil {
+		return nil, session.Item{}, err
+	}
+	it, err := sess.Resolve(ctx, ref, sc)
+	return sess, it, err
+}
+
+// resolve opens the store and finds the local configuration REF names.
+// Commands that only work on local configurations use it.
 func (c *cli) resolve(ref string) (*store.Store, store.Config, error) {
 	st, err := c.store()
 	if err != nil {

@@ -10,7 +10,9 @@ import (
 
 	"charm.land/fang/v2"
 
+	"github.com/fbllm/fbllm/client"
 	"github.com/fbllm/fbllm/forms"
+	"github.com/fbllm/fbllm/session"
 	"github.com/fbllm/fbllm/store"
 	"github.com/fbllm/fbllm/ui"
 )
@@ -22,6 +24,10 @@ const (
 	exitUsage     = 2
 	exitCancelled = 130
 )
+
+// exitSignIn is PRODUCT §3's 4: not signed in to Flashback, or the token
+// was refused.
+const exitSignIn = 4
 
 // cliError is an error with a stable diagnosis code and a decided exit code.
 // silent means the command already reported it (e.g. as JSON on stdout).
@@ -63,6 +69,11 @@ func classify(err error, noInput bool) *cliError {
 		return &cliError{code: exitCancelled, diag: "cancelled", msg: "cancelled", err: err}
 	case errors.As(err, &ie):
 		return &cliError{code: exitUsage, diag: ie.Code, msg: ie.Msg, err: err}
+	}
+	if ce := classifyFlashback(err); ce != nil {
+		return ce
+	}
+	switch {
 	case errors.As(err, &amb):
 		names := make([]string, 0, len(amb.Candidates))
 		for _, c := range amb.Candidates {
@@ -90,6 +101,64 @@ func classify(err error, noInput bool) *cliError {
 		return &cliError{code: exitUsage, diag: "usage", err: err}
 	}
 	return &cliError{code: exitFailed, diag: "error", err: err}
+}
+
+// classifyFlashback handles workspace and platform errors. It runs before
+// the store cases because a *session.NotVisibleError also matches
+// store.ErrNotFound, and a refused sign-in also matches
+// client.ErrUnauthenticated but is a failed attempt (exit 1), not a
+// missing sign-in (exit 4).
+func classifyFlashback(err error) *cliError {
+	var (
+		nv     *session.NotVisibleError
+		choose *session.ChooseWorkspaceError
+		wnf    *session.WorkspaceNotFoundError
+		samb   *session.AmbiguousError
+		login  *client.LoginError
+		inUse  *client.InUseError
+	)
+	switch {
+	case errors.As(err, &nv):
+		return &cliError{code: exitFailed, diag: "workspace.not_visible", err: err, msg: nv.Error()}
+	case errors.As(err, &samb):
+		return &cliError{code: exitFailed, diag: "config.ambiguous", err: err, msg: samb.Error()}
+	// Which workspace to work in is the caller's choice: a missing or
+	// wrong choice is a usage error (exit 2), like a bad flag value.
+	case errors.As(err, &choose):
+		return &cliError{code: exitUsage, diag: "workspace.choose", err: err, msg: choose.Error()}
+	case errors.As(err, &wnf):
+		return &cliError{code: exitUsage, diag: "workspace.not_found", err: err, msg: wnf.Error()}
+	case errors.Is(err, session.ErrNoWorkspace):
+		return &cliError{code: exitFailed, diag: "workspace.none", err: err}
+	case errors.As(err, &login):
+		return &cliError{code: exitFailed, diag: "flashback.login_failed", err: err, msg: login.Error()}
+	case errors.As(err, &inUse):
+		return &cliError{code: exitFailed, diag: "flashback.in_use", err: err, msg: inUseMessage(inUse)}
+	}
+	switch code := client.Code(err); code {
+	case "":
+		return nil
+	case "flashback.unauthenticated":
+		return &cliError{code: exitSignIn, diag: code, err: err,
+			msg: fmt.Sprintf("%v: run `fbllm login` (or set FLASHBACK_TOKEN)", err)}
+	case "flashback.forbidden":
+		return &cliError{code: exitFailed, diag: code, err: err,
+			msg: fmt.Sprintf("%v: your role in this workspace does not allow it", err)}
+	default:
+		return &cliError{code: exitFailed, diag: code, err: err}
+	}
+}
+
+// inUseMessage names the repositories that still use a configuration.
+func inUseMessage(e *client.InUseError) string {
+	if len(e.Repos) == 0 {
+		return e.Error()
+	}
+	names := make([]string, len(e.Repos))
+	for i, r := range e.Repos {
+		names[i] = r.Name
+	}
+	return fmt.Sprintf("refusing to delete: still used by repositories %s; detach it from them in Flashback first", strings.Join(names, ", "))
 }
 
 // isFlagError recognises cobra's argument and flag errors, which it does not

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/fbllm/fbllm/assets"
+	"github.com/fbllm/fbllm/session"
 	"github.com/fbllm/fbllm/store"
 )
 
@@ -130,4 +131,102 @@ func orNone(s string) string {
 		return "none"
 	}
 	return s
+}
+
+// itemJSON converts a configuration of either store. A local one keeps the
+// shape localConfigJSON always gave it; a Flashback one passes the API's
+// masked key through as keyFingerprint and has no secret fingerprint (the
+// platform returns nothing of the secret).
+func itemJSON(it session.Item) configJSON {
+	if it.Local != nil {
+		return localConfigJSON(*it.Local)
+	}
+	out := configJSON{
+		ID: it.ID, Name: it.Name, AIType: string(it.AIType), Endpoint: it.Endpoint,
+		KeyFingerprint: nullable(it.KeyFingerprint), SecretFingerprint: nil,
+		WorkspaceID: it.WorkspaceID, WorkspaceName: it.WorkspaceName, Store: it.Store,
+		Repos: make([]repoJSON, 0, len(it.Repos)), CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt,
+	}
+	for _, r := range it.Repos {
+		out.Repos = append(out.Repos, repoJSON{ID: r.ID, Name: r.Name})
+	}
+	if it.LastCheck != nil {
+		out.LastCheck = &checkJSON{Status: it.LastCheck.Status, At: it.LastCheck.At}
+	}
+	return out
+}
+
+// itemWhere says where a configuration lives, for tables and messages.
+func itemWhere(it session.Item) string {
+	if it.IsRemote() {
+		return "flashback · " + it.WorkspaceName
+	}
+	backend := ""
+	if it.Local != nil {
+		backend = it.Local.SecretBackend
+	}
+	return "local · " + store.BackendLabel(backend)
+}
+
+// writeItemTable prints configurations of both stores for people. Piped, the
+// first five tab-separated fields keep their old meaning (id, name, type,
+// endpoint, secret fingerprint) and the store and workspace follow, so
+// existing `cut` pipelines keep working.
+func writeItemTable(w io.Writer, items []session.Item, tty bool) {
+	if !tty {
+		for _, it := range items {
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", it.ID, it.Name, it.AIType, it.Endpoint,
+				orNone(it.SecretFingerprint), it.Store, it.WorkspaceName)
+		}
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tTYPE\tENDPOINT\tCREDENTIAL\tWHERE\tUPDATED")
+	for _, it := range items {
+		cred := orNone(it.SecretFingerprint)
+		if it.IsRemote() {
+			cred = "key " + orNone(it.KeyFingerprint)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", it.Name, it.AIType, it.Endpoint, cred, itemWhere(it), it.UpdatedAt.Local().Format(time.DateOnly))
+	}
+	_ = tw.Flush()
+}
+
+// writeItemDetail prints every field of a Flashback configuration; local
+// ones keep writeConfigDetail. The secret is write-only on the platform, so
+// there is not even a fingerprint of it.
+func writeItemDetail(w io.Writer, it session.Item) {
+	if it.Local != nil {
+		writeConfigDetail(w, *it.Local)
+		return
+	}
+	label := string(it.AIType)
+	if p, ok := assets.PresetFor(it.AIType); ok {
+		label = fmt.Sprintf("%s (%s)", it.AIType, p.Label)
+	}
+	last := "never tested"
+	if it.LastCheck != nil {
+		last = it.LastCheck.Status + " at " + it.LastCheck.At.Local().Format(time.DateTime)
+	}
+	repos := "none"
+	if len(it.Repos) > 0 {
+		names := make([]string, len(it.Repos))
+		for i, r := range it.Repos {
+			names[i] = r.Name
+		}
+		repos = strings.Join(names, ", ")
+	}
+	rows := [][2]string{
+		{"Name", it.Name}, {"ID", it.ID}, {"Type", label}, {"Endpoint", it.Endpoint},
+		{"Key", orNone(it.KeyFingerprint)},
+		{"Secret", "stored in Flashback (write-only, never shown)"},
+		{"Workspace", it.WorkspaceName + " (" + it.WorkspaceID + ")"},
+		{"Store", "flashback"},
+		{"Repos", repos},
+		{"Last check", last},
+		{"Created", it.CreatedAt.Local().Format(time.DateTime)},
+	}
+	for _, r := range rows {
+		fmt.Fprintf(w, "%-11s %s\n", r[0]+":", r[1])
+	}
 }

@@ -21,6 +21,10 @@ var errNoTTY = errors.New("no terminal to prompt on")
 // (ctrl+c), restoring the terminal's echo state either way: a blocked
 // ReadPassword would otherwise leave echo off after we exit.
 func readHidden(ctx context.Context, tty *os.File, prompt string) (string, error) {
+	if !term.IsTerminal(tty.Fd()) {
+		// Not a terminal (a test's pipe): there is no echo to turn off.
+		return readLine(ctx, tty, prompt)
+	}
 	fmt.Fprint(tty, prompt)
 	state, err := term.GetState(tty.Fd())
 	if err != nil {
@@ -50,10 +54,7 @@ func readHidden(ctx context.Context, tty *os.File, prompt string) (string, error
 func readLine(ctx context.Context, tty *os.File, prompt string) (string, error) {
 	fmt.Fprint(tty, prompt)
 	done := make(chan string, 1)
-	go func() {
-		s, _ := bufio.NewReader(tty).ReadString('\n')
-		done <- s
-	}()
+	go func() { done <- readRawLine(tty) }()
 	select {
 	case s := <-done:
 		return strings.TrimSpace(s), nil
@@ -61,6 +62,27 @@ func readLine(ctx context.Context, tty *os.File, prompt string) (string, error) 
 		fmt.Fprintln(tty)
 		return "", ctx.Err()
 	}
+}
+
+// readRawLine reads up to a newline one byte at a time. A buffered reader
+// would swallow the lines after the first when the input is not a
+// line-disciplined terminal, and every prompt makes a new reader.
+func readRawLine(r io.Reader) string {
+	var b strings.Builder
+	buf := make([]byte, 1)
+	for b.Len() < 4096 {
+		n, err := r.Read(buf)
+		if n == 1 {
+			if buf[0] == '\n' {
+				break
+			}
+			b.WriteByte(buf[0])
+		}
+		if err != nil {
+			break
+		}
+	}
+	return b.String()
 }
 
 // unlock makes sure the keyring can take or give a secret. For the
