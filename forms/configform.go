@@ -20,6 +20,11 @@ const (
 	FieldKey      = "key"
 	FieldSecret   = "secret"
 	FieldConfirm  = "confirm"
+
+	// Answers of the review step (Draft.Action).
+	ActionSave = "save"
+	ActionTest = "test"
+	ActionBack = "back"
 )
 
 // Draft is what the user is typing into the configuration form. The form
@@ -33,6 +38,9 @@ type Draft struct {
 	Key      string
 	Secret   string
 	Confirm  bool
+	// Action is the answer of the review step: ActionSave, ActionTest or
+	// ActionBack.
+	Action string
 
 	// Editing is true when the draft edits a stored configuration: an empty
 	// key or secret then means "keep what is stored".
@@ -247,6 +255,7 @@ type ConfigForm struct {
 // or when a failed save rebuilds the form) are kept.
 func NewConfigForm(d *Draft) *ConfigForm {
 	d.Confirm = true // "Save" is the default answer on the review step
+	d.Action = ActionSave
 	f := &ConfigForm{Draft: d, lastType: d.Type}
 	f.typeField = huh.NewSelect[assets.AIType]().Key(FieldType).
 		Title("AI LLM type").
@@ -312,16 +321,19 @@ func NewConfigForm(d *Draft) *ConfigForm {
 		// The review itself is drawn by the UI above this step (it has to fit
 		// the terminal), and printed before it in accessible mode.
 		huh.NewGroup(
-			huh.NewConfirm().Key(FieldConfirm).
+			huh.NewSelect[string]().Key(FieldConfirm).
 				TitleFunc(func() string {
 					if d.Editing {
 						return "Save changes?"
 					}
 					return "Save this configuration?"
 				}, &d.Editing).
-				Affirmative("Save").
-				Negative("Back").
-				Value(&d.Confirm),
+				Options(
+					huh.NewOption("Save", ActionSave),
+					huh.NewOption("Test the connection now (nothing is saved yet)", ActionTest),
+					huh.NewOption("Back to the first question", ActionBack),
+				).
+				Value(&d.Action),
 		),
 	).WithShowHelp(false)
 	return f

@@ -54,7 +54,8 @@ func (it Item) Ref() diagnose.ConfigRef {
 	return diagnose.ConfigRef{ID: it.ID, Name: it.Name, AIType: it.AIType, Endpoint: it.Endpoint, Store: it.Store}
 }
 
-func localItem(c store.Config) Item {
+// LocalItem is the Item of a local index entry.
+func LocalItem(c store.Config) Item {
 	cc := c
 	ws := c.Workspace
 	if ws == "" {
@@ -139,7 +140,7 @@ func (s *Session) List(ctx context.Context, sc Scope) (Listing, error) {
 			return out, err
 		}
 		for _, c := range cfgs {
-			out.Items = append(out.Items, localItem(c))
+			out.Items = append(out.Items, LocalItem(c))
 		}
 	}
 	want, strict := s.wantsRemote(sc)

@@ -88,7 +88,7 @@ func (s *Session) Create(ctx context.Context, d Destination, ch Change) (Item, e
 	if err != nil {
 		return Item{}, err
 	}
-	return localItem(c), nil
+	return LocalItem(c), nil
 }
 
 // Update changes a configuration. On Flashback only the fields that differ
@@ -133,7 +133,7 @@ func (s *Session) Update(ctx context.Context, it Item, ch Change) (Item, error) 
 	if err != nil {
 		return Item{}, err
 	}
-	return localItem(cfg), nil
+	return LocalItem(cfg), nil
 }
 
 func (s *Session) updateRemote(ctx context.Context, it Item, ch Change) (Item, error) {
