@@ -44,7 +44,7 @@ write-only: fbllm never shows, prints or logs them, and no flag takes one.`,
 		c.setupCmd(), c.addCmd(), c.listCmd(), c.showCmd(), c.editCmd(), c.rmCmd(),
 		c.statusCmd(), c.lockCmd(), c.versionCmd(),
 		c.loginCmd(), c.logoutCmd(), c.workspacesCmd(), c.useCmd(), c.statsCmd(),
-		c.testCmd(), c.validateCmd(), c.doctorCmd(),
+		c.testCmd(), c.validateCmd(), c.doctorCmd(), c.demoCmd(),
 	)
 	c.catchCancel(root)
 	return root
@@ -88,11 +88,11 @@ func (c *cli) runTUI(cmd *cobra.Command, opts ui.Options) (err error) {
 	}
 	opts.Env = c.env.environ
 	if accessibleMode(c.env.getenv) {
-		res, err := ui.RunAccessible(cmd.Context(), ui.Deps{Store: st}, opts)
+		res, err := ui.RunAccessible(cmd.Context(), c.uiDeps(st), opts)
 		c.reportSaved(res)
 		return err
 	}
-	res, err := ui.Run(cmd.Context(), ui.Deps{Store: st}, opts)
+	res, err := ui.Run(cmd.Context(), c.uiDeps(st), opts)
 	c.reportSaved(res)
 	return err
 }
@@ -100,8 +100,16 @@ func (c *cli) runTUI(cmd *cobra.Command, opts ui.Options) (err error) {
 // reportSaved tells single-purpose sessions (add, edit) what happened, on
 // stderr, after the alt screen is gone.
 func (c *cli) reportSaved(res ui.Result) {
-	if res.Saved != nil {
-		c.notef("✓ Saved %q (%s) · secret in the %s", res.Saved.Name, res.Saved.ID, store.BackendLabel(res.Saved.SecretBackend))
+	if it := res.Saved; it != nil {
+		if it.IsRemote() {
+			c.notef("✓ Saved %q (%s) · in Flashback workspace %s", it.Name, it.ID, it.WorkspaceName)
+			return
+		}
+		backend := ""
+		if it.Local != nil {
+			backend = it.Local.SecretBackend
+		}
+		c.notef("✓ Saved %q (%s) · secret in the %s", it.Name, it.ID, store.BackendLabel(backend))
 	}
 }
 
@@ -113,4 +121,14 @@ func accessibleMode(getenv func(string) string) bool {
 		return true
 	}
 	return getenv("TERM") == "dumb"
+}
+
+// uiDeps hands the TUI the invocation's session (fbllm demo swaps in a
+// simulated one).
+func (c *cli) uiDeps(st *store.Store) ui.Deps {
+	sess, err := c.session()
+	if err != nil {
+		return ui.Deps{Store: st}
+	}
+	return ui.Deps{Store: st, Session: sess}
 }

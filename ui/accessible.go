@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/term"
 
 	"github.com/fbllm/fbllm/forms"
+	"github.com/fbllm/fbllm/session"
 	"github.com/fbllm/fbllm/store"
 )
 
@@ -221,15 +222,26 @@ func (s *accessibleSession) fill(d *forms.Draft, editing *store.Config, markSetu
 	if err != nil {
 		return err
 	}
-	req := newSaveRequest(res, editing)
-	if !req.keepKey || !req.keepSecret {
+	// Accessible mode keeps configurations on this machine; Flashback
+	// workspaces are managed with the CLI (fbllm add --store flashback).
+	var edit *session.Item
+	if editing != nil {
+		it := session.LocalItem(*editing)
+		edit = &it
+	}
+	req := newSaveRequest(res, edit, session.Destination{Store: session.StoreLocal})
+	if req.needsKeyring() {
 		if err := s.unlock(); err != nil {
 			return err
 		}
 	}
 	ctx, cancel := context.WithTimeout(s.ctx, keyringBudget)
 	defer cancel()
-	cfg, err := saveConfig(ctx, s.st, req)
+	sess, err := session.New(session.Options{Store: s.st})
+	if err != nil {
+		return err
+	}
+	cfg, err := saveConfig(ctx, sess, req)
 	if err != nil {
 		return err
 	}
@@ -239,7 +251,11 @@ func (s *accessibleSession) fill(d *forms.Draft, editing *store.Config, markSetu
 		_ = s.st.SaveSettings(st)
 	}
 	s.result.Saved = &cfg
-	fmt.Fprintf(s.w, "Saved %q; its secret is in the %s.\n\n", cfg.Name, store.BackendLabel(cfg.SecretBackend))
+	backend := s.backend.Name
+	if cfg.Local != nil {
+		backend = cfg.Local.SecretBackend
+	}
+	fmt.Fprintf(s.w, "Saved %q; its secret is in the %s.\n\n", cfg.Name, store.BackendLabel(backend))
 	return nil
 }
 

@@ -7,8 +7,15 @@ package ui
 //   form ◀──configSavedMsg(err)──┘   configSavedMsg(ok) ──▶ browser (listConfigsCmd)
 //   any save that hits store.ErrLocked ──▶ passphrase ──passphraseCheckedMsg──▶ retried save
 //   browser ──deleteConfigMsg──▶ deleteConfigCmd ──configDeletedMsg──▶ browser
+//   setup/browser(w) ──▶ signin ──signedInMsg──▶ listConfigsCmd ──(several workspaces)──▶ picker
+//   browser(t/v/x) ──checkMsg──▶ checkCmd ──checkDoneMsg──▶ report panel (or a status line)
+//   form(review "test now") ──testDraftMsg──▶ checkCmd ──▶ report panel ──e/esc/s──▶ form
+//
+// Anything that talks to Flashback runs under a.busy with its own context:
+// esc cancels it, and the spinner shows it in the status bar.
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -16,10 +23,13 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/fbllm/fbllm/client"
 	"github.com/fbllm/fbllm/forms"
+	"github.com/fbllm/fbllm/session"
 	"github.com/fbllm/fbllm/store"
 )
 
@@ -32,10 +42,13 @@ const (
 	screenPassphrase
 	screenForm
 	screenBrowser
+	screenSignIn
+	screenPicker
+	screenReport
 )
 
 func (s screen) String() string {
-	return [...]string{"loading", "setup", "passphrase", "form", "browser"}[s]
+	return [...]string{"loading", "setup", "passphrase", "form", "browser", "signin", "picker", "report"}[s]
 }
 
 // Minimum usable terminal size; below it the App says so instead of drawing
@@ -64,6 +77,30 @@ type App struct {
 	pass    passphrase
 	form    formScreen
 	browser browser
+	signin  signIn
+	picker  workspacePicker
+	report  reportPanel
+
+	sess *session.Session
+	// scope is what the browser lists; workspace is the current Flashback
+	// workspace once known (nil: not signed in, or not chosen yet).
+	scope     session.Scope
+	workspace *client.Workspace
+	// flashbackProblem is why Flashback configurations are not listed.
+	flashbackProblem error
+	// setupFlow: the first-run setup chose Flashback, so the form opens
+	// once a workspace is known.
+	setupFlow bool
+
+	// busy names the Flashback or check operation running; cancelBusy
+	// stops it (esc).
+	busy       string
+	cancelBusy context.CancelFunc
+	spin       spinner.Model
+	// lastCheck is the check the report panel shows, for r (re-run).
+	lastCheck checkRequest
+	// lastEmail prefills the sign-in after a lapsed session.
+	lastEmail string
 
 	settings      store.Settings
 	backend       store.BackendInfo
@@ -92,7 +129,7 @@ type App struct {
 // Result is what a TUI session produced, for the CLI to report.
 type Result struct {
 	// Saved is the configuration saved last, if any.
-	Saved *store.Config
+	Saved *session.Item
 	// Cancelled is true when the user left a single-purpose session (add,
 	// edit) without saving.
 	Cancelled bool
@@ -102,7 +139,13 @@ func newApp(deps Deps, opts Options) App {
 	st := NewStyles(true)
 	h := help.New()
 	h.Styles = helpStyles(st)
-	a := App{deps: deps, opts: opts, styles: st, keys: defaultGlobalKeys(), help: h}
+	a := App{deps: deps, opts: opts, styles: st, keys: defaultGlobalKeys(), help: h,
+		spin: spinner.New(spinner.WithSpinner(spinner.MiniDot))}
+	a.sess = deps.Session
+	if a.sess == nil {
+		// Tests and local-only callers pass a store alone.
+		a.sess, _ = session.New(session.Options{Store: deps.Store})
+	}
 	a.setup = newSetup(st)
 	a.browser = newBrowser(st)
 	return a
@@ -115,7 +158,7 @@ func (a App) Init() tea.Cmd {
 	if a.opts.Start == StartEdit {
 		editRef = a.opts.EditRef
 	}
-	return tea.Batch(tea.RequestBackgroundColor, loadStoreCmd(a.deps.Store, editRef))
+	return tea.Batch(tea.RequestBackgroundColor, loadStoreCmd(context.Background(), a.sess, editRef))
 }
 
 // Update routes a message to the active screen and handles the intents and
@@ -142,7 +185,17 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyPressMsg:
 		if key.Matches(msg, a.keys.Interrupt) {
 			a.interrupted = true
+			if a.cancelBusy != nil {
+				a.cancelBusy()
+			}
 			return a, tea.Quit
+		}
+		if a.busy != "" {
+			if msg.String() == "esc" && a.cancelBusy != nil {
+				a.cancelBusy()
+				a.busy += " cancelling…"
+			}
+			return a, nil // one operation at a time; keys wait
 		}
 		if a.persistent != "" && a.screen == screenBrowser {
 			a.persistent = ""
@@ -154,15 +207,35 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, nil
 
 	case storeLoadedMsg:
-		return a.loaded(msg)
-	case configsLoadedMsg:
-		if msg.err != nil {
-			a.persistent = listErrorText(msg.err)
+		a, cmd := a.loaded(msg)
+		if a.sess.SignedInHint() && a.opts.Start != StartEdit {
+			var list tea.Cmd
+			a, list = a.relist("")
+			cmd = tea.Batch(cmd, list)
 		}
-		a.browser.setConfigs(msg.configs, msg.selectID)
-		return a, nil
+		return a, cmd
+	case spinner.TickMsg:
+		if a.busy == "" && !a.form.saving {
+			return a, nil
+		}
+		var cmd tea.Cmd
+		a.spin, cmd = a.spin.Update(msg)
+		if a.screen == screenForm {
+			var c2 tea.Cmd
+			a.form, c2 = a.form.Update(msg)
+			cmd = tea.Batch(cmd, c2)
+		}
+		return a, cmd
+	case configsLoadedMsg:
+		return a.listed(msg)
 
 	case setupChosenMsg:
+		if msg.mode == session.ModeFlashback {
+			a.setupFlow = true
+			return a.needUnlock("to keep your Flashback sign-in in the keyring", func(a App) (App, tea.Cmd) {
+				return a.openSignIn(screenSetup)
+			}, screenSetup)
+		}
 		return a.needUnlock("to save your first configuration", func(a App) (App, tea.Cmd) {
 			return a.openForm(nil)
 		}, screenSetup)
@@ -172,9 +245,120 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a.leaveForm()
 	case submitConfigMsg:
 		msg.req.markSetup = a.settings.Mode == ""
-		return a, saveConfigCmd(a.deps.Store, msg.req)
+		return a.submit(msg.req)
 	case configSavedMsg:
+		a = a.done()
 		return a.saved(msg)
+	case testDraftMsg:
+		return a.testDraft(msg.req)
+	case saveAnywayMsg:
+		a.screen = screenForm
+		req := a.lastCheck.save
+		req.markSetup = a.settings.Mode == ""
+		a.form.working = "Saving…"
+		return a.submit(req)
+
+	case submitSignInMsg:
+		a, ctx := a.start("Signing in…")
+		return a, tea.Batch(a.tick(), signInCmd(ctx, a.sess, msg.email, msg.password))
+	case submitMFAMsg:
+		a, ctx := a.start("Checking the code…")
+		return a, tea.Batch(a.tick(), verifyMFACmd(ctx, a.sess, msg.challenge, msg.code))
+	case signedInMsg:
+		a = a.done()
+		return a.signedIn(msg)
+	case cancelSignInMsg:
+		a.setupFlow = false
+		a.screen = a.backTo
+		if a.screen == screenSetup || a.screen == screenLoading {
+			a.screen = screenSetup
+		}
+		return a, nil
+
+	case pickWorkspaceMsg:
+		if !a.signedInLikely() {
+			return a.needUnlock("to keep your Flashback sign-in in the keyring", func(a App) (App, tea.Cmd) {
+				return a.openSignIn(screenBrowser)
+			}, screenBrowser)
+		}
+		a, ctx := a.start("Loading workspaces…")
+		return a, tea.Batch(a.tick(), workspacesCmd(ctx, a.sess))
+	case workspacesMsg:
+		a = a.done()
+		if msg.err != nil {
+			return a.flashbackFailed(msg.err, screenBrowser)
+		}
+		a.picker = newWorkspacePicker(a.styles, msg.workspaces, msg.current)
+		a.picker.width, a.picker.height = a.width, a.contentHeight()
+		a.screen = screenPicker
+		return a, nil
+	case chooseWorkspaceMsg:
+		a.screen = screenBrowser
+		if msg.all {
+			a.scope.AllWorkspaces = true
+			return a.relist("")
+		}
+		a, ctx := a.start("Switching to " + msg.workspace.Name + "…")
+		return a, tea.Batch(a.tick(), useWorkspaceCmd(ctx, a.sess, msg.workspace))
+	case workspaceChosenMsg:
+		a = a.done()
+		if msg.err != nil {
+			return a.flashbackFailed(msg.err, screenBrowser)
+		}
+		a.scope.AllWorkspaces = false
+		w := msg.workspace
+		a.workspace = &w
+		a, note := a.setStatus("Current workspace: "+w.Name+" ("+w.Role.String()+").", false)
+		a, list := a.relist("")
+		return a, tea.Batch(note, list)
+	case cancelPickerMsg:
+		a.screen = screenBrowser
+		return a, nil
+	case refreshMsg:
+		a.sess.Refresh()
+		return a.relist("")
+	case detailShownMsg:
+		return a, statsCmd(context.Background(), a.sess, msg.item.ID)
+	case statsMsg:
+		if msg.err == nil {
+			if a.browser.stats == nil {
+				a.browser.stats = map[string]client.LLMStats{}
+			}
+			a.browser.stats[msg.id] = msg.stats
+		}
+		return a, nil
+
+	case checkMsg:
+		return a.check(checkRequest{item: msg.item, kind: msg.kind})
+	case checkDoneMsg:
+		a = a.done()
+		return a.checked(msg)
+	case rerunMsg:
+		if a.lastCheck.fromForm {
+			return a.testDraft(a.lastCheck.save)
+		}
+		return a.check(a.lastCheck)
+	case closeReportMsg:
+		if a.lastCheck.fromForm {
+			a.screen = screenForm
+			return a, a.form.resume("")
+		}
+		a.screen = screenBrowser
+		return a, nil
+	case fixFieldMsg:
+		if a.lastCheck.fromForm {
+			a.screen = screenForm
+			a.form.saving = false
+			a.form.banner = "Fix the " + fixLabel(msg.field) + ", then test again or save."
+			return a, a.form.jumpTo(msg.field)
+		}
+		it := msg.item
+		a, cmd := a.openForm(&it)
+		if msg.field != "" {
+			a.form.banner = "Fix the " + msg.field + " (see the troubleshooting report), then save."
+			cmd = tea.Batch(cmd, a.form.jumpTo(msg.field))
+		}
+		return a, cmd
 
 	case submitPassphraseMsg:
 		return a, checkPassphraseCmd(a.deps.Store, msg.pass, msg.create, msg.remember)
@@ -209,13 +393,24 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a.maybeQuitSingle()
 
 	case deleteConfigMsg:
-		return a, deleteConfigCmd(a.deps.Store, msg.config)
+		a, ctx := a.start("Deleting " + quote(msg.item.Name) + "…")
+		return a, tea.Batch(a.tick(), deleteConfigCmd(ctx, a.sess, msg.item))
 	case configDeletedMsg:
+		a = a.done()
 		if msg.err != nil {
-			return a.setStatus("Could not delete "+quote(msg.config.Name)+": "+msg.err.Error(), true)
+			if errors.Is(msg.err, context.Canceled) {
+				return a.setStatus("Delete cancelled; press r to see whether it went through.", true)
+			}
+			a.persistent = errorText("Could not delete "+quote(msg.item.Name)+": ", msg.err)
+			return a, nil
 		}
-		a, cmd := a.setStatus("Deleted "+quote(msg.config.Name)+" and its secret.", false)
-		return a, tea.Batch(cmd, listConfigsCmd(a.deps.Store, ""))
+		where := "and its secret"
+		if msg.item.IsRemote() {
+			where = "from " + msg.item.WorkspaceName
+		}
+		a, cmd := a.setStatus("Deleted "+quote(msg.item.Name)+" "+where+".", false)
+		a, list := a.relist("")
+		return a, tea.Batch(cmd, list)
 	case quitMsg:
 		return a, tea.Quit
 	case copyMsg:
@@ -245,6 +440,12 @@ func (a App) updateScreen(msg tea.Msg) (App, tea.Cmd) {
 		a.form, cmd = a.form.Update(msg)
 	case screenBrowser:
 		a.browser, cmd = a.browser.Update(msg)
+	case screenSignIn:
+		a.signin, cmd = a.signin.Update(msg)
+	case screenPicker:
+		a.picker, cmd = a.picker.Update(msg)
+	case screenReport:
+		a.report, cmd = a.report.Update(msg)
 	}
 	return a, cmd
 }
@@ -268,6 +469,13 @@ func (a App) loaded(m storeLoadedMsg) (App, tea.Cmd) {
 		}
 		return a.openForm(m.edit)
 	case a.opts.Start == StartAdd:
+		if a.sess.SignedInHint() {
+			// The destination depends on the current workspace: open the
+			// form once the listing has found it (see listed).
+			a.setupFlow = true
+			a.screen = screenLoading
+			return a, nil
+		}
 		return a.needUnlock("to save the configuration", func(a App) (App, tea.Cmd) { return a.openForm(nil) }, screenBrowser)
 	case a.opts.Start == StartSetup || (a.settings.Mode == "" && len(m.configs) == 0):
 		a.screen = screenSetup
@@ -296,18 +504,41 @@ func (a App) needUnlock(reason string, next func(App) (App, tea.Cmd), back scree
 	return a, cmd
 }
 
+// destination is where a new configuration goes: the current Flashback
+// workspace when signed in with a role that may write there, else this
+// machine.
+func (a App) destination() session.Destination {
+	if a.workspace != nil && !a.scope.AllWorkspaces {
+		if ok, _ := session.CanWrite(*a.workspace); ok {
+			return session.Destination{Store: session.StoreFlashback, Workspace: *a.workspace}
+		}
+	}
+	return session.Destination{Store: session.StoreLocal}
+}
+
 // openForm opens the configuration form, empty or prefilled for editing.
-func (a App) openForm(edit *store.Config) (App, tea.Cmd) {
+// A new local configuration needs the keyring unlocked first, so a wrong
+// passphrase is caught before the user types a whole configuration.
+func (a App) openForm(edit *session.Item) (App, tea.Cmd) {
+	dest := a.destination()
+	if edit != nil {
+		dest = session.Destination{Store: edit.Store}
+		if edit.IsRemote() {
+			dest.Workspace = client.Workspace{ID: edit.WorkspaceID, Name: edit.WorkspaceName}
+		}
+	} else if dest.Store == session.StoreLocal && a.backend.NeedsPassphrase && a.locked && a.screen != screenPassphrase {
+		return a.needUnlock("to save the configuration", func(a App) (App, tea.Cmd) { return a.openForm(nil) }, a.screen)
+	}
+	names := namesIn(a.browser.all, dest)
+	label := dest.Label(a.backend.Name)
 	var d *forms.Draft
-	names := namesIn(a.browser.all, store.DefaultWorkspace)
-	dest := "this machine · " + store.BackendLabel(a.backend.Name)
 	if edit == nil {
-		d = forms.NewDraft(names, dest)
+		d = forms.NewDraft(names, label)
 	} else {
-		d = forms.DraftFromConfig(edit.Name, edit.AIType, edit.Endpoint, edit.KeyFingerprint, edit.SecretFingerprint, names, dest)
+		d = forms.DraftFromConfig(edit.Name, string(edit.AIType), edit.Endpoint, edit.KeyFingerprint, edit.SecretFingerprint, names, label)
 	}
 	var cmd tea.Cmd
-	a.form, cmd = newFormScreen(a.styles, d, edit)
+	a.form, cmd = newFormScreen(a.styles, d, edit, dest)
 	a.form.noTimers = a.noTimers
 	a.form.setSize(a.width, a.contentHeight())
 	a.screen = screenForm
@@ -337,37 +568,71 @@ func (a App) maybeQuitSingle() (App, tea.Cmd) {
 	return a, nil
 }
 
+// submit saves a validated form, unlocking the keyring first when the
+// save writes a local secret.
+func (a App) submit(req saveRequest) (App, tea.Cmd) {
+	if req.needsKeyring() && a.backend.NeedsPassphrase && a.locked {
+		return a.needUnlock("to save "+quote(req.change.Name), func(a App) (App, tea.Cmd) {
+			a.screen = screenForm
+			return a.submit(req)
+		}, screenForm)
+	}
+	a.form.saving = true
+	if a.form.working == "" {
+		a.form.working = "Saving…"
+	}
+	a, ctx := a.start("")
+	return a, tea.Batch(a.tick(), saveConfigCmd(ctx, a.sess, req))
+}
+
 // saved handles the outcome of a save.
 func (a App) saved(m configSavedMsg) (App, tea.Cmd) {
 	if m.err != nil {
 		if errors.Is(m.err, store.ErrLocked) || errors.Is(m.err, store.ErrWrongPassphrase) {
 			a.locked = true
 			req := m.req
-			return a.needUnlock("to save "+quote(req.config.Name), func(a App) (App, tea.Cmd) {
+			return a.needUnlock("to save "+quote(req.change.Name), func(a App) (App, tea.Cmd) {
 				a.screen = screenForm
-				return a, saveConfigCmd(a.deps.Store, req)
+				return a.submit(req)
 			}, screenForm)
+		}
+		if errors.Is(m.err, context.Canceled) {
+			msg := "Cancelled. Your input is kept."
+			if m.req.dest.Store == session.StoreFlashback || (m.req.edit != nil && m.req.edit.IsRemote()) {
+				msg += " Flashback may have received it before the cancel: check the list (r) before saving again."
+			}
+			return a, a.form.resume(msg)
 		}
 		return a, a.form.saveFailed(m.err)
 	}
 	if m.req.markSetup {
-		a.settings.Mode = "local"
+		a.settings.Mode = session.ModeLocal
+		if m.req.dest.Store == session.StoreFlashback {
+			a.settings.Mode = session.ModeFlashback
+		}
 	}
-	saved := m.config
+	saved := m.item
 	a.result.Saved = &saved
 	if a.opts.Start == StartAdd || a.opts.Start == StartEdit {
 		return a, tea.Quit
 	}
 	a.screen = screenBrowser
 	verb := "Saved"
-	if m.req.editID != "" {
+	if m.req.edit != nil {
 		verb = "Updated"
-		if !m.req.keepSecret {
+		if m.req.rotates() {
 			verb = "Updated (secret rotated)"
 		}
 	}
-	a, cmd := a.setStatus(fmt.Sprintf("%s %s · secret in the %s.", verb, quote(saved.Name), store.BackendLabel(saved.SecretBackend)), false)
-	return a, tea.Batch(cmd, listConfigsCmd(a.deps.Store, saved.ID))
+	where := "secret in the " + store.BackendLabel(a.backend.Name)
+	if saved.IsRemote() {
+		where = "in Flashback workspace " + saved.WorkspaceName
+	} else if saved.Local != nil && saved.Local.SecretBackend != "" {
+		where = "secret in the " + store.BackendLabel(saved.Local.SecretBackend)
+	}
+	a, cmd := a.setStatus(fmt.Sprintf("%s %s · %s.", verb, quote(saved.Name), where), false)
+	a, list := a.relist(saved.ID)
+	return a, tea.Batch(cmd, list)
 }
 
 func (a App) setStatus(text string, isErr bool) (App, tea.Cmd) {
@@ -386,6 +651,11 @@ func (a *App) setStyles(st *Styles) {
 	a.browser.setStyles(st)
 	a.pass.setStyles(st)
 	a.form.setStyles(st)
+	a.signin.styles = st
+	a.picker.styles = st
+	if a.screen == screenReport {
+		a.report.setStyles(st)
+	}
 }
 
 // layout hands the screens the space left by the status bar and footer.
@@ -396,6 +666,12 @@ func (a *App) layout() {
 	a.browser.setSize(a.width, h)
 	a.pass.setWidth(a.width)
 	a.form.setSize(a.width, h)
+	a.signin.setWidth(a.width)
+	a.signin.height = h
+	a.picker.width, a.picker.height = a.width, h
+	if a.screen == screenReport {
+		a.report.setSize(a.width, h)
+	}
 }
 
 // contentHeight is the height left for a screen: the status bar and the help
@@ -403,7 +679,8 @@ func (a *App) layout() {
 func (a App) contentHeight() int {
 	footer := 2
 	if a.help.ShowAll {
-		footer = 4
+		// Full help is as tall as its longest column.
+		footer = 1 + strings.Count(a.help.View(a.activeKeyMap()), "\n") + 1
 	}
 	return max(a.height-footer, 1)
 }
@@ -422,6 +699,12 @@ func (a App) activeKeyMap() help.KeyMap {
 			return a.browser.confirmKeys
 		}
 		return a.browser.keys
+	case screenSignIn:
+		return a.signin.keys
+	case screenPicker:
+		return a.picker.keys
+	case screenReport:
+		return a.report.keys
 	}
 	return statusKeyMap{Quit: a.keys.Interrupt}
 }
@@ -453,9 +736,23 @@ func (a App) render() string {
 		body = a.form.View()
 	case screenBrowser:
 		body = a.browser.View()
+	case screenSignIn:
+		body = a.signin.View()
+	case screenPicker:
+		body = a.picker.View()
+	case screenReport:
+		body = a.report.View()
+	}
+	if a.persistent != "" && a.screen == screenBrowser {
+		// An error that needs reading stays whole above the list; the
+		// status bar could only show its first words.
+		body = a.styles.App.Error.Render(wrapText("✗ "+a.persistent, a.width)) + "\n" + body
 	}
 	body = fitHeight(body, a.contentHeight())
-	return body + "\n" + a.statusBar() + "\n" + a.help.View(a.activeKeyMap())
+	// help.Model can overflow by one item when its ellipsis does not fit
+	// either; a wrapped footer would push the whole screen up.
+	footer := truncateLines(a.help.View(a.activeKeyMap()), a.width)
+	return body + "\n" + a.statusBar() + "\n" + footer
 }
 
 // statusBar names the keyring backend and its lock state, and shows the
@@ -479,13 +776,22 @@ func (a App) statusBar() string {
 			}
 		}
 	}
+	if a.sess.Simulated() {
+		left = st.App.Simulated.Render("SIMULATED") + st.Status.Bar.Render(" · ") + left
+	}
+	if a.workspace != nil && !a.scope.AllWorkspaces && a.width >= 60 {
+		left += st.Status.Bar.Render(" · ") + st.Status.Backend.Render("Flashback: "+a.workspace.Name)
+	}
 	msg := a.status
 	style := st.Status.Message
+	if a.busy != "" {
+		msg, style = a.spin.View()+" "+a.busy+" (esc cancels)", st.Status.Message
+	}
 	if a.statusErr {
 		style = st.Status.Error
 		msg = "✗ " + msg
 	}
-	if a.persistent != "" {
+	if a.persistent != "" && a.screen != screenBrowser {
 		msg, style = "✗ "+a.persistent, st.Status.Error
 	}
 	line := left
@@ -528,18 +834,27 @@ func listErrorText(err error) string {
 
 func quote(s string) string { return "“" + s + "”" }
 
-// namesIn lists the names used in a workspace, from configurations already
-// loaded by a Cmd (the form's uniqueness check must not read the disk).
-func namesIn(cfgs []store.Config, workspace string) []string {
-	names := make([]string, 0, len(cfgs))
-	for _, c := range cfgs {
-		ws := c.Workspace
-		if ws == "" {
-			ws = store.DefaultWorkspace
-		}
-		if ws == workspace {
+// namesIn lists the names used at a destination, from configurations
+// already listed by a Cmd (the form's uniqueness check must not do I/O).
+func namesIn(items []session.Item, d session.Destination) []string {
+	names := make([]string, 0, len(items))
+	for _, c := range items {
+		if d.Store == session.StoreFlashback {
+			if c.IsRemote() && c.WorkspaceID == d.Workspace.ID {
+				names = append(names, c.Name)
+			}
+		} else if !c.IsRemote() {
 			names = append(names, c.Name)
 		}
 	}
 	return names
+}
+
+// truncateLines cuts every line of s to w cells.
+func truncateLines(s string, w int) string {
+	ls := strings.Split(s, "\n")
+	for i, l := range ls {
+		ls[i] = ansi.Truncate(l, w, "…")
+	}
+	return strings.Join(ls, "\n")
 }

@@ -45,7 +45,7 @@ func TestFirstRunSetupToBrowser(t *testing.T) {
 	d.requireScreen("Where should configurations live?")
 	d.requireScreen("Keep it on this machine")
 	d.requireScreen("Secrets go to:")
-	d.requireScreen("Sign in to Flashback (coming soon)")
+	d.requireScreen("Sign in to Flashback")
 
 	d.press("enter")
 	d.requireScreen("AI LLM type")

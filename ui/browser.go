@@ -12,6 +12,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/fbllm/fbllm/assets"
+	"github.com/fbllm/fbllm/client"
+	"github.com/fbllm/fbllm/session"
 	"github.com/fbllm/fbllm/store"
 )
 
@@ -19,15 +21,37 @@ import (
 type (
 	// openFormMsg asks App to open the configuration form, to add a new
 	// configuration (edit == nil) or to edit/rotate one.
-	openFormMsg struct{ edit *store.Config }
+	openFormMsg struct{ edit *session.Item }
 	// deleteConfigMsg asks App to delete a configuration the user confirmed.
-	deleteConfigMsg struct{ config store.Config }
+	deleteConfigMsg struct{ item session.Item }
 	// quitMsg asks App to end the program normally.
 	quitMsg struct{}
 	// toggleHelpMsg asks App to switch the footer between short and full help.
 	toggleHelpMsg struct{}
 	// copyMsg asks App to put non-secret text on the clipboard.
 	copyMsg struct{ text, what string }
+	// checkMsg asks App to test (direct probe), validate (Flashback) or
+	// troubleshoot (everything) a configuration.
+	checkMsg struct {
+		item session.Item
+		kind checkKind
+	}
+	// pickWorkspaceMsg asks App for the workspace picker (or the sign-in
+	// when not signed in); refreshMsg to list again.
+	pickWorkspaceMsg struct{}
+	refreshMsg       struct{}
+	// detailShownMsg tells App the detail pane opened on a configuration
+	// (it fetches Flashback usage counters).
+	detailShownMsg struct{ item session.Item }
+)
+
+// checkKind is what a check runs.
+type checkKind int
+
+const (
+	checkTest checkKind = iota
+	checkValidate
+	checkDoctor
 )
 
 // detailSplitWidth is the terminal width from which the detail pane sits
@@ -43,7 +67,7 @@ const detailSplitWidth = 100
 // else on screen (the detail pane follows the cursor only while it is open),
 // which keeps the bytes sent per keystroke small over slow SSH links.
 type browser struct {
-	all    []store.Config
+	all    []session.Item
 	view   []int // indices into all, after the filter
 	cursor int   // index into view
 	offset int   // first visible row of view
@@ -51,7 +75,17 @@ type browser struct {
 	filter     textinput.Model
 	filtering  bool
 	detailOpen bool
-	confirming *store.Config // delete confirmation shown for this config
+	confirming *session.Item // delete confirmation shown for this config
+
+	// scopeLabel names what is listed ("Production · ADMIN", "all
+	// workspaces"); remote says Flashback configurations are in the view.
+	scopeLabel string
+	remote     bool
+	// stats are usage counters fetched for the detail pane, by config id.
+	stats      map[string]client.LLMStats
+	statsAsked map[string]bool
+	// loading is shown in the header while Flashback is being listed.
+	loading bool
 
 	width, height int
 	keys          browserKeyMap
@@ -83,7 +117,7 @@ func (b *browser) setSize(w, h int) {
 
 // setConfigs replaces the list, keeping the filter and, when possible, the
 // selected configuration (or selecting selectID).
-func (b *browser) setConfigs(cfgs []store.Config, selectID string) {
+func (b *browser) setConfigs(cfgs []session.Item, selectID string) {
 	if selectID == "" {
 		if c, ok := b.selected(); ok {
 			selectID = c.ID
@@ -103,9 +137,22 @@ func (b *browser) setConfigs(cfgs []store.Config, selectID string) {
 	b.updateKeys()
 }
 
-func (b *browser) selected() (store.Config, bool) {
+// setLastCheck updates one configuration's status word after a check
+// (the check itself recorded it on disk).
+func (b *browser) setLastCheck(id, status string) {
+	if status == "" {
+		return
+	}
+	for i := range b.all {
+		if b.all[i].ID == id {
+			b.all[i].LastCheck = &store.Check{Status: status, At: time.Now()}
+		}
+	}
+}
+
+func (b *browser) selected() (session.Item, bool) {
 	if b.cursor < 0 || b.cursor >= len(b.view) {
-		return store.Config{}, false
+		return session.Item{}, false
 	}
 	return b.all[b.view[b.cursor]], true
 }
@@ -117,7 +164,7 @@ func (b *browser) applyFilter() {
 	b.view = b.view[:0]
 	for i := range b.all {
 		c := &b.all[i]
-		if q == "" || containsFold(c.Name, q) || containsFold(c.AIType, q) || containsFold(c.Endpoint, q) {
+		if q == "" || containsFold(c.Name, q) || containsFold(string(c.AIType), q) || containsFold(c.Endpoint, q) || containsFold(c.WorkspaceName, q) {
 			b.view = append(b.view, i)
 		}
 	}
@@ -178,6 +225,12 @@ func (b *browser) updateKeys() {
 	k.Edit.SetEnabled(has && !modal)
 	k.Delete.SetEnabled(has && !modal)
 	k.Copy.SetEnabled(has && !modal)
+	sel, _ := b.selected()
+	k.Test.SetEnabled(has && !modal)
+	k.Validate.SetEnabled(has && !modal && sel.IsRemote())
+	k.Troubleshoot.SetEnabled(has && !modal)
+	k.Workspace.SetEnabled(!modal)
+	k.Refresh.SetEnabled(!modal)
 	k.Add.SetEnabled(!modal)
 	k.Filter.SetEnabled(!modal && len(b.all) > 0)
 	k.Accept.SetEnabled(b.filtering)
@@ -219,6 +272,17 @@ func (b *browser) move(delta int) {
 func (b browser) Update(msg tea.Msg) (browser, tea.Cmd) {
 	b, cmd := b.update(msg)
 	b.updateKeys()
+	// The detail pane follows the cursor: fetch the usage counters of a
+	// Flashback configuration the first time it is shown.
+	if c, ok := b.selected(); ok && b.detailOpen && c.IsRemote() {
+		if _, have := b.stats[c.ID]; !have && !b.statsAsked[c.ID] {
+			if b.statsAsked == nil {
+				b.statsAsked = map[string]bool{}
+			}
+			b.statsAsked[c.ID] = true
+			cmd = tea.Batch(cmd, func() tea.Msg { return detailShownMsg{item: c} })
+		}
+	}
 	return b, cmd
 }
 
@@ -240,7 +304,7 @@ func (b browser) update(msg tea.Msg) (browser, tea.Cmd) {
 		case key.Matches(kp, b.confirmKeys.Yes):
 			c := *b.confirming
 			b.confirming = nil
-			return b, func() tea.Msg { return deleteConfigMsg{config: c} }
+			return b, func() tea.Msg { return deleteConfigMsg{item: c} }
 		case key.Matches(kp, b.confirmKeys.No):
 			b.confirming = nil
 		}
@@ -312,6 +376,23 @@ func (b browser) update(msg tea.Msg) (browser, tea.Cmd) {
 		if c, ok := b.selected(); ok {
 			return b, func() tea.Msg { return copyMsg{text: c.ID, what: "the id of " + quote(c.Name)} }
 		}
+	case key.Matches(kp, b.keys.Test), key.Matches(kp, b.keys.Validate), key.Matches(kp, b.keys.Troubleshoot):
+		c, ok := b.selected()
+		if !ok {
+			break
+		}
+		kind := checkTest
+		switch {
+		case key.Matches(kp, b.keys.Validate):
+			kind = checkValidate
+		case key.Matches(kp, b.keys.Troubleshoot):
+			kind = checkDoctor
+		}
+		return b, func() tea.Msg { return checkMsg{item: c, kind: kind} }
+	case key.Matches(kp, b.keys.Workspace):
+		return b, func() tea.Msg { return pickWorkspaceMsg{} }
+	case key.Matches(kp, b.keys.Refresh):
+		return b, func() tea.Msg { return refreshMsg{} }
 	case key.Matches(kp, b.keys.Help):
 		return b, func() tea.Msg { return toggleHelpMsg{} }
 	case key.Matches(kp, b.keys.Quit):
@@ -373,6 +454,9 @@ func (b browser) headerLine(w int) string {
 		return b.filter.View()
 	}
 	title := st.App.Title.Render("Configurations")
+	if b.scopeLabel != "" {
+		title += st.Browser.Count.Render(" · " + b.scopeLabel)
+	}
 	count := fmt.Sprintf("%d", len(b.all))
 	if len(b.view) != len(b.all) {
 		count = fmt.Sprintf("%d of %d · filter %q", len(b.view), len(b.all), b.filter.Value())
@@ -385,45 +469,90 @@ func (b browser) headerLine(w int) string {
 }
 
 // columns computes the column layout for a list width; narrow terminals
-// drop the endpoint column first.
-type columnLayout struct{ name, typ, endpoint int }
+// drop the endpoint column first, then the workspace column.
+type columnLayout struct{ name, typ, check, where, endpoint int }
 
 func (b browser) columns(w int) columnLayout {
 	inner := w - 2 // cursor gutter
-	c := columnLayout{typ: 10}
+	c := columnLayout{typ: 9, check: 12}
+	if b.remote {
+		c.where = 12
+	}
 	switch {
-	case inner >= 60:
-		c.name = min(max(inner/3, 16), 32)
-		c.endpoint = inner - c.name - c.typ - 2
+	case inner >= 72:
+		c.name = min(max(inner/4, 16), 28)
+		c.endpoint = inner - c.name - c.typ - c.check - c.where - 4
+		if c.where == 0 {
+			c.endpoint++
+		}
+	case inner >= 56:
+		c.name = inner - c.typ - c.check - c.where - 3
 	default:
-		c.name = max(inner-c.typ-1, 8)
+		c.where = 0
+		c.name = max(inner-c.typ-c.check-2, 8)
 	}
 	return c
 }
 
 func (c columnLayout) header() string {
-	s := "  " + pad("NAME", c.name) + " " + pad("TYPE", c.typ)
+	s := "  " + pad("NAME", c.name) + " " + pad("TYPE", c.typ) + " " + pad("LAST CHECK", c.check)
+	if c.where > 0 {
+		s += " " + pad("WHERE", c.where)
+	}
 	if c.endpoint > 0 {
 		s += " " + "ENDPOINT"
 	}
 	return s
 }
 
+// checkWord is the last check as a word (never colour alone).
+func checkWord(chk *store.Check) string {
+	if chk == nil {
+		return "untested"
+	}
+	switch chk.Status {
+	case "verified":
+		return "✓ verified"
+	case "verified_limited":
+		return "✓ limited"
+	case "unverified":
+		return "? unverified"
+	case "rate_limited":
+		return "✗ rate-limit"
+	case "provider_error":
+		return "✗ provider"
+	case "misconfigured":
+		return "✗ misconfig"
+	}
+	return "✗ " + chk.Status
+}
+
+// whereWord is where a configuration lives, for the list.
+func whereWord(c session.Item) string {
+	if c.IsRemote() {
+		return c.WorkspaceName
+	}
+	return "local"
+}
+
 // row renders one configuration. Selection is shown by the gutter marker
 // alone: restyling the selected name would make every cursor move rewrite
 // two whole names, doubling the bytes sent per keystroke over SSH.
-func (b browser) row(cols columnLayout, c store.Config, selected bool) string {
+func (b browser) row(cols columnLayout, c session.Item, selected bool) string {
 	st := b.styles
 	marker := "  "
 	if selected {
 		marker = st.Browser.Cursor.Render("›") + " "
 	}
-	rest := pad(c.AIType, cols.typ)
+	rest := pad(string(c.AIType), cols.typ) + " " + pad(ansi.Truncate(checkWord(c.LastCheck), cols.check, "…"), cols.check)
+	if cols.where > 0 {
+		rest += " " + pad(ansi.Truncate(whereWord(c), cols.where, "…"), cols.where)
+	}
 	if cols.endpoint > 0 {
 		rest += " " + ansi.Truncate(c.Endpoint, cols.endpoint, "…")
 	}
-	// Type and endpoint share one style so a row carries a single colour
-	// switch after the name.
+	// Type, check and endpoint share one style so a row carries a single
+	// colour switch after the name.
 	return marker + st.Browser.Name.Render(pad(ansi.Truncate(c.Name, cols.name, "…"), cols.name)) +
 		" " + st.Browser.Type.Render(rest)
 }
@@ -437,11 +566,12 @@ func pad(s string, width int) string {
 }
 
 // detailView shows every field of a configuration; credentials appear only
-// as fingerprints.
-func (b browser) detailView(c store.Config, w, h int) string {
+// as fingerprints. Flashback configurations add their repositories and
+// usage counters.
+func (b browser) detailView(c session.Item, w, h int) string {
 	st := b.styles
-	label := c.AIType
-	if p, ok := assets.PresetFor(assets.AIType(c.AIType)); ok {
+	label := string(c.AIType)
+	if p, ok := assets.PresetFor(c.AIType); ok {
 		label = p.Label
 	}
 	fp := func(s string) string {
@@ -450,7 +580,7 @@ func (b browser) detailView(c store.Config, w, h int) string {
 		}
 		return s
 	}
-	lastCheck := "never tested"
+	lastCheck := "never tested (t tests, x troubleshoots)"
 	if c.LastCheck != nil {
 		lastCheck = fmt.Sprintf("%s at %s", c.LastCheck.Status, c.LastCheck.At.Local().Format(time.DateTime))
 	}
@@ -461,16 +591,36 @@ func (b browser) detailView(c store.Config, w, h int) string {
 	if c.Region != "" {
 		rows = append(rows, [2]string{"Region", c.Region})
 	}
-	rows = append(rows,
-		[2]string{"Key", fp(c.KeyFingerprint)},
-		[2]string{"Secret", fp(c.SecretFingerprint)},
-		[2]string{"Workspace", workspaceLabel(c.Workspace)},
-		[2]string{"Stored in", "this machine · " + fp(b.backendLabelFor(c))},
-		[2]string{"Last check", lastCheck},
-		[2]string{"Created", c.CreatedAt.Local().Format(time.DateTime)},
-		[2]string{"Updated", c.UpdatedAt.Local().Format(time.DateTime)},
-		[2]string{"ID", c.ID},
-	)
+	if c.IsRemote() {
+		repos := "none"
+		if len(c.Repos) > 0 {
+			names := make([]string, len(c.Repos))
+			for i, r := range c.Repos {
+				names[i] = r.Name
+			}
+			repos = strings.Join(names, ", ")
+		}
+		rows = append(rows,
+			[2]string{"Key", fp(c.KeyFingerprint)},
+			[2]string{"Secret", "write-only (Flashback never returns it)"},
+			[2]string{"Workspace", c.WorkspaceName + " (Flashback)"},
+			[2]string{"Repos", repos},
+			[2]string{"Usage", b.usageLine(c.ID)},
+			[2]string{"Last check", lastCheck},
+			[2]string{"Created", c.CreatedAt.Local().Format(time.DateTime)},
+			[2]string{"ID", c.ID},
+		)
+	} else {
+		rows = append(rows,
+			[2]string{"Key", fp(c.KeyFingerprint)},
+			[2]string{"Secret", fp(c.SecretFingerprint)},
+			[2]string{"Stored in", "this machine · " + fp(b.backendLabelFor(c))},
+			[2]string{"Last check", lastCheck},
+			[2]string{"Created", c.CreatedAt.Local().Format(time.DateTime)},
+			[2]string{"Updated", c.UpdatedAt.Local().Format(time.DateTime)},
+			[2]string{"ID", c.ID},
+		)
+	}
 	// A border costs four columns and two rows; small terminals go without.
 	boxed := w >= 60 && h >= 16
 	inner := w
@@ -481,7 +631,7 @@ func (b browser) detailView(c store.Config, w, h int) string {
 	var out []string
 	out = append(out, st.Browser.DetailTitle.Render(ansi.Truncate(c.Name, inner, "…")))
 	for _, r := range rows {
-		wrapped := strings.Split(ansi.Wrap(r[1], max(inner-keyW, 8), "/.-"), "\n")
+		wrapped := strings.Split(ansi.Wrap(r[1], max(inner-keyW, 8), "/.-, "), "\n")
 		for i, line := range wrapped {
 			k := ""
 			if i == 0 {
@@ -502,18 +652,21 @@ func (b browser) detailView(c store.Config, w, h int) string {
 	return st.Browser.Detail.Width(w).Render(body)
 }
 
-func (b browser) backendLabelFor(c store.Config) string {
-	if c.SecretBackend != "" {
-		return store.BackendLabel(c.SecretBackend)
+// usageLine summarises a Flashback configuration's counters.
+func (b browser) usageLine(id string) string {
+	s, ok := b.stats[id]
+	if !ok {
+		return "loading…"
 	}
-	return b.backendLabel
+	return fmt.Sprintf("%d calls · %d tokens in · %d out · %d violations · %d alerts · %d blocks",
+		s.APICalls, s.TokensIn, s.TokensOut, s.PolicyViolations, s.Alerts, s.Blocks)
 }
 
-func workspaceLabel(ws string) string {
-	if ws == "" || ws == store.DefaultWorkspace {
-		return "local (this machine)"
+func (b browser) backendLabelFor(c session.Item) string {
+	if c.Local != nil && c.Local.SecretBackend != "" {
+		return store.BackendLabel(c.Local.SecretBackend)
 	}
-	return ws
+	return b.backendLabel
 }
 
 // confirmView asks before deleting: the safe answer is the default.
@@ -522,11 +675,25 @@ func (b browser) confirmView() string {
 	c := *b.confirming
 	w := min(b.width, 60)
 	inner := max(w-4, 10)
+	what := fmt.Sprintf("Its secret is removed from the %s. This cannot be undone.", b.backendLabelFor(c))
+	if c.IsRemote() {
+		what = fmt.Sprintf("It is deleted from the Flashback workspace %s for everyone. This cannot be undone.", c.WorkspaceName)
+		if len(c.Repos) > 0 {
+			what += fmt.Sprintf(" %d repositor%s still use%s it: Flashback will refuse until it is detached.", len(c.Repos), plural(len(c.Repos), "y", "ies"), plural(len(c.Repos), "s", ""))
+		}
+	}
 	body := st.Dialog.Danger.Render(wrapText(fmt.Sprintf("Delete %q?", c.Name), inner)) + "\n\n" +
-		st.Dialog.Body.Render(wrapText(fmt.Sprintf("Its secret is removed from the %s. This cannot be undone.", store.BackendLabel(c.SecretBackend)), inner)) + "\n\n" +
+		st.Dialog.Body.Render(wrapText(what, inner)) + "\n\n" +
 		st.App.Key.Render("y") + st.Dialog.Body.Render(" delete   ") + st.App.Key.Render("n/esc") + st.Dialog.Body.Render(" keep it")
 	box := st.Dialog.Box.Width(w).Render(body)
 	return lipgloss.Place(b.width, b.height, lipgloss.Center, lipgloss.Center, box)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // wrapText wraps plain text to width cells.

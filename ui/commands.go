@@ -10,7 +10,9 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/fbllm/fbllm/client"
 	"github.com/fbllm/fbllm/forms"
+	"github.com/fbllm/fbllm/session"
 	"github.com/fbllm/fbllm/store"
 )
 
@@ -23,11 +25,12 @@ import (
 // a timeout on each keyring call; this is a backstop for the sequence.
 const keyringBudget = 10 * time.Second
 
-// storeLoadedMsg reports the start-up load: settings, the index and the
-// keyring backend. A backend problem does not prevent browsing the index.
+// storeLoadedMsg reports the start-up load: settings, the local index and
+// the keyring backend. A backend problem does not prevent browsing the
+// index. Flashback configurations follow in a configsLoadedMsg.
 type storeLoadedMsg struct {
 	settings      store.Settings
-	configs       []store.Config
+	configs       []session.Item
 	listErr       error
 	backend       store.BackendInfo
 	backendErr    error
@@ -36,17 +39,19 @@ type storeLoadedMsg struct {
 	cache         store.CacheStatus
 	// edit is the configuration `fbllm edit REF` opens, resolved here so
 	// that Update never reads the index itself.
-	edit    *store.Config
+	edit    *session.Item
 	editErr error
 }
 
-func loadStoreCmd(s *store.Store, editRef string) tea.Cmd {
+func loadStoreCmd(ctx context.Context, sess *session.Session, editRef string) tea.Cmd {
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), keyringBudget)
+		ctx, cancel := context.WithTimeout(ctx, keyringBudget)
 		defer cancel()
+		s := sess.Store()
 		var m storeLoadedMsg
 		m.settings, _ = s.Settings()
-		m.configs, m.listErr = s.List()
+		l, err := sess.List(ctx, session.Scope{Store: session.StoreLocal})
+		m.configs, m.listErr = l.Items, err
 		m.backend, m.backendErr = s.Backend(ctx)
 		m.backend.Location = shortenHome(m.backend.Location)
 		if m.backendErr == nil && m.backend.NeedsPassphrase {
@@ -57,8 +62,8 @@ func loadStoreCmd(s *store.Store, editRef string) tea.Cmd {
 			m.cache = s.PassphraseCache()
 		}
 		if editRef != "" {
-			c, err := s.Resolve(editRef)
-			m.edit, m.editErr = &c, err
+			it, err := sess.Resolve(ctx, editRef, session.Scope{})
+			m.edit, m.editErr = &it, err
 		}
 		return m
 	}
@@ -76,133 +81,199 @@ func shortenHome(p string) string {
 	return p
 }
 
-// configsLoadedMsg carries a fresh read of the index.
+// apiBudget bounds one Flashback API round (a listing may be several
+// requests); validation has its own, longer budget.
+const (
+	apiBudget      = 30 * time.Second
+	validateBudget = 90 * time.Second
+)
+
+// configsLoadedMsg carries a fresh listing: local configurations and, when
+// signed in, the current workspace's (or all workspaces').
 type configsLoadedMsg struct {
-	configs []store.Config
+	listing session.Listing
 	err     error
 	// selectID puts the cursor on this config after the reload.
 	selectID string
+	scope    session.Scope
 }
 
-func listConfigsCmd(s *store.Store, selectID string) tea.Cmd {
+func listConfigsCmd(ctx context.Context, s *session.Session, sc session.Scope, selectID string) tea.Cmd {
 	return func() tea.Msg {
-		cfgs, err := s.List()
-		return configsLoadedMsg{configs: cfgs, err: err, selectID: selectID}
+		ctx, cancel := context.WithTimeout(ctx, apiBudget)
+		defer cancel()
+		l, err := s.List(ctx, sc)
+		return configsLoadedMsg{listing: l, err: err, selectID: selectID, scope: sc}
 	}
 }
 
-// saveRequest is a validated form result turned into what the store needs.
-// It holds credentials in memory only for the duration of the save.
+// saveRequest is a validated form result turned into what the session
+// needs. It holds credentials in memory only for the duration of the save.
 type saveRequest struct {
-	editID     string // "" for a new configuration
-	config     store.Config
-	key        string
-	secret     string
-	keepKey    bool
-	keepSecret bool
+	edit   *session.Item // nil for a new configuration
+	dest   session.Destination
+	change session.Change
 	// markSetup records the first-run choice once the first save succeeds.
 	markSetup bool
 }
 
+func (r saveRequest) rotates() bool { return r.change.Secret != nil }
+
+// needsKeyring reports whether the save writes credentials to the local
+// keyring (and so may need the passphrase first).
+func (r saveRequest) needsKeyring() bool {
+	if r.edit != nil {
+		return !r.edit.IsRemote() && (r.change.Key != nil || r.change.Secret != nil)
+	}
+	return r.dest.Store != session.StoreFlashback
+}
+
 // newSaveRequest turns a validated form result into a save request.
-func newSaveRequest(r forms.Result, editing *store.Config) saveRequest {
-	req := saveRequest{
-		config: store.Config{
-			Name:     r.Name,
-			AIType:   string(r.Type),
-			Endpoint: r.Endpoint.URL,
-			Region:   r.Endpoint.Region,
-		},
-		key:        r.Key.Value,
-		secret:     r.Secret.Value,
-		keepKey:    r.KeepKey,
-		keepSecret: r.KeepSecret,
-	}
-	if r.Key.Value != "" {
-		req.config.KeyFingerprint = forms.Fingerprint(r.Key.Value)
-	}
-	if r.Secret.Value != "" {
-		req.config.SecretFingerprint = forms.Fingerprint(r.Secret.Value)
-	}
-	if editing != nil {
-		req.editID = editing.ID
-		req.config.Workspace = editing.Workspace
-		if r.KeepKey {
-			req.config.KeyFingerprint = editing.KeyFingerprint
-		}
-		if r.KeepSecret {
-			req.config.SecretFingerprint = editing.SecretFingerprint
-		}
-	}
-	return req
+func newSaveRequest(r forms.Result, editing *session.Item, dest session.Destination) saveRequest {
+	return saveRequest{edit: editing, dest: dest, change: session.ChangeFromForm(r)}
 }
 
 // configSavedMsg reports the outcome of a save.
 type configSavedMsg struct {
-	req    saveRequest
-	config store.Config
-	err    error
+	req  saveRequest
+	item session.Item
+	err  error
 }
 
-func saveConfigCmd(s *store.Store, req saveRequest) tea.Cmd {
+func saveConfigCmd(ctx context.Context, s *session.Session, req saveRequest) tea.Cmd {
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), keyringBudget)
+		ctx, cancel := context.WithTimeout(ctx, apiBudget)
 		defer cancel()
-		cfg, err := saveConfig(ctx, s, req)
+		it, err := saveConfig(ctx, s, req)
 		if err == nil && req.markSetup {
-			st, _ := s.Settings()
-			if st.Mode == "" {
-				st.Mode = "local"
-				err = s.SaveSettings(st)
+			mode := session.ModeLocal
+			if req.dest.Store == session.StoreFlashback {
+				mode = session.ModeFlashback
 			}
+			err = s.Store().UpdateSettings(func(st *store.Settings) {
+				if st.Mode == "" {
+					st.Mode = mode
+				}
+			})
 		}
-		return configSavedMsg{req: req, config: cfg, err: err}
+		return configSavedMsg{req: req, item: it, err: err}
 	}
 }
 
-// saveConfig adds or updates a configuration. When editing, credentials are
-// only read and written when the user typed a new key or secret; a kept
-// value is merged from the keyring so one item keeps holding both.
-func saveConfig(ctx context.Context, s *store.Store, req saveRequest) (store.Config, error) {
-	if req.editID == "" {
-		return s.Add(ctx, req.config, store.Credentials{Key: req.key, Secret: req.secret})
+// saveConfig adds or updates a configuration.
+func saveConfig(ctx context.Context, s *session.Session, req saveRequest) (session.Item, error) {
+	if req.edit == nil {
+		return s.Create(ctx, req.dest, req.change)
 	}
-	var cred *store.Credentials
-	if !req.keepKey || !req.keepSecret {
-		c := store.Credentials{Key: req.key, Secret: req.secret}
-		if req.keepKey || req.keepSecret {
-			old, err := s.Credentials(ctx, req.editID)
-			if err != nil && !errors.Is(err, store.ErrNotFound) {
-				return store.Config{}, err
-			}
-			if req.keepKey {
-				c.Key = old.Key
-			}
-			if req.keepSecret {
-				c.Secret = old.Secret
-			}
-		}
-		cred = &c
-	}
-	want := req.config
-	return s.Update(ctx, req.editID, func(c *store.Config) error {
-		c.Name, c.AIType, c.Endpoint, c.Region = want.Name, want.AIType, want.Endpoint, want.Region
-		c.KeyFingerprint, c.SecretFingerprint = want.KeyFingerprint, want.SecretFingerprint
-		return nil
-	}, cred)
+	return s.Update(ctx, *req.edit, req.change)
 }
 
 // configDeletedMsg reports the outcome of a delete.
 type configDeletedMsg struct {
-	config store.Config
-	err    error
+	item session.Item
+	err  error
 }
 
-func deleteConfigCmd(s *store.Store, c store.Config) tea.Cmd {
+func deleteConfigCmd(ctx context.Context, s *session.Session, it session.Item) tea.Cmd {
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), keyringBudget)
+		ctx, cancel := context.WithTimeout(ctx, apiBudget)
 		defer cancel()
-		return configDeletedMsg{config: c, err: s.Delete(ctx, c.ID)}
+		return configDeletedMsg{item: it, err: s.Delete(ctx, it)}
+	}
+}
+
+// signedInMsg reports a sign-in attempt: an identity, a second-factor
+// challenge, or an error.
+type signedInMsg struct {
+	id  client.Identity
+	mfa *client.MFAChallenge
+	err error
+}
+
+func signInCmd(ctx context.Context, s *session.Session, email, password string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, apiBudget)
+		defer cancel()
+		id, err := s.SignIn(ctx, email, password)
+		var mfa *client.MFARequiredError
+		if errors.As(err, &mfa) {
+			return signedInMsg{mfa: mfa.Challenge}
+		}
+		return signedInMsg{id: id, err: err}
+	}
+}
+
+func verifyMFACmd(ctx context.Context, s *session.Session, ch *client.MFAChallenge, code string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, apiBudget)
+		defer cancel()
+		id, err := s.VerifyMFA(ctx, ch, code)
+		return signedInMsg{id: id, err: err}
+	}
+}
+
+// workspacesMsg carries the reachable workspaces for the picker.
+type workspacesMsg struct {
+	workspaces []client.Workspace
+	current    string // id of the current workspace, if one is chosen
+	err        error
+}
+
+func workspacesCmd(ctx context.Context, s *session.Session) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, apiBudget)
+		defer cancel()
+		s.Refresh()
+		wss, err := s.Workspaces(ctx)
+		m := workspacesMsg{workspaces: wss, err: err}
+		if err == nil {
+			if w, err := s.CurrentWorkspace(ctx); err == nil {
+				m.current = w.ID
+			}
+		}
+		return m
+	}
+}
+
+// workspaceChosenMsg reports that the current workspace was saved.
+type workspaceChosenMsg struct {
+	workspace client.Workspace
+	all       bool
+	err       error
+}
+
+func useWorkspaceCmd(ctx context.Context, s *session.Session, w client.Workspace) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, apiBudget)
+		defer cancel()
+		w, err := s.Use(ctx, w.ID)
+		return workspaceChosenMsg{workspace: w, err: err}
+	}
+}
+
+// statsMsg carries the usage counters of a Flashback configuration.
+type statsMsg struct {
+	id    string
+	stats client.LLMStats
+	err   error
+}
+
+func statsCmd(ctx context.Context, s *session.Session, id string) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, apiBudget)
+		defer cancel()
+		api, err := s.API()
+		if err != nil {
+			return statsMsg{id: id, err: err}
+		}
+		all, err := api.LLMStats(ctx, id)
+		m := statsMsg{id: id, err: err}
+		for _, st := range all {
+			if st.LLMID == id {
+				m.stats = st
+			}
+		}
+		return m
 	}
 }
 

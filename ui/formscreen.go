@@ -10,7 +10,9 @@ import (
 	"charm.land/huh/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/fbllm/fbllm/client"
 	"github.com/fbllm/fbllm/forms"
+	"github.com/fbllm/fbllm/session"
 	"github.com/fbllm/fbllm/store"
 )
 
@@ -18,6 +20,8 @@ import (
 type (
 	// submitConfigMsg carries a validated form to save.
 	submitConfigMsg struct{ req saveRequest }
+	// testDraftMsg asks App to test the form's values before saving.
+	testDraftMsg struct{ req saveRequest }
 	// cancelFormMsg means the user left the form without saving.
 	cancelFormMsg struct{}
 )
@@ -29,9 +33,11 @@ type (
 // kept, so an error never costs the user their input.
 type formScreen struct {
 	cf      *forms.ConfigForm
-	editing *store.Config
+	editing *session.Item
+	dest    session.Destination
 	banner  string
 	saving  bool
+	working string // what runs while saving is true
 	spinner spinner.Model
 	// noTimers: see App.noTimers.
 	noTimers bool
@@ -41,8 +47,8 @@ type formScreen struct {
 	height   int
 }
 
-func newFormScreen(st *Styles, d *forms.Draft, editing *store.Config) (formScreen, tea.Cmd) {
-	f := formScreen{editing: editing, keys: defaultFormKeyMap(), styles: st,
+func newFormScreen(st *Styles, d *forms.Draft, editing *session.Item, dest session.Destination) (formScreen, tea.Cmd) {
+	f := formScreen{editing: editing, dest: dest, keys: defaultFormKeyMap(), styles: st,
 		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot))}
 	cmd := f.build(d)
 	return f, cmd
@@ -100,19 +106,38 @@ func (f *formScreen) jumpTo(field string) tea.Cmd {
 	return cmd
 }
 
+func (f formScreen) tick() tea.Cmd {
+	if f.noTimers {
+		return nil
+	}
+	return f.spinner.Tick
+}
+
+// resume returns to the review step after a test or a cancelled save,
+// with a banner saying what happened.
+func (f *formScreen) resume(banner string) tea.Cmd {
+	f.saving = false
+	f.banner = banner
+	f.cf.Draft.Action = forms.ActionSave
+	return f.jumpTo(forms.FieldConfirm)
+}
+
 // saveFailed shows why a save failed and puts the user back where they can
 // fix it, with everything they typed still there.
 func (f *formScreen) saveFailed(err error) tea.Cmd {
 	f.saving = false
 	f.banner = saveErrorText(err)
 	field := forms.FieldConfirm
-	if errors.Is(err, store.ErrDuplicateName) {
+	if errors.Is(err, store.ErrDuplicateName) || client.Code(err) == "config.duplicate_name" {
 		field = forms.FieldName
 	}
 	return f.jumpTo(field)
 }
 
 func saveErrorText(err error) string {
+	if text, ok := flashbackErrorText(err); ok {
+		return text
+	}
 	switch {
 	case errors.Is(err, store.ErrDuplicateName):
 		return "That name is already used in this workspace. Choose another one."
@@ -154,7 +179,7 @@ func (f formScreen) Update(msg tea.Msg) (formScreen, tea.Cmd) {
 	switch f.cf.Form.State {
 	case huh.StateCompleted:
 		d := f.cf.Draft
-		if !d.Confirm { // "Back" on the review step: start over, values kept
+		if d.Action == forms.ActionBack { // start over, values kept
 			return f, tea.Batch(cmd, f.build(d))
 		}
 		res, err := d.Result()
@@ -167,13 +192,17 @@ func (f formScreen) Update(msg tea.Msg) (formScreen, tea.Cmd) {
 			}
 			return f, tea.Batch(cmd, f.jumpTo(field))
 		}
-		f.saving = true
-		req := newSaveRequest(res, f.editing)
-		tick := f.spinner.Tick
-		if f.noTimers {
-			tick = nil
+		req := newSaveRequest(res, f.editing, f.dest)
+		if d.Action == forms.ActionTest {
+			// The form stays as it is; App shows the result and brings the
+			// user back to the review step (or to the field to fix).
+			f.saving = true
+			f.working = "Testing the connection…"
+			return f, tea.Batch(cmd, f.tick(), func() tea.Msg { return testDraftMsg{req: req} })
 		}
-		return f, tea.Batch(cmd, tick, func() tea.Msg { return submitConfigMsg{req: req} })
+		f.saving = true
+		f.working = "Saving…"
+		return f, tea.Batch(cmd, f.tick(), func() tea.Msg { return submitConfigMsg{req: req} })
 	case huh.StateAborted:
 		return f, func() tea.Msg { return cancelFormMsg{} }
 	}
@@ -200,7 +229,7 @@ func (f formScreen) View() string {
 	}
 	parts = append(parts, form)
 	if f.saving {
-		parts = append(parts, f.spinner.View()+" "+st.App.Muted.Render("Saving…"))
+		parts = append(parts, f.spinner.View()+" "+st.App.Muted.Render(f.working+" (esc cancels)"))
 	} else if hint := f.cf.Draft.LiveHint(f.cf.Focused()); hint != "" {
 		style := st.Form.Hint
 		if strings.Contains(hint, "✗") {

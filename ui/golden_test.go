@@ -8,6 +8,9 @@ import (
 
 	"github.com/charmbracelet/x/exp/golden"
 
+	"github.com/fbllm/fbllm/client"
+	"github.com/fbllm/fbllm/diagnose"
+	"github.com/fbllm/fbllm/session"
 	"github.com/fbllm/fbllm/store"
 )
 
@@ -24,7 +27,7 @@ var goldenBackend = store.BackendInfo{
 	Reason: "no D-Bus session (SSH or headless)", NeedsPassphrase: true,
 }
 
-func goldenConfigs(n int) []store.Config {
+func goldenConfigs(n int) []session.Item {
 	at := time.Date(2026, 11, 26, 9, 30, 0, 0, time.UTC)
 	types := []string{"OPENAI", "ANTHROPIC", "GOOGLE", "AWS", "OTHER"}
 	names := []string{"OpenAI production", "Claude for support", "Gemini experiments", "Bedrock us-east-1", "Local vLLM"}
@@ -45,7 +48,50 @@ func goldenConfigs(n int) []store.Config {
 			out[i].KeyFingerprint = "AKIA…MPLE #77e0d2"
 		}
 	}
-	return out
+	items := make([]session.Item, n)
+	for i, c := range out {
+		items[i] = session.LocalItem(c)
+	}
+	return items
+}
+
+var goldenWorkspaces = []client.Workspace{
+	{ID: "ws-1", Name: "Production", Role: client.ParseRole("ADMIN")},
+	{ID: "ws-2", Name: "Research", Role: client.ParseRole("READ")},
+}
+
+func goldenListing() session.Listing {
+	at := time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC)
+	w := goldenWorkspaces[0]
+	items := []session.Item{
+		{ID: "llm-1", Name: "Claude support", AIType: "ANTHROPIC", Endpoint: "https://api.anthropic.com/v1", Store: session.StoreFlashback,
+			WorkspaceID: w.ID, WorkspaceName: w.Name, CreatedAt: at, LastCheck: &store.Check{Status: "verified", At: at}},
+		{ID: "llm-2", Name: "OpenAI GPT-4o", AIType: "OPENAI", Endpoint: "https://api.openai.com/v1", Store: session.StoreFlashback,
+			WorkspaceID: w.ID, WorkspaceName: w.Name, CreatedAt: at, Repos: []client.RepoRef{{ID: "r1", Name: "support-bot"}, {ID: "r2", Name: "docs-search"}}},
+	}
+	items = append(items, goldenConfigs(2)...)
+	return session.Listing{Items: items, Workspace: &w, Workspaces: goldenWorkspaces}
+}
+
+func goldenReport() diagnose.Report {
+	return diagnose.Report{
+		Config: diagnose.ConfigRef{ID: "llm-9", Name: "OpenAI production", AIType: "OPENAI", Endpoint: "https://api.openai.com/v1", Store: "local"},
+		Status: diagnose.StatusRejected,
+		Checks: []diagnose.Check{
+			{ID: "input", Status: diagnose.CheckPass, Detail: "OPENAI https://api.openai.com/v1; secret 52 characters"},
+			{ID: "dns", Status: diagnose.CheckPass, MS: 12, Detail: "api.openai.com → 2 addresses"},
+			{ID: "tcp", Status: diagnose.CheckPass, MS: 30},
+			{ID: "tls", Status: diagnose.CheckPass, MS: 41, Detail: "issuer Google Trust Services"},
+			{ID: "http", Status: diagnose.CheckPass, MS: 80, Detail: "GET /v1/models → 401"},
+			{ID: "auth", Status: diagnose.CheckFail, Detail: "refused (HTTP 401)"},
+		},
+		Diagnoses: []diagnose.Diagnosis{{
+			Code: "auth.invalid_secret", Severity: diagnose.SeverityError, Title: "The provider rejected the credential",
+			Explanation: "api.openai.com recognised the request but refused the credential: it is wrong, revoked, from another account or another provider.",
+			Steps:       []string{"Open https://platform.openai.com/api-keys and create a new key.", "Paste it with fbllm edit NAME."},
+			Evidence:    "HTTP 401 invalid_api_key: Incorrect API key provided: sk-p…[redacted] (request req_123)",
+		}},
+	}
 }
 
 // goldenDriver starts an App in a given state without touching a real
@@ -104,6 +150,27 @@ func TestGolden(t *testing.T) {
 		{"browser_filter", withConfigs, Options{}, func(d *driver) { d.press("/"); d.typeText("claude") }},
 		{"browser_delete", withConfigs, Options{}, func(d *driver) { d.press("d") }},
 		{"browser_help", withConfigs, Options{}, func(d *driver) { d.press("?") }},
+		{"signin", storeLoadedMsg{backend: goldenBackend}, Options{}, func(d *driver) {
+			d.press("down", "enter")
+			d.typeText("dana@northwind.example")
+			d.press("tab")
+			d.typeText("hunter22")
+			d.send(signedInMsg{err: &client.LoginError{Message: "Wrong password for dana@northwind.example."}})
+		}},
+		{"signin_mfa", storeLoadedMsg{backend: goldenBackend}, Options{}, func(d *driver) {
+			d.press("down", "enter")
+			d.send(signedInMsg{mfa: &client.MFAChallenge{}})
+		}},
+		{"picker", empty, Options{}, func(d *driver) { d.send(workspacesMsg{workspaces: goldenWorkspaces, current: goldenWorkspaces[0].ID}) }},
+		{"browser_remote", empty, Options{}, func(d *driver) {
+			d.send(configsLoadedMsg{listing: goldenListing()})
+			d.press("down", "enter")
+			d.send(statsMsg{id: "llm-2", stats: client.LLMStats{APICalls: 1204, TokensIn: 88000, TokensOut: 41000, PolicyViolations: 3, Blocks: 1}})
+		}},
+		{"report", withConfigs, Options{}, func(d *driver) {
+			it := goldenConfigs(1)[0]
+			d.send(checkDoneMsg{req: checkRequest{item: it, kind: checkDoctor}, report: goldenReport()})
+		}},
 	}
 	for _, size := range [][2]int{{80, 24}, {40, 12}} {
 		for _, tc := range cases {

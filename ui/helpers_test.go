@@ -83,11 +83,21 @@ type driver struct {
 	t    testing.TB
 	app  App
 	quit bool
+	// frames, when non-nil, collects every rendered frame (with escape
+	// sequences) for secret scans.
+	frames *[]string
 }
 
 func newDriver(t testing.TB, st *store.Store, opts Options, w, h int) *driver {
 	t.Helper()
-	d := &driver{t: t, app: newApp(Deps{Store: st}, opts)}
+	return newDriverDeps(t, Deps{Store: st}, opts, w, h, nil)
+}
+
+// newDriverDeps starts an App over deps, recording frames when frames is
+// non-nil.
+func newDriverDeps(t testing.TB, deps Deps, opts Options, w, h int, frames *[]string) *driver {
+	t.Helper()
+	d := &driver{t: t, app: newApp(deps, opts), frames: frames}
 	d.app.noTimers = true
 	d.send(tea.WindowSizeMsg{Width: w, Height: h})
 	d.send(tea.BackgroundColorMsg{Color: color.Black})
@@ -98,6 +108,9 @@ func newDriver(t testing.TB, st *store.Store, opts Options, w, h int) *driver {
 func (d *driver) send(msg tea.Msg) {
 	m, cmd := d.app.Update(msg)
 	d.app = m.(App)
+	if d.frames != nil {
+		*d.frames = append(*d.frames, d.app.render())
+	}
 	d.run(cmd)
 }
 

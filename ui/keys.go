@@ -22,34 +22,41 @@ type browserKeyMap struct {
 	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
 	Details, Filter, ClearFilter, Accept    key.Binding
 	Add, Edit, Delete, Copy, Back, Help     key.Binding
+	Test, Validate, Troubleshoot            key.Binding
+	Workspace, Refresh                      key.Binding
 	Quit                                    key.Binding
 }
 
 func defaultBrowserKeyMap() browserKeyMap {
 	return browserKeyMap{
-		Up:          key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		Down:        key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		PageUp:      key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", "page up")),
-		PageDown:    key.NewBinding(key.WithKeys("pgdown", "ctrl+d"), key.WithHelp("pgdn", "page down")),
-		Top:         key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g", "top")),
-		Bottom:      key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G", "bottom")),
-		Details:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "details")),
-		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
-		ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
-		Accept:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply filter")),
-		Add:         key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add")),
-		Edit:        key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit/rotate")),
-		Delete:      key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "delete")),
-		Copy:        key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy id")),
-		Back:        key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close details")),
-		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
-		Quit:        key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
+		Up:           key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:         key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		PageUp:       key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", "page up")),
+		PageDown:     key.NewBinding(key.WithKeys("pgdown", "ctrl+d"), key.WithHelp("pgdn", "page down")),
+		Top:          key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g", "top")),
+		Bottom:       key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G", "bottom")),
+		Details:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "details")),
+		Filter:       key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		ClearFilter:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+		Accept:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply filter")),
+		Add:          key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add")),
+		Edit:         key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit/rotate")),
+		Delete:       key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "delete")),
+		Copy:         key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy id")),
+		Test:         key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "test")),
+		Validate:     key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "validate")),
+		Troubleshoot: key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "troubleshoot")),
+		Workspace:    key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "workspace")),
+		Refresh:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
+		Back:         key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close details")),
+		Help:         key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
+		Quit:         key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 	}
 }
 
 // ShortHelp implements help.KeyMap.
 func (k browserKeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Accept, k.ClearFilter, k.Details, k.Back, k.Add, k.Edit, k.Delete, k.Filter, k.Help, k.Quit}
+	return []key.Binding{k.Accept, k.ClearFilter, k.Details, k.Back, k.Add, k.Edit, k.Test, k.Delete, k.Filter, k.Help, k.Quit}
 }
 
 // FullHelp implements help.KeyMap.
@@ -58,6 +65,7 @@ func (k browserKeyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Details, k.Back, k.Filter, k.Accept, k.ClearFilter},
 		{k.Add, k.Edit, k.Delete, k.Copy, k.Help, k.Quit},
+		{k.Test, k.Validate, k.Troubleshoot, k.Workspace, k.Refresh},
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/fbllm/fbllm/session"
 	"github.com/fbllm/fbllm/store"
 )
 
@@ -17,6 +18,9 @@ var ErrCancelled = errors.New("cancelled")
 // Deps are the UI's dependencies, passed explicitly.
 type Deps struct {
 	Store *store.Store
+	// Session joins the store with Flashback; nil means local only (a
+	// session over Store without any environment).
+	Session *session.Session
 }
 
 // Start selects the first screen of a session.

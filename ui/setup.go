@@ -51,13 +51,15 @@ func (s *setup) setBackend(info store.BackendInfo, err error) {
 			local.detail += "\nYou will choose a passphrase next (or set FBLLM_KEYRING_PASSPHRASE)."
 		}
 	}
-	s.options = []setupOption{
-		local,
-		{
-			mode: "flashback", title: "Sign in to Flashback (coming soon)", disabled: true,
-			detail: "Workspace mode is not part of this version: configurations stay on this machine.",
-		},
+	remote := setupOption{mode: "flashback", title: "Sign in to Flashback",
+		detail: "Configurations go to your Flashback workspace: the secret is sent to Flashback once (write-only) and not kept here."}
+	if err != nil {
+		remote.disabled = true
+		remote.detail = "Signing in needs a keyring for the sign-in token (or FLASHBACK_TOKEN for scripts)."
+	} else {
+		remote.detail += " Your sign-in token goes to: " + store.BackendLabel(info.Name) + "."
 	}
+	s.options = []setupOption{local, remote}
 	s.cursor = 0
 }
 

@@ -1,0 +1,337 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/fbllm/fbllm/client"
+	"github.com/fbllm/fbllm/diagnose"
+	"github.com/fbllm/fbllm/session"
+	"github.com/fbllm/fbllm/store"
+)
+
+// This file holds the App's Flashback and check flows: listing with the
+// current workspace, sign-in, the workspace picker, and tests. They share
+// one rule: a single operation runs at a time under a.busy, and esc cancels
+// it through its context.
+
+// start marks an operation as running and returns its context. label ""
+// keeps the status bar quiet (the form shows its own spinner).
+func (a App) start(label string) (App, context.Context) {
+	ctx, cancel := context.WithCancel(context.Background())
+	a.busy, a.cancelBusy = label, cancel
+	if label == "" {
+		a.busy = "Working…"
+	}
+	return a, ctx
+}
+
+// done ends the running operation.
+func (a App) done() App {
+	if a.cancelBusy != nil {
+		a.cancelBusy()
+	}
+	a.busy, a.cancelBusy = "", nil
+	return a
+}
+
+func (a App) tick() tea.Cmd {
+	if a.noTimers {
+		return nil
+	}
+	return a.spin.Tick
+}
+
+// relist fetches the browser's configurations for the current scope.
+func (a App) relist(selectID string) (App, tea.Cmd) {
+	a.browser.loading = true
+	return a, listConfigsCmd(context.Background(), a.sess, a.scope, selectID)
+}
+
+// signedInLikely: a Flashback sign-in exists or was just listed.
+func (a App) signedInLikely() bool {
+	if a.workspace != nil {
+		return true
+	}
+	if a.flashbackProblem != nil && errors.Is(a.flashbackProblem, client.ErrUnauthenticated) {
+		return false
+	}
+	return a.sess.SignedInHint()
+}
+
+// listed shows a fresh listing and decides what the Flashback part needs:
+// a passphrase (the refresh token is in a locked keyring), a sign-in, or a
+// workspace choice.
+func (a App) listed(m configsLoadedMsg) (App, tea.Cmd) {
+	a.browser.loading = false
+	if m.err != nil {
+		return a.flashbackFailed(m.err, screenBrowser)
+	}
+	l := m.listing
+	a.flashbackProblem = l.Problem
+	a.workspace = l.Workspace
+	a.browser.remote = false
+	for _, it := range l.Items {
+		if it.IsRemote() {
+			a.browser.remote = true
+			break
+		}
+	}
+	switch {
+	case m.scope.AllWorkspaces:
+		a.browser.scopeLabel = "all workspaces"
+	case l.Workspace != nil:
+		a.browser.scopeLabel = l.Workspace.Name + " · " + l.Workspace.Role.String()
+	default:
+		a.browser.scopeLabel = ""
+	}
+	a.browser.setConfigs(l.Items, m.selectID)
+	if l.Problem != nil {
+		return a.flashbackFailed(l.Problem, a.screen)
+	}
+	if a.setupFlow && a.workspace != nil {
+		a.setupFlow = false
+		if ok, why := session.CanWrite(*a.workspace); !ok {
+			a.persistent = why + "; new configurations will be kept on this machine. Press w to pick another workspace."
+		}
+		return a.openForm(nil)
+	}
+	if a.screen == screenLoading {
+		a.screen = screenBrowser
+	}
+	return a, nil
+}
+
+// flashbackFailed routes a Flashback problem to what fixes it.
+func (a App) flashbackFailed(err error, back screen) (App, tea.Cmd) {
+	var choose *session.ChooseWorkspaceError
+	switch {
+	case errors.As(err, &choose):
+		a.picker = newWorkspacePicker(a.styles, choose.Workspaces, "")
+		a.picker.cursor = 1
+		a.picker.width, a.picker.height = a.width, a.contentHeight()
+		a.screen = screenPicker
+		return a, nil
+	case errors.Is(err, store.ErrLocked):
+		return a.needUnlock("to restore your Flashback sign-in", func(a App) (App, tea.Cmd) {
+			a.screen = back
+			return a.relist("")
+		}, back)
+	case errors.Is(err, context.Canceled):
+		if a.screen == screenLoading {
+			a.screen = screenBrowser
+		}
+		return a.setStatus("Cancelled.", false)
+	}
+	if a.screen == screenLoading {
+		a.screen = screenBrowser
+	}
+	if a.setupFlow && a.opts.Start == StartAdd && errors.Is(err, client.ErrUnauthenticated) {
+		// `fbllm add` with a lapsed sign-in: keep it on this machine.
+		a.setupFlow = false
+		a.persistent = "Not signed in to Flashback: this configuration will be kept on this machine (fbllm login to sign in)."
+		return a.openForm(nil)
+	}
+	a.persistent = errorText("Flashback: ", err)
+	return a, nil
+}
+
+// openSignIn shows the sign-in screen; esc returns to back.
+func (a App) openSignIn(back screen) (App, tea.Cmd) {
+	email := ""
+	if acct, ok, err := a.accountHint(); err == nil && ok {
+		email = acct
+	}
+	var cmd tea.Cmd
+	a.signin, cmd = newSignIn(a.styles, a.sess.APIURL(), email, a.sess.Simulated())
+	a.signin.setWidth(a.width)
+	a.signin.height = a.contentHeight()
+	a.backTo = back
+	a.screen = screenSignIn
+	return a, cmd
+}
+
+// accountHint is the email of the last sign-in, when the setup screen or
+// the CLI recorded one. It reads nothing: the App keeps it from loading.
+func (a App) accountHint() (string, bool, error) { return a.lastEmail, a.lastEmail != "", nil }
+
+// signedIn handles the outcome of a sign-in step.
+func (a App) signedIn(m signedInMsg) (App, tea.Cmd) {
+	if m.mfa != nil {
+		return a, a.signin.askCode(m.mfa)
+	}
+	if m.err != nil {
+		if errors.Is(m.err, context.Canceled) {
+			a.signin.busy = false
+			return a.setStatus("Sign-in cancelled.", false)
+		}
+		if errors.Is(m.err, store.ErrLocked) {
+			return a.needUnlock("to keep your Flashback sign-in in the keyring", func(a App) (App, tea.Cmd) {
+				return a.openSignIn(screenBrowser)
+			}, screenBrowser)
+		}
+		text, ok := flashbackErrorText(m.err)
+		if !ok {
+			text = "Could not sign in: " + m.err.Error()
+		}
+		return a, a.signin.failed(text)
+	}
+	a.settings.Mode = session.ModeFlashback
+	a.lastEmail = m.id.Email
+	a.flashbackProblem = nil
+	a.screen = screenLoading
+	if !a.setupFlow {
+		a.screen = screenBrowser
+	}
+	a, note := a.setStatus(fmt.Sprintf("Signed in as %s.", m.id.Email), false)
+	a, list := a.relist("")
+	return a, tea.Batch(note, list)
+}
+
+// checkRequest is one check the report panel can re-run.
+type checkRequest struct {
+	item     session.Item
+	kind     checkKind
+	fromForm bool
+	save     saveRequest // the draft tested before saving (fromForm)
+}
+
+// checkDoneMsg carries a finished check.
+type checkDoneMsg struct {
+	req    checkRequest
+	report diagnose.Report
+	err    error
+}
+
+// check runs a test, validation or troubleshooting of a configuration. A
+// local configuration's direct test reads its credentials, so the keyring
+// may need unlocking first.
+func (a App) check(req checkRequest) (App, tea.Cmd) {
+	if req.kind == checkValidate && !req.item.IsRemote() {
+		return a.setStatus("Validation is Flashback's own check of a workspace configuration; press t to test this one from here.", true)
+	}
+	if !req.item.IsRemote() && a.backend.NeedsPassphrase && a.locked {
+		return a.needUnlock("to read the credentials of "+quote(req.item.Name), func(a App) (App, tea.Cmd) {
+			a.screen = screenBrowser
+			return a.check(req)
+		}, screenBrowser)
+	}
+	a.lastCheck = req
+	label := map[checkKind]string{checkTest: "Testing", checkValidate: "Asking Flashback to validate", checkDoctor: "Troubleshooting"}[req.kind]
+	a, ctx := a.start(label + " " + quote(req.item.Name) + "…")
+	return a, tea.Batch(a.tick(), checkCmd(ctx, a.sess, req))
+}
+
+// testDraft tests the form's values before they are saved. Kept
+// credentials of a local configuration are read from the keyring; a kept
+// Flashback secret cannot be (the platform never returns it).
+func (a App) testDraft(req saveRequest) (App, tea.Cmd) {
+	if req.edit != nil && req.edit.IsRemote() && req.change.Secret == nil {
+		a.screen = screenForm
+		return a, a.form.resume("Flashback keeps this secret write-only, so it cannot be tested from here. Type the secret again to test it, or save and press v to let Flashback validate it.")
+	}
+	if req.edit != nil && !req.edit.IsRemote() && (req.change.Secret == nil || req.change.Key == nil) && a.backend.NeedsPassphrase && a.locked {
+		return a.needUnlock("to read the stored credentials", func(a App) (App, tea.Cmd) {
+			a.screen = screenForm
+			return a.testDraft(req)
+		}, screenForm)
+	}
+	it := session.Item{Name: req.change.Name, AIType: req.change.AIType, Endpoint: req.change.Endpoint, Region: req.change.Region, Store: req.dest.Store}
+	if req.edit != nil {
+		it.ID, it.Store = req.edit.ID, req.edit.Store
+	}
+	cr := checkRequest{item: it, kind: checkTest, fromForm: true, save: req}
+	a.lastCheck = cr
+	a, ctx := a.start("")
+	a.busy = "Testing the connection…"
+	return a, tea.Batch(a.tick(), checkCmd(ctx, a.sess, cr))
+}
+
+func checkCmd(ctx context.Context, s *session.Session, req checkRequest) tea.Cmd {
+	return func() tea.Msg {
+		budget := apiBudget
+		if req.kind != checkTest {
+			budget = validateBudget
+		}
+		ctx, cancel := context.WithTimeout(ctx, budget)
+		defer cancel()
+		var (
+			r   diagnose.Report
+			err error
+		)
+		switch {
+		case req.fromForm:
+			r, err = testDraftReport(ctx, s, req)
+		case req.kind == checkValidate:
+			r, err = s.Validate(ctx, req.item)
+		case req.kind == checkDoctor:
+			r, err = s.Doctor(ctx, req.item, nil)
+		default:
+			r, err = s.Test(ctx, req.item, nil)
+		}
+		return checkDoneMsg{req: req, report: r, err: err}
+	}
+}
+
+// testDraftReport probes the draft's endpoint with its credentials, merging
+// kept local credentials from the keyring. Nothing is saved or recorded.
+func testDraftReport(ctx context.Context, s *session.Session, req checkRequest) (diagnose.Report, error) {
+	ch := req.save.change
+	var cred store.Credentials
+	if req.save.edit != nil && !req.save.edit.IsRemote() && (ch.Key == nil || ch.Secret == nil) {
+		old, err := s.Store().Credentials(ctx, req.save.edit.ID)
+		if err != nil {
+			return diagnose.Report{}, err
+		}
+		cred = old
+	}
+	if ch.Key != nil {
+		cred.Key = *ch.Key
+	}
+	if ch.Secret != nil {
+		cred.Secret = *ch.Secret
+	}
+	return diagnose.Run(ctx, diagnose.Target{
+		Config: req.item.Ref(), Key: cred.Key, Secret: cred.Secret, Region: ch.Region,
+	}, s.ProbeOptions())
+}
+
+// checked shows a check's outcome: a status line when it passed (t, v), the
+// troubleshooting panel when it did not or when asked for (x).
+func (a App) checked(m checkDoneMsg) (App, tea.Cmd) {
+	req := m.req
+	if m.err != nil && len(m.report.Checks) == 0 {
+		if req.fromForm {
+			a.screen = screenForm
+			return a, a.form.resume(errorText("The test could not run: ", m.err))
+		}
+		if errors.Is(m.err, store.ErrLocked) {
+			a.locked = true
+			return a.check(req)
+		}
+		if errors.Is(m.err, context.Canceled) {
+			return a.setStatus("Cancelled.", false)
+		}
+		a.persistent = errorText("The check could not run: ", m.err)
+		return a, nil
+	}
+	r := m.report
+	if !req.fromForm {
+		a.browser.setLastCheck(req.item.ID, string(r.Status))
+	}
+	passed := r.ExitCode() == 0
+	if passed && req.kind != checkDoctor {
+		word := string(r.Status)
+		if req.fromForm {
+			a.screen = screenForm
+			return a, a.form.resume(fmt.Sprintf("✓ Connection %s. Choose Save to keep it.", word))
+		}
+		return a.setStatus(fmt.Sprintf("✓ %s: %s.", req.item.Name, word), false)
+	}
+	a.report = newReportPanel(a.styles, r, req.item, req.kind, req.fromForm, a.width, a.contentHeight())
+	a.screen = screenReport
+	return a, nil
+}

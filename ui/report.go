@@ -1,0 +1,299 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/fbllm/fbllm/diagnose"
+	"github.com/fbllm/fbllm/forms"
+	"github.com/fbllm/fbllm/session"
+)
+
+// Troubleshooting panel intents, routed by App.
+type (
+	// fixFieldMsg asks App to open the form on the field that needs fixing.
+	fixFieldMsg struct {
+		item  session.Item
+		field string
+	}
+	// rerunMsg asks App to run the same check again.
+	rerunMsg struct{}
+	// closeReportMsg leaves the panel; saveAnywayMsg (opened from the
+	// form's "test connection now") saves the draft despite the result.
+	closeReportMsg struct{}
+	saveAnywayMsg  struct{}
+)
+
+// reportPanel is the troubleshooting panel: the layered checks as a
+// checklist with timings, then each diagnosis as a card with numbered
+// steps and evidence. Every string in a report is already redacted by
+// package diagnose; the panel adds nothing from outside it.
+type reportPanel struct {
+	report   diagnose.Report
+	item     session.Item
+	kind     checkKind
+	fromForm bool // opened by the form's "test connection now"
+	vp       viewport.Model
+	keys     reportKeyMap
+	styles   *Styles
+	width    int
+	height   int
+}
+
+type reportKeyMap struct {
+	Up, Down, Fix, Rerun, Copy, Save, Close key.Binding
+}
+
+func (k reportKeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Fix, k.Rerun, k.Copy, k.Save, k.Close}
+}
+func (k reportKeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Up, k.Down}, k.ShortHelp()}
+}
+
+func newReportPanel(st *Styles, r diagnose.Report, it session.Item, kind checkKind, fromForm bool, w, h int) reportPanel {
+	p := reportPanel{report: r, item: it, kind: kind, fromForm: fromForm, styles: st, keys: reportKeyMap{
+		Up:    key.NewBinding(key.WithKeys("up", "k", "pgup"), key.WithHelp("↑/k", "scroll")),
+		Down:  key.NewBinding(key.WithKeys("down", "j", "pgdown", "space"), key.WithHelp("↓/j", "scroll")),
+		Fix:   key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "fix "+fixLabel(fieldToFix(r)))),
+		Rerun: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "re-run")),
+		Copy:  key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy report")),
+		Save:  key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save anyway")),
+		Close: key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "back")),
+	}}
+	p.keys.Fix.SetEnabled(fieldToFix(r) != "" && (fromForm || p.canEdit()))
+	p.keys.Save.SetEnabled(fromForm)
+	p.vp = viewport.New()
+	p.setSize(w, h)
+	return p
+}
+
+// canEdit: every configuration in the browser can be opened in the form
+// (the API refuses a READ role with a clear message).
+func (p reportPanel) canEdit() bool { return p.item.ID != "" }
+
+func (p *reportPanel) setSize(w, h int) {
+	p.width, p.height = w, h
+	p.vp.SetWidth(w)
+	p.vp.SetHeight(max(h-2, 1))
+	p.vp.SetContent(p.body(w))
+}
+
+func (p *reportPanel) setStyles(st *Styles) {
+	p.styles = st
+	p.vp.SetContent(p.body(p.width))
+}
+
+func (p reportPanel) Update(msg tea.Msg) (reportPanel, tea.Cmd) {
+	kp, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return p, nil
+	}
+	switch {
+	case key.Matches(kp, p.keys.Close):
+		return p, func() tea.Msg { return closeReportMsg{} }
+	case key.Matches(kp, p.keys.Fix):
+		it, field := p.item, fieldToFix(p.report)
+		return p, func() tea.Msg { return fixFieldMsg{item: it, field: field} }
+	case key.Matches(kp, p.keys.Rerun):
+		return p, func() tea.Msg { return rerunMsg{} }
+	case key.Matches(kp, p.keys.Copy):
+		text := reportText(p.report)
+		return p, func() tea.Msg { return copyMsg{text: text, what: "the report (redacted)"} }
+	case key.Matches(kp, p.keys.Save):
+		return p, func() tea.Msg { return saveAnywayMsg{} }
+	}
+	var cmd tea.Cmd
+	p.vp, cmd = p.vp.Update(msg)
+	return p, cmd
+}
+
+func (p reportPanel) View() string {
+	st := p.styles
+	r := p.report
+	name := r.Config.Name
+	if name == "" {
+		name = "this configuration"
+	}
+	head := st.App.Title.Render(checkTitle(p.kind)+" · "+name) + " " + statusBadge(st, r)
+	return truncateLine(head, p.width) + "\n" + p.vp.View()
+}
+
+func checkTitle(k checkKind) string {
+	switch k {
+	case checkValidate:
+		return "Flashback validation"
+	case checkDoctor:
+		return "Troubleshooting"
+	}
+	return "Connection test"
+}
+
+// statusBadge says the outcome in words, coloured as a second cue.
+func statusBadge(st *Styles, r diagnose.Report) string {
+	word := string(r.Status)
+	if word == "" {
+		word = "no result"
+	}
+	switch r.ExitCode() {
+	case 0:
+		return st.App.Success.Render("✓ " + word)
+	case 3:
+		return st.App.Error.Render("✗ " + word)
+	}
+	return st.App.Warning.Render("! " + word)
+}
+
+// body is the scrollable part: checklist, then cards.
+func (p reportPanel) body(w int) string {
+	st := p.styles
+	r := p.report
+	w = max(w, 20)
+	var b strings.Builder
+	if r.Proxy != nil {
+		b.WriteString(st.App.Muted.Render(wrapText(fmt.Sprintf("Through proxy %s (from %s)", r.Proxy.URL, r.Proxy.Source), w)) + "\n")
+	}
+	b.WriteString(st.Dialog.Title.Render("Checks") + "\n")
+	for _, c := range r.Checks {
+		mark, style := "·", st.App.Muted
+		switch c.Status {
+		case diagnose.CheckPass:
+			mark, style = "✓", st.App.Success
+		case diagnose.CheckFail:
+			mark, style = "✗", st.App.Error
+		case diagnose.CheckWarn:
+			mark, style = "!", st.App.Warning
+		}
+		ms := ""
+		if c.MS > 0 {
+			ms = fmt.Sprintf(" %dms", c.MS)
+		}
+		line := fmt.Sprintf("%s %-11s %-4s%s", mark, c.ID, c.Status, ms)
+		if c.Detail == "" {
+			b.WriteString(style.Render(line) + "\n")
+			continue
+		}
+		// The detail wraps under itself, so long evidence stays readable
+		// on narrow terminals instead of being cut.
+		if w < 60 {
+			b.WriteString(style.Render(line+"\n"+indentWrap("    ", c.Detail, w)) + "\n")
+			continue
+		}
+		b.WriteString(style.Render(indentWrap(line+"  ", c.Detail, w)) + "\n")
+	}
+	for _, d := range r.Diagnoses {
+		b.WriteString("\n")
+		sev := st.App.Error
+		switch d.Severity {
+		case diagnose.SeverityWarning:
+			sev = st.App.Warning
+		case diagnose.SeverityInfo:
+			sev = st.App.Muted
+		}
+		b.WriteString(sev.Render(wrapText(fmt.Sprintf("%s  %s", strings.ToUpper(string(d.Severity)), d.Title), w)) + "\n")
+		b.WriteString(st.App.Subtle.Render(d.Code) + "\n")
+		if d.Explanation != "" {
+			b.WriteString(st.Dialog.Body.Render(wrapText(d.Explanation, w)) + "\n")
+		}
+		for i, step := range d.Steps {
+			b.WriteString(st.Dialog.Body.Render(indentWrap(fmt.Sprintf("%d. ", i+1), step, w)) + "\n")
+		}
+		if d.Evidence != "" {
+			b.WriteString(st.App.Muted.Render(indentWrap("Evidence: ", d.Evidence, w)) + "\n")
+		}
+	}
+	if len(r.Diagnoses) == 0 && r.ExitCode() == 0 {
+		b.WriteString("\n" + st.App.Success.Render(wrapText("Nothing to fix: the provider accepted the credentials.", w)) + "\n")
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// indentWrap wraps text under a hanging prefix.
+func indentWrap(prefix, text string, w int) string {
+	pad := strings.Repeat(" ", len([]rune(prefix)))
+	lines := strings.Split(wrapText(text, max(w-len(pad), 10)), "\n")
+	for i := range lines {
+		if i == 0 {
+			lines[i] = prefix + lines[i]
+		} else {
+			lines[i] = pad + lines[i]
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// reportText is the report as plain text for the clipboard: already
+// redacted, no colour, no secrets.
+func reportText(r diagnose.Report) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "fbllm report · %s (%s, %s) · status: %s\n", r.Config.Name, r.Config.AIType, r.Config.Endpoint, r.Status)
+	if r.Proxy != nil {
+		fmt.Fprintf(&b, "proxy: %s (%s)\n", r.Proxy.URL, r.Proxy.Source)
+	}
+	for _, c := range r.Checks {
+		fmt.Fprintf(&b, "- %s: %s %dms %s\n", c.ID, c.Status, c.MS, c.Detail)
+	}
+	for _, d := range r.Diagnoses {
+		fmt.Fprintf(&b, "\n[%s] %s (%s)\n%s\n", d.Severity, d.Title, d.Code, d.Explanation)
+		for i, s := range d.Steps {
+			fmt.Fprintf(&b, "  %d. %s\n", i+1, s)
+		}
+		if d.Evidence != "" {
+			fmt.Fprintf(&b, "  evidence: %s\n", d.Evidence)
+		}
+	}
+	if r.RequestID != "" {
+		fmt.Fprintf(&b, "request id: %s\n", r.RequestID)
+	}
+	return b.String()
+}
+
+// fieldToFix maps the deciding diagnosis to the form field a user changes
+// to fix it; "" when the fix is not in the configuration (network, quota,
+// policy…).
+func fieldToFix(r diagnose.Report) string {
+	for _, d := range r.Diagnoses {
+		if d.Severity != diagnose.SeverityError && d.Code != "auth.unverifiable" {
+			continue
+		}
+		switch {
+		case strings.HasPrefix(d.Code, "endpoint.") && d.Code != "endpoint.dns" && d.Code != "endpoint.refused" &&
+			d.Code != "endpoint.timeout" && d.Code != "endpoint.reset" && d.Code != "endpoint.proxy" &&
+			!strings.HasPrefix(d.Code, "endpoint.tls_untrusted"):
+			if d.Code == "endpoint.wrong_type" {
+				return forms.FieldType
+			}
+			return forms.FieldEndpoint
+		case d.Code == "endpoint.dns":
+			return forms.FieldEndpoint
+		case d.Code == "auth.missing_key" || d.Code == "auth.session_token":
+			return forms.FieldKey
+		case strings.HasPrefix(d.Code, "auth.") && d.Code != "auth.clock_skew" && d.Code != "auth.insufficient_scope":
+			return forms.FieldSecret
+		case d.Code == "model.not_found":
+			return forms.FieldEndpoint
+		case d.Code == "flashback.validation_failed":
+			return forms.FieldSecret
+		}
+	}
+	return ""
+}
+
+func fixLabel(field string) string {
+	if field == "" {
+		return "field"
+	}
+	return field
+}
+
+func truncateLine(s string, w int) string {
+	if w <= 0 {
+		return s
+	}
+	return ansi.Truncate(s, w, "…")
+}

@@ -1,0 +1,76 @@
+package ui
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/fbllm/fbllm/assets"
+	"github.com/fbllm/fbllm/client"
+	"github.com/fbllm/fbllm/diagnose"
+	"github.com/fbllm/fbllm/forms"
+	"github.com/fbllm/fbllm/providertest"
+	"github.com/fbllm/fbllm/session"
+)
+
+// TestFormTestsTheConnectionBeforeSaving: "Test the connection now" on the
+// review step probes the provider with what was typed; a failure opens the
+// troubleshooting panel, e goes back to the field to fix, and nothing is
+// saved until the user chooses Save.
+func TestFormTestsTheConnectionBeforeSaving(t *testing.T) {
+	t.Parallel()
+	const good = "sk-proj-GoodKeyForTestNow0123456789abcdefXYZ"
+	const bad = "sk-proj-BadKeyForTestNow00000000000000000XYZ"
+	prov := providertest.NewProviderServer(providertest.ProviderOptions{Type: assets.OpenAI, ValidSecrets: []string{good}})
+	t.Cleanup(prov.Close)
+	st := newTestStore(t)
+	sess, err := session.New(session.Options{Store: st, Probe: diagnose.Options{
+		TransportOptions: client.TransportOptions{Getenv: func(string) string { return "" }},
+	}})
+	require.NoError(t, err)
+	var frames []string
+	d := newDriverDeps(t, Deps{Store: st, Session: sess}, Options{Start: StartAdd}, 100, 30, &frames)
+
+	d.press("enter") // OPENAI
+	d.typeText("probe me")
+	d.press("enter")
+	d.clearField(80)
+	d.typeText(prov.URL + "/v1")
+	d.press("enter", "enter")
+	d.paste(bad)
+	d.press("enter")
+	d.requireScreen("Test the connection now")
+	d.press("down", "enter")
+
+	require.Equal(t, screenReport, d.app.screen, d.screen())
+	d.requireScreen("✗ rejected")
+	d.requireScreen("auth.invalid_secret")
+	d.requireScreen("s save anyway")
+	cfgs, _ := st.List()
+	require.Empty(t, cfgs, "testing saves nothing")
+
+	d.press("e")
+	require.Equal(t, screenForm, d.app.screen)
+	require.Equal(t, forms.FieldSecret, d.app.form.cf.Focused(), "e lands on the field to fix")
+	d.clearField(80)
+	d.paste(good)
+	d.press("enter")
+	d.press("down", "enter") // test again
+	require.Equal(t, screenForm, d.app.screen, d.screen())
+	d.requireScreen("✓ Connection verified. Choose Save to keep it.")
+	d.press("enter") // Save
+	require.True(t, d.quit)
+	cfgs, _ = st.List()
+	require.Len(t, cfgs, 1)
+	cred, err := st.Credentials(t.Context(), cfgs[0].ID)
+	require.NoError(t, err)
+	require.Equal(t, good, cred.Secret)
+
+	for _, f := range frames {
+		for _, s := range []string{good, bad} {
+			for i := 0; i+12 <= len(s); i++ {
+				require.NotContains(t, f, s[i:i+12])
+			}
+		}
+	}
+}
