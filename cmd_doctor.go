@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/spf13/cobra"
+
+	"github.com/fbllm/fbllm/session"
 )
 
 func (c *cli) doctorCmd() *cobra.Command {
@@ -51,25 +53,5 @@ func (c *cli) doctorEnvironment(ctx context.Context, f *checkFlags) error {
 }
 
 func (c *cli) doctorRef(ctx context.Context, ref string, f *checkFlags) error {
-	sc, err := f.scope()
-	if err != nil {
-		return c.maybeJSONError(f.asJSON, err)
-	}
-	sess, err := c.session()
-	if err != nil {
-		return c.maybeJSONError(f.asJSON, err)
-	}
-	it, err := c.resolveForCheck(ctx, sess, ref, sc)
-	if err != nil {
-		return c.failOrReport(err, f.asJSON)
-	}
-	cred, err := c.overrideFor(ctx, sess, it, f)
-	if err == nil {
-		err = c.unlockFor(ctx, it, cred)
-	}
-	if err != nil {
-		return c.maybeJSONError(f.asJSON, checkError(err))
-	}
-	rep, err := sess.Doctor(ctx, it, cred)
-	return c.finishReport(rep, err, f.asJSON)
+	return c.checkRef(ctx, ref, f, (*session.Session).Doctor)
 }

@@ -12,6 +12,8 @@ import (
 
 	"github.com/fbllm/fbllm/assets"
 	"github.com/fbllm/fbllm/diagnose"
+	"github.com/fbllm/fbllm/session"
+	"github.com/fbllm/fbllm/store"
 )
 
 // This file is `fbllm test` (not cmd_test.go, which Go would take for a
@@ -61,6 +63,14 @@ Exit codes: 0 the connection works (verified, verified_limited, unverified),
 }
 
 func (c *cli) testRef(ctx context.Context, ref string, f *checkFlags) error {
+	return c.checkRef(ctx, ref, f, (*session.Session).Test)
+}
+
+// checkRef resolves REF, reads the credentials the check needs (unlocking
+// the keyring when they are local) and runs check: test and doctor share
+// everything but the check itself.
+func (c *cli) checkRef(ctx context.Context, ref string, f *checkFlags,
+	check func(*session.Session, context.Context, session.Item, *store.Credentials) (diagnose.Report, error)) error {
 	sc, err := f.scope()
 	if err != nil {
 		return c.maybeJSONError(f.asJSON, err)
@@ -80,7 +90,7 @@ func (c *cli) testRef(ctx context.Context, ref string, f *checkFlags) error {
 	if err != nil {
 		return c.maybeJSONError(f.asJSON, checkError(err))
 	}
-	rep, err := sess.Test(ctx, it, cred)
+	rep, err := check(sess, ctx, it, cred)
 	return c.finishReport(rep, err, f.asJSON)
 }
 

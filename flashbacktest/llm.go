@@ -58,16 +58,8 @@ func (s *Server) listLLMs(w http.ResponseWriter, r *http.Request, u *User) {
 	wsID := r.URL.Query().Get("workspaceId")
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if wsID != "" {
-		ws := s.findWorkspace(wsID)
-		if ws == nil {
-			writeError(w, http.StatusForbidden, "Access denied to workspace")
-			return
-		}
-		if _, ok := visible(ws, u); !ok {
-			writeError(w, http.StatusForbidden, "Access denied to workspace")
-			return
-		}
+	if !s.workspaceFilterAllowed(w, u, wsID) {
+		return
 	}
 	out := []map[string]any{}
 	for _, l := range s.llms {

@@ -57,16 +57,8 @@ func (s *Server) listRepos(w http.ResponseWriter, r *http.Request, u *User) {
 	wsID := r.URL.Query().Get("workspaceId")
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if wsID != "" {
-		ws := s.findWorkspace(wsID)
-		if ws == nil {
-			writeError(w, http.StatusForbidden, "Access denied to workspace")
-			return
-		}
-		if _, ok := visible(ws, u); !ok {
-			writeError(w, http.StatusForbidden, "Access denied to workspace")
-			return
-		}
+	if !s.workspaceFilterAllowed(w, u, wsID) {
+		return
 	}
 	out := []map[string]any{}
 	for _, rp := range s.repos {
@@ -101,4 +93,21 @@ func (s *Server) repoName(id string) string {
 		return ""
 	}
 	return s.repos[i].Name
+}
+
+// workspaceFilterAllowed checks a ?workspaceId= filter the way the API
+// does: an unknown workspace and one the caller is not a member of both get
+// 403 "Access denied to workspace" (written here). "" means no filter.
+// The caller holds s.mu.
+func (s *Server) workspaceFilterAllowed(w http.ResponseWriter, u *User, wsID string) bool {
+	if wsID == "" {
+		return true
+	}
+	if ws := s.findWorkspace(wsID); ws != nil {
+		if _, ok := visible(ws, u); ok {
+			return true
+		}
+	}
+	writeError(w, http.StatusForbidden, "Access denied to workspace")
+	return false
 }
