@@ -581,7 +581,7 @@ func (a App) submit(req saveRequest) (App, tea.Cmd) {
 	if a.form.working == "" {
 		a.form.working = "Saving…"
 	}
-	a, ctx := a.start("")
+	a, ctx := a.start("Saving " + quote(req.change.Name) + "…")
 	return a, tea.Batch(a.tick(), saveConfigCmd(ctx, a.sess, req))
 }
 

@@ -208,3 +208,40 @@ func selectRow(t *testing.T, d *driver, name string) {
 	}
 	t.Fatalf("no row %q:\n%s", name, strings.Join(lines(d.screen()), "\n"))
 }
+
+// TestEditFlashbackConfigFromTheCommandLine: `fbllm edit NAME` on a
+// workspace configuration opens the form on it and saves through the API.
+func TestEditFlashbackConfigFromTheCommandLine(t *testing.T) {
+	t.Parallel()
+	w := newFlashbackWorld(t)
+	_, err := w.sess.SignIn(t.Context(), flashbacktest.DemoEmail, flashbacktest.DemoPassword)
+	require.NoError(t, err)
+	_, err = w.sess.Use(t.Context(), "Production")
+	require.NoError(t, err)
+	d := newDriverDeps(t, Deps{Store: w.st, Session: w.sess}, Options{Start: StartEdit, EditRef: "claude support"}, 100, 30, nil)
+	d.requireScreen("Edit “Claude support”")
+	require.Equal(t, session.StoreFlashback, d.app.form.dest.Store)
+	d.press("enter", "enter", "enter", "enter")
+	const rotated = "sk-ant-api03-RotatedFromEditXXXXXXXXXXXXXXXXXXXX"
+	d.paste(rotated)
+	d.press("enter", "enter")
+	require.True(t, d.quit, d.screen())
+	require.Equal(t, rotated, w.llmByName(t, "Claude support").Secret)
+	require.NotNil(t, d.app.result.Saved)
+	require.True(t, d.app.result.Saved.IsRemote())
+}
+
+// TestEscCancelsARunningOperation: while a Flashback call runs, keys wait
+// and esc cancels its context.
+func TestEscCancelsARunningOperation(t *testing.T) {
+	t.Parallel()
+	d := newDriver(t, newTestStore(t), Options{}, 80, 24)
+	cancelled := false
+	d.app.busy = "Deleting “x”…"
+	d.app.cancelBusy = func() { cancelled = true }
+	d.press("q") // ignored while busy
+	require.False(t, d.quit)
+	d.requireScreen("Deleting “x”… (esc cancels)")
+	d.press("esc")
+	require.True(t, cancelled)
+}
