@@ -161,7 +161,9 @@ func (c *cli) flashback(ctx context.Context) (*session.Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	if sess.TokenFromEnv() {
+	if sess.TokenFromEnv() || !sess.StoredSignIn() {
+		// No refresh token was ever saved: nothing in the keyring to
+		// unlock, and the command reports "not signed in" (exit 4).
 		return sess, nil
 	}
 	return sess, c.unlock(ctx, sess.Store())

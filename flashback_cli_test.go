@@ -491,3 +491,18 @@ func TestClassifyFlashbackErrors(t *testing.T) {
 	require.Contains(t, classify(client.ErrUnauthenticated, false).Error(), "fbllm login")
 	require.Contains(t, classify(&client.InUseError{ID: "x", Repos: []client.Repo{{Name: "support-bot"}}}, false).Error(), "support-bot")
 }
+
+// TestNeverSignedInIsExit4EvenWithALockedKeyring: without a stored sign-in
+// the Flashback commands say "not signed in" (exit 4) instead of asking to
+// unlock the keyring to find that out, and logout has nothing to do.
+func TestNeverSignedInIsExit4EvenWithALockedKeyring(t *testing.T) {
+	h := newCLIHome(t)
+	delete(h.env, "FBLLM_KEYRING_PASSPHRASE")
+	for _, args := range [][]string{{"workspaces"}, {"list", "--store", "flashback"}, {"stats"}} {
+		res := h.run("", args...)
+		require.Equal(t, 4, res.code, "%v: %s%s", args, res.stdout, res.stderr)
+		require.Contains(t, res.stderr, "flashback.unauthenticated", "%v", args)
+	}
+	res := h.run("", "logout")
+	require.Equal(t, 0, res.code, res.stderr)
+}

@@ -53,7 +53,7 @@ var DiagnosisCodes = []string{
 // validation instead of reaching a user as "{hots}".
 var DiagnosisPlaceholders = []string{
 	"activationUrl", "apiURL", "billingPage", "blocks", "certNames",
-	"contentType", "dialect", "dnsDetail", "endpoint", "hint", "host", "inspection",
+	"contentType", "dialect", "dnsDetail", "endpoint", "hint", "host", "httpsURL", "inspection",
 	"intermediary", "issuer", "keyPage", "likelyType", "location", "message",
 	"operation", "path", "permission", "phase", "policy", "port", "proxy",
 	"proxyDetail", "proxySource", "reason", "redirectHint", "region",

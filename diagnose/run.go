@@ -201,6 +201,9 @@ func (r *run) preflight() (client.ProbeRequest, bool) {
 		vars := map[string]string{"reason": ie.Msg + "."}
 		if u, perr := url.Parse(strings.TrimSpace(r.t.Config.Endpoint)); perr == nil {
 			vars["host"] = u.Host
+			// The https form keeps the path: an OTHER server's /v1 must
+			// survive the advice.
+			vars["httpsURL"] = "https://" + u.Host + strings.TrimRight(u.EscapedPath(), "/")
 		}
 		r.add(code, "", "", vars, ie.Msg, "")
 		return fail(ie.Msg)

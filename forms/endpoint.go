@@ -278,12 +278,15 @@ func (n *normalizer) checkScheme(host string, local bool) error {
 	if n.u.Scheme != "http" || local {
 		return nil
 	}
+	// The suggestion keeps the path (an OTHER server's /v1) but never the
+	// query or user info, which may hold credentials.
+	https := "https://" + n.u.Host + strings.TrimRight(n.u.EscapedPath(), "/")
 	if vendor, known := hostVendor(host); known {
 		return &InputError{Code: CodeInsecureScheme, Field: "endpoint",
-			Msg: fmt.Sprintf("%s accepts only HTTPS: use https://%s", vendor.Vendor, n.u.Host)}
+			Msg: fmt.Sprintf("%s accepts only HTTPS: use %s", vendor.Vendor, https)}
 	}
 	return &InputError{Code: CodeInsecureScheme, Field: "endpoint",
-		Msg: fmt.Sprintf("http:// is only allowed for local addresses; use https://%s", n.u.Host)}
+		Msg: fmt.Sprintf("http:// is only allowed for local addresses; use %s", https)}
 }
 
 func (n *normalizer) dropFragment() {

@@ -124,7 +124,7 @@ func (s *Session) API() (*client.Client, error) {
 		}
 		s.api, s.apiErr = client.New(s.APIURL(), hc, client.Options{
 			Token:  strings.TrimSpace(s.opts.Getenv(EnvToken)),
-			Tokens: s.opts.Store.FlashbackTokens(),
+			Tokens: gatedTokens{s},
 		})
 	})
 	return s.api, s.apiErr
@@ -209,12 +209,20 @@ type Settings = store.Settings
 // the local part.
 func (s *Session) SignOut(ctx context.Context) error {
 	var errs []error
+	if !s.StoredSignIn() && !s.TokenFromEnv() {
+		// Nothing to end or forget: do not unlock the keyring to find that
+		// out.
+		if err := s.opts.Store.ForgetPassphrase(); err != nil {
+			return err
+		}
+		return nil
+	}
 	if api, err := s.API(); err == nil {
 		if err := api.Logout(ctx); err != nil && !errors.Is(err, client.ErrUnauthenticated) {
 			errs = append(errs, fmt.Errorf("sign out on the platform: %w", err))
 		}
 	}
-	if err := s.opts.Store.FlashbackTokens().Delete(ctx); err != nil && !errors.Is(err, store.ErrNotFound) {
+	if err := (gatedTokens{s}).Delete(ctx); err != nil && !errors.Is(err, store.ErrNotFound) {
 		errs = append(errs, err)
 	}
 	if err := s.opts.Store.ForgetPassphrase(); err != nil {
@@ -232,4 +240,38 @@ func (s *Session) dropWorkspaces() {
 	s.mu.Lock()
 	s.workspaces = nil
 	s.mu.Unlock()
+}
+
+// StoredSignIn reports whether a refresh token was saved (config.json says
+// so; the keyring itself is not touched).
+func (s *Session) StoredSignIn() bool {
+	st, err := s.opts.Store.Settings()
+	return err == nil && st.SignedIn != ""
+}
+
+// gatedTokens is the keyring's token store behind a flag in config.json:
+// when no sign-in was ever saved, Get answers "none" without opening (and
+// so without unlocking) the keyring, so "not signed in" is reported as
+// such (exit 4) instead of as a locked keyring.
+type gatedTokens struct{ s *Session }
+
+func (g gatedTokens) Get(ctx context.Context, apiURL string) (string, error) {
+	if !g.s.StoredSignIn() {
+		return "", nil
+	}
+	return g.s.opts.Store.FlashbackTokens().Get(ctx, apiURL)
+}
+
+func (g gatedTokens) Set(ctx context.Context, apiURL, email, refreshToken string) error {
+	if err := g.s.opts.Store.FlashbackTokens().Set(ctx, apiURL, email, refreshToken); err != nil {
+		return err
+	}
+	return g.s.opts.Store.UpdateSettings(func(st *Settings) { st.SignedIn = apiURL })
+}
+
+func (g gatedTokens) Delete(ctx context.Context) error {
+	if err := g.s.opts.Store.FlashbackTokens().Delete(ctx); err != nil {
+		return err
+	}
+	return g.s.opts.Store.UpdateSettings(func(st *Settings) { st.SignedIn = "" })
 }

@@ -23,6 +23,10 @@ type Settings struct {
 	APIURL string `json:"apiUrl,omitempty"`
 	// Workspace is the current workspace id or name.
 	Workspace string `json:"workspace,omitempty"`
+	// SignedIn records that a Flashback refresh token was saved in the
+	// keyring (and for which API URL), so that commands can tell "not
+	// signed in" without unlocking the keyring to look. Not a secret.
+	SignedIn string `json:"signedIn,omitempty"`
 	// RemoteChecks are the last connection checks of Flashback
 	// configurations, by configuration id (local ones keep theirs in the
 	// index). Only a status word and a time: nothing secret.

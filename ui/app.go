@@ -419,6 +419,8 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		// non-secret text is ever copied.
 		a, status := a.setStatus("Copied "+msg.what+" (via terminal).", false)
 		return a, tea.Batch(tea.SetClipboard(msg.text), status)
+	case statusMsg:
+		return a.setStatus(msg.text, msg.isErr)
 	case toggleHelpMsg:
 		a.help.ShowAll = !a.help.ShowAll
 		a.layout()

@@ -36,6 +36,11 @@ type (
 		item session.Item
 		kind checkKind
 	}
+	// statusMsg asks App to show a status line.
+	statusMsg struct {
+		text  string
+		isErr bool
+	}
 	// pickWorkspaceMsg asks App for the workspace picker (or the sign-in
 	// when not signed in); refreshMsg to list again.
 	pickWorkspaceMsg struct{}
@@ -84,6 +89,9 @@ type browser struct {
 	// stats are usage counters fetched for the detail pane, by config id.
 	stats      map[string]client.LLMStats
 	statsAsked map[string]bool
+	// readOnly names the Flashback workspaces (by id) where the user's role
+	// cannot change configurations, with that role.
+	readOnly map[string]string
 	// loading is shown in the header while Flashback is being listed.
 	loading bool
 
@@ -222,10 +230,12 @@ func (b *browser) updateKeys() {
 	}
 	k.Details.SetEnabled(has && !modal && !b.detailOpen)
 	k.Back.SetEnabled(b.detailOpen && !modal)
-	k.Edit.SetEnabled(has && !modal)
-	k.Delete.SetEnabled(has && !modal)
-	k.Copy.SetEnabled(has && !modal)
 	sel, _ := b.selected()
+	_, ro := b.readOnly[sel.WorkspaceID]
+	writable := !sel.IsRemote() || !ro
+	k.Edit.SetEnabled(has && !modal && writable)
+	k.Delete.SetEnabled(has && !modal && writable)
+	k.Copy.SetEnabled(has && !modal)
 	k.Test.SetEnabled(has && !modal)
 	k.Validate.SetEnabled(has && !modal && sel.IsRemote())
 	k.Troubleshoot.SetEnabled(has && !modal)
@@ -309,6 +319,20 @@ func (b browser) update(msg tea.Msg) (browser, tea.Cmd) {
 			b.confirming = nil
 		}
 		return b, nil
+	}
+
+	if !b.filtering && kp.String() == "v" {
+		if c, ok := b.selected(); ok && !c.IsRemote() {
+			return b, func() tea.Msg { return checkMsg{item: c, kind: checkValidate} } // App explains
+		}
+	}
+	if !b.filtering && (kp.String() == "e" || kp.String() == "d") {
+		if c, ok := b.selected(); ok && c.IsRemote() {
+			if role, ro := b.readOnly[c.WorkspaceID]; ro {
+				text := fmt.Sprintf("Your role in %s is %s: changing or deleting its configurations needs WRITE or ADMIN.", c.WorkspaceName, role)
+				return b, func() tea.Msg { return statusMsg{text: text, isErr: true} }
+			}
+		}
 	}
 
 	if b.filtering {
@@ -603,7 +627,7 @@ func (b browser) detailView(c session.Item, w, h int) string {
 		rows = append(rows,
 			[2]string{"Key", fp(c.KeyFingerprint)},
 			[2]string{"Secret", "write-only (Flashback never returns it)"},
-			[2]string{"Workspace", c.WorkspaceName + " (Flashback)"},
+			[2]string{"Workspace", c.WorkspaceName + " (Flashback)" + b.roleNote(c.WorkspaceID)},
 			[2]string{"Repos", repos},
 			[2]string{"Usage", b.usageLine(c.ID)},
 			[2]string{"Last check", lastCheck},
@@ -650,6 +674,14 @@ func (b browser) detailView(c session.Item, w, h int) string {
 		return body
 	}
 	return st.Browser.Detail.Width(w).Render(body)
+}
+
+// roleNote says when the user can only read a workspace's configurations.
+func (b browser) roleNote(wsID string) string {
+	if role, ro := b.readOnly[wsID]; ro {
+		return " · your role: " + role + ", read-only"
+	}
+	return ""
 }
 
 // usageLine summarises a Flashback configuration's counters.

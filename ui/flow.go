@@ -88,6 +88,12 @@ func (a App) listed(m configsLoadedMsg) (App, tea.Cmd) {
 	default:
 		a.browser.scopeLabel = ""
 	}
+	a.browser.readOnly = map[string]string{}
+	for _, w := range l.Workspaces {
+		if ok, _ := session.CanWrite(w); !ok {
+			a.browser.readOnly[w.ID] = w.Role.String()
+		}
+	}
 	a.browser.setConfigs(l.Items, m.selectID)
 	if l.Problem != nil {
 		return a.flashbackFailed(l.Problem, a.screen)
@@ -211,7 +217,12 @@ type checkDoneMsg struct {
 // may need unlocking first.
 func (a App) check(req checkRequest) (App, tea.Cmd) {
 	if req.kind == checkValidate && !req.item.IsRemote() {
-		return a.setStatus("Validation is Flashback's own check of a workspace configuration; press t to test this one from here.", true)
+		return a.setStatus("v asks Flashback to validate a workspace configuration; this one is on this machine: press t to test it from here.", true)
+	}
+	if req.kind == checkTest && req.item.IsRemote() {
+		// Flashback never returns the secret, so this machine cannot probe
+		// with it: Flashback's own validation is the credential check.
+		req.kind = checkValidate
 	}
 	if !req.item.IsRemote() && a.backend.NeedsPassphrase && a.locked {
 		return a.needUnlock("to read the credentials of "+quote(req.item.Name), func(a App) (App, tea.Cmd) {
@@ -303,7 +314,18 @@ func testDraftReport(ctx context.Context, s *session.Session, req checkRequest) 
 // troubleshooting panel when it did not or when asked for (x).
 func (a App) checked(m checkDoneMsg) (App, tea.Cmd) {
 	req := m.req
-	if m.err != nil && len(m.report.Checks) == 0 {
+	if errors.Is(m.err, context.Canceled) {
+		// A cancelled check proves nothing either way: say so, and never
+		// show its partial report as a result.
+		if req.fromForm {
+			a.screen = screenForm
+			return a, a.form.resume("Test cancelled; nothing was checked. Choose it again to retry, or Save.")
+		}
+		return a.setStatus("Check cancelled.", false)
+	}
+	var pe *session.PlatformError
+	platform := errors.As(m.err, &pe)
+	if m.err != nil && (!platform || len(m.report.Checks) == 0) {
 		if req.fromForm {
 			a.screen = screenForm
 			return a, a.form.resume(errorText("The test could not run: ", m.err))
@@ -312,17 +334,16 @@ func (a App) checked(m checkDoneMsg) (App, tea.Cmd) {
 			a.locked = true
 			return a.check(req)
 		}
-		if errors.Is(m.err, context.Canceled) {
-			return a.setStatus("Cancelled.", false)
-		}
 		a.persistent = errorText("The check could not run: ", m.err)
 		return a, nil
 	}
 	r := m.report
-	if !req.fromForm {
+	if !req.fromForm && r.Status != "" {
 		a.browser.setLastCheck(req.item.ID, string(r.Status))
 	}
-	passed := r.ExitCode() == 0
+	// Only a decided, working status with no platform failure is a pass;
+	// anything else opens the panel so the failing layer is visible.
+	passed := m.err == nil && r.Status != "" && r.ExitCode() == 0
 	if passed && req.kind != checkDoctor {
 		word := string(r.Status)
 		if req.fromForm {

@@ -219,7 +219,11 @@ func (f formScreen) View() string {
 	}
 	parts := []string{st.App.Title.Render(ansi.Truncate(title, f.width, "…"))}
 	if f.banner != "" {
-		parts = append(parts, st.Form.Banner.Render(wrapText("✗ "+f.banner, f.width)))
+		if strings.HasPrefix(f.banner, "✓") {
+			parts = append(parts, st.App.Success.Render(wrapText(f.banner, f.width)))
+		} else {
+			parts = append(parts, st.Form.Banner.Render(wrapText("✗ "+f.banner, f.width)))
+		}
 	}
 	form := trimBlankTail(f.cf.Form.View())
 	if f.cf.Focused() == forms.FieldConfirm {

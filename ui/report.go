@@ -140,13 +140,20 @@ func statusBadge(st *Styles, r diagnose.Report) string {
 	if word == "" {
 		word = "no result"
 	}
-	switch r.ExitCode() {
-	case 0:
-		return st.App.Success.Render("✓ " + word)
-	case 3:
+	if r.ExitCode() != 0 {
 		return st.App.Error.Render("✗ " + word)
 	}
-	return st.App.Warning.Render("! " + word)
+	for _, c := range r.Checks {
+		if c.Status == diagnose.CheckFail {
+			// e.g. the probe was skipped but Flashback refused the check:
+			// not a pass, whatever the status word says.
+			return st.App.Error.Render("✗ " + word + ", " + string(c.ID) + " failed")
+		}
+	}
+	if r.Status == "" || r.Status == diagnose.StatusUnverified {
+		return st.App.Warning.Render("! " + word)
+	}
+	return st.App.Success.Render("✓ " + word)
 }
 
 // body is the scrollable part: checklist, then cards.
@@ -207,7 +214,7 @@ func (p reportPanel) body(w int) string {
 			b.WriteString(st.App.Muted.Render(indentWrap("Evidence: ", d.Evidence, w)) + "\n")
 		}
 	}
-	if len(r.Diagnoses) == 0 && r.ExitCode() == 0 {
+	if len(r.Diagnoses) == 0 && r.ExitCode() == 0 && r.Status != "" && r.Status != diagnose.StatusUnverified {
 		b.WriteString("\n" + st.App.Success.Render(wrapText("Nothing to fix: the provider accepted the credentials.", w)) + "\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
