@@ -16,7 +16,7 @@ const minFingerprintLen = 20
 const masked = "••••"
 
 // Fingerprint returns the display form of a stored secret (PRODUCT §1):
-// the provider prefix (assets.ShapePrefix, else the first 4 characters),
+// the provider prefix (assets.ShapePrefix, else nothing),
 // "…", the last 4 characters, " #" and 6 hex digits of SHA-256(secret), e.g.
 // "sk-ant-…Zx9A #3f9a1c". It lets a user tell two keys apart without seeing
 // either. Secrets shorter than 20 characters give "••••", "" gives "".
@@ -33,10 +33,10 @@ func Fingerprint(secret string) string {
 	if len(r) < minFingerprintLen {
 		return masked
 	}
+	// Only a known provider prefix is shown: it tells the type apart and
+	// is the same for every key of that provider. An unknown secret shows
+	// nothing of its start.
 	prefix := assets.ShapePrefix(secret)
-	if prefix == "" {
-		prefix = string(r[:4])
-	}
 	visible := prefix + "…" + string(r[len(r)-4:])
 	sum := sha256.Sum256([]byte(secret))
 	digest := hex.EncodeToString(sum[:])

@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -83,7 +84,7 @@ func Start(ctx context.Context, now time.Time) (w *World, err error) {
 	}
 	seed.SetEndpoints(func(l flashbacktest.LLM) string { return providers[l.ID] })
 
-	probe := diagnose.Options{TransportOptions: client.TransportOptions{Getenv: noProxy}}
+	probe := diagnose.Options{TransportOptions: client.TransportOptions{Getenv: noProxy, DialContext: loopbackOnly}}
 	w.Platform = flashbacktest.New(flashbacktest.Options{Validator: probingValidator(probe)})
 	if err := w.Platform.Load(seed); err != nil {
 		return nil, err
@@ -180,6 +181,23 @@ func probingValidator(opts diagnose.Options) flashbacktest.Validator {
 		}
 		return fmt.Errorf("Error: provider answered %s", r.Status)
 	}
+}
+
+// loopbackOnly is the demo's dialer: it connects to 127.0.0.1 and ::1
+// only, and answers every other host as unresolvable without asking a DNS
+// server, so a configuration typed in the demo (api.openai.com…) never
+// leaves the machine, not even as a DNS query.
+func loopbackOnly(ctx context.Context, network, addr string) (net.Conn, error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, err
+	}
+	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+		return nil, &net.OpError{Op: "dial", Net: network, Err: &net.DNSError{
+			Err: "not looked up: fbllm demo reaches only its simulated providers on this machine", Name: host, IsNotFound: true}}
+	}
+	var d net.Dialer
+	return d.DialContext(ctx, network, addr)
 }
 
 // noProxy keeps demo traffic on loopback even when the user's environment

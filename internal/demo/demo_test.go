@@ -49,3 +49,21 @@ func TestDemoWorldIsRealistic(t *testing.T) {
 	require.Equal(t, diagnose.StatusVerified, status(w.Session.Test(ctx, byName["Ollama on this laptop"], nil)))
 	require.Equal(t, diagnose.StatusRejected, status(w.Session.Test(ctx, byName["Old Anthropic key"], nil)))
 }
+
+// TestDemoNeverLeavesTheMachine: a real provider host typed in the demo is
+// not even looked up.
+func TestDemoNeverLeavesTheMachine(t *testing.T) {
+	ctx := context.Background()
+	w, err := demo.Start(ctx, time.Now())
+	require.NoError(t, err)
+	defer w.Close()
+	secret := "sk-proj-DemoTypedByAUserAAAAAAAAAAAAAAAAAA"
+	it := session.Item{Name: "typed", AIType: "OPENAI", Endpoint: "https://api.openai.com/v1", Store: session.StoreLocal}
+	r, err := diagnose.Run(ctx, diagnose.Target{Config: it.Ref(), Secret: secret}, w.Session.ProbeOptions())
+	require.NoError(t, err)
+	require.Equal(t, diagnose.StatusUnreachable, r.Status)
+	p, ok := r.Primary()
+	require.True(t, ok)
+	require.Equal(t, "endpoint.dns", p.Code)
+	require.Contains(t, r.Checks[1].Detail+p.Evidence+p.Explanation, "simulated providers")
+}
