@@ -211,6 +211,15 @@ func TestValidateExitCodes(t *testing.T) {
 	require.Equal(t, 4, r.code)
 	require.Contains(t, r.stdout, `"code": "flashback.unauthenticated"`)
 
+	// A configuration of this machine, not signed in: "use test" (exit
+	// 2), not "sign in" (exit 4).
+	h.env["LOCAL_SECRET"] = cliSecret
+	r = h.run("", "add", "--name", "mine here", "--type", "OPENAI", "--endpoint", "https://api.openai.com/v1", "--secret-env", "LOCAL_SECRET")
+	require.Equal(t, 0, r.code, r.stdout+r.stderr)
+	r = h.run("", "validate", "mine here")
+	require.Equal(t, 2, r.code, r.stdout+r.stderr)
+	require.Contains(t, r.stderr, "use test")
+
 	h.withFlashback()
 	r = h.run("", "validate", "claude support")
 	require.Equal(t, 0, r.code, r.stdout+r.stderr)
@@ -251,9 +260,9 @@ func TestValidateExitCodes(t *testing.T) {
 
 	// A local configuration: use test.
 	h.env["K"] = cliSecret
-	r = h.run("", "add", "--name", "mine", "--type", "OPENAI", "--endpoint", "https://api.openai.com/v1", "--secret-env", "K")
+	r = h.run("", "add", "--name", "only-here", "--type", "OPENAI", "--endpoint", "https://api.openai.com/v1", "--secret-env", "K")
 	require.Equal(t, 0, r.code, r.stderr)
-	r = h.run("", "validate", "mine")
+	r = h.run("", "validate", "only-here")
 	require.Equal(t, 2, r.code, r.stdout+r.stderr)
 	require.Contains(t, r.stderr, "use test")
 }
@@ -350,7 +359,7 @@ func TestTestAllIncludesFlashbackConfigs(t *testing.T) {
 	h := newCLIHome(t)
 	h.withFlashback()
 	ep := newOpenAIProvider(t)
-	r := h.run(cliSecret+"\n", "add", "--name", "mine", "--type", "OPENAI", "--endpoint", ep, "--secret-stdin")
+	r := h.run(cliSecret+"\n", "add", "--name", "only-here", "--type", "OPENAI", "--endpoint", ep, "--secret-stdin")
 	require.Equal(t, 0, r.code, r.stderr)
 
 	r = h.run("", "test", "--all", "--store", "all", "--json")

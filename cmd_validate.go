@@ -7,7 +7,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/fbllm/fbllm/session"
-	"github.com/fbllm/fbllm/store"
 )
 
 func (c *cli) validateCmd() *cobra.Command {
@@ -47,15 +46,15 @@ func (c *cli) validate(ctx context.Context, ref string, f *checkFlags) error {
 	if err != nil {
 		return c.maybeJSONError(f.asJSON, err)
 	}
+	// A configuration of this machine: say which command checks it, before
+	// anything asks for a sign-in it does not need.
+	if f.storeName == "" {
+		if _, lerr := sess.Store().Resolve(ref); lerr == nil {
+			return c.maybeJSONError(f.asJSON, checkError(session.ErrNotFlashback))
+		}
+	}
 	it, err := c.resolveForCheck(ctx, sess, ref, sc)
 	if err != nil {
-		// Not on the platform but on this machine: say which command
-		// checks it instead of "not found".
-		if errors.Is(err, store.ErrNotFound) && f.storeName == "" {
-			if _, lerr := sess.Store().Resolve(ref); lerr == nil {
-				err = session.ErrNotFlashback
-			}
-		}
 		return c.failOrReport(err, f.asJSON)
 	}
 	rep, err := sess.Validate(ctx, it)

@@ -13,6 +13,9 @@ const (
 	CodeInvalidSecret  = "input.invalid_secret"
 	CodeInvalidKey     = "input.invalid_key"
 	CodeInvalidName    = "input.invalid_name"
+	// CodeDuplicateName is the CLI's config.duplicate_name: the name is
+	// taken in the workspace.
+	CodeDuplicateName = "config.duplicate_name"
 )
 
 // InputError is a value the user must change before anything is saved or

@@ -39,7 +39,8 @@ func ValidateName(name string, existing []string, self string) (string, error) {
 	for _, e := range existing {
 		e = trimEdges(e)
 		if strings.EqualFold(trimmed, e) {
-			return "", nameError(fmt.Sprintf("%q already exists in this workspace (names ignore case)", e))
+			return "", &InputError{Code: CodeDuplicateName, Field: FieldName,
+				Msg: fmt.Sprintf("%q already exists in this workspace (names ignore case)", e)}
 		}
 	}
 	return trimmed, nil

@@ -48,7 +48,11 @@ func TestValidateName(t *testing.T) {
 				require.EqualError(t, err, tt.wantErr)
 				var ie *InputError
 				require.ErrorAs(t, err, &ie)
-				require.Equal(t, CodeInvalidName, ie.Code)
+				wantCode := CodeInvalidName
+				if strings.Contains(tt.wantErr, "already exists") {
+					wantCode = CodeDuplicateName
+				}
+				require.Equal(t, wantCode, ie.Code)
 				require.Equal(t, "name", ie.Field)
 				require.Empty(t, got)
 				return
