@@ -139,8 +139,13 @@ func classifyFlashback(err error) *cliError {
 	case "":
 		return nil
 	case "flashback.unauthenticated":
+		// The client's message may already end with its own hint.
+		msg := strings.TrimSuffix(strings.TrimSuffix(err.Error(), ": run fbllm login"), ".")
+		if i := strings.Index(msg, ": run fbllm login"); i >= 0 {
+			msg = msg[:i]
+		}
 		return &cliError{code: exitSignIn, diag: code, err: err,
-			msg: fmt.Sprintf("%v: run `fbllm login` (or set FLASHBACK_TOKEN)", err)}
+			msg: msg + ": run `fbllm login` (or set FLASHBACK_TOKEN)"}
 	case "flashback.forbidden":
 		return &cliError{code: exitFailed, diag: code, err: err,
 			msg: fmt.Sprintf("%v: your role in this workspace does not allow it", err)}
