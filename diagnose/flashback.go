@@ -149,7 +149,8 @@ func PolicyPart(u Usage, blocks []PolicyBlock) Part {
 			"risk": strings.ToUpper(firstNonEmpty(b.Risk, "unknown")), "blocks": strconv.FormatInt(b.Blocks, 10),
 			"violation": violation,
 		}
-		evidence := fmt.Sprintf("policy %q (%s %s, risk %s): %d blocked calls", b.PolicyName, scope, b.ScopeName, vars["risk"], b.Blocks)
+		where := strings.TrimSpace(scope + " " + b.ScopeName) // an organisation policy may carry no name
+		evidence := fmt.Sprintf("policy %q (%s, risk %s): %d blocked calls", b.PolicyName, where, vars["risk"], b.Blocks)
 		p.Diagnoses = append(p.Diagnoses, part(CodePolicyFlashbackBlock, "", SeverityWarning, vars, strings.ReplaceAll(evidence, "  ", " ")))
 	}
 	return p

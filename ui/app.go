@@ -101,6 +101,9 @@ type App struct {
 	lastCheck checkRequest
 	// lastEmail prefills the sign-in after a lapsed session.
 	lastEmail string
+	// draftStatus is the result of "test the connection now" on the open
+	// form, recorded as the last check when the form is saved.
+	draftStatus string
 
 	settings      store.Settings
 	backend       store.BackendInfo
@@ -540,6 +543,7 @@ func (a App) openForm(edit *session.Item) (App, tea.Cmd) {
 		d = forms.DraftFromConfig(edit.Name, string(edit.AIType), edit.Endpoint, edit.KeyFingerprint, edit.SecretFingerprint, names, label)
 	}
 	var cmd tea.Cmd
+	a.draftStatus = ""
 	a.form, cmd = newFormScreen(a.styles, d, edit, dest)
 	a.form.noTimers = a.noTimers
 	a.form.setSize(a.width, a.contentHeight())
@@ -615,8 +619,14 @@ func (a App) saved(m configSavedMsg) (App, tea.Cmd) {
 	}
 	saved := m.item
 	a.result.Saved = &saved
+	var record tea.Cmd
+	if a.draftStatus != "" {
+		record = recordCheckCmd(a.sess, saved, a.draftStatus)
+		saved.LastCheck = &store.Check{Status: a.draftStatus, At: time.Now()}
+		a.draftStatus = ""
+	}
 	if a.opts.Start == StartAdd || a.opts.Start == StartEdit {
-		return a, tea.Quit
+		return a, tea.Sequence(record, tea.Quit)
 	}
 	a.screen = screenBrowser
 	verb := "Saved"
@@ -634,7 +644,7 @@ func (a App) saved(m configSavedMsg) (App, tea.Cmd) {
 	}
 	a, cmd := a.setStatus(fmt.Sprintf("%s %s · %s.", verb, quote(saved.Name), where), false)
 	a, list := a.relist(saved.ID)
-	return a, tea.Batch(cmd, list)
+	return a, tea.Batch(cmd, tea.Sequence(record, list))
 }
 
 func (a App) setStatus(text string, isErr bool) (App, tea.Cmd) {

@@ -341,6 +341,10 @@ func (a App) checked(m checkDoneMsg) (App, tea.Cmd) {
 	if !req.fromForm && r.Status != "" {
 		a.browser.setLastCheck(req.item.ID, string(r.Status))
 	}
+	if req.fromForm {
+		// Remembered for the configuration once it is saved.
+		a.draftStatus = string(r.Status)
+	}
 	// Only a decided, working status with no platform failure is a pass;
 	// anything else opens the panel so the failing layer is visible.
 	passed := m.err == nil && r.Status != "" && r.ExitCode() == 0
@@ -355,4 +359,13 @@ func (a App) checked(m checkDoneMsg) (App, tea.Cmd) {
 	a.report = newReportPanel(a.styles, r, req.item, req.kind, req.fromForm, a.width, a.contentHeight())
 	a.screen = screenReport
 	return a, nil
+}
+
+// recordCheckCmd stores the status of the test run on a draft once the
+// draft is saved, so the browser shows it instead of "untested".
+func recordCheckCmd(s *session.Session, it session.Item, status string) tea.Cmd {
+	return func() tea.Msg {
+		_ = s.RecordCheck(it, status) // a lost status word is not worth an error
+		return nil
+	}
 }

@@ -213,9 +213,15 @@ func (f formScreen) Update(msg tea.Msg) (formScreen, tea.Cmd) {
 // step it draws the review above the confirmation, cut to fit the screen.
 func (f formScreen) View() string {
 	st := f.styles
-	title := "New AI LLM configuration"
+	// The title says where the configuration goes before any secret is
+	// typed (setup said it too, but `a` from the browser skips setup).
+	where := "this machine"
+	if f.dest.Store == session.StoreFlashback {
+		where = "Flashback · " + f.dest.Workspace.Name
+	}
+	title := "New AI LLM configuration → " + where
 	if f.editing != nil {
-		title = "Edit “" + f.editing.Name + "”"
+		title = "Edit “" + f.editing.Name + "” → " + where
 	}
 	parts := []string{st.App.Title.Render(ansi.Truncate(title, f.width, "…"))}
 	if f.banner != "" {

@@ -65,6 +65,8 @@ func TestFormTestsTheConnectionBeforeSaving(t *testing.T) {
 	cred, err := st.Credentials(t.Context(), cfgs[0].ID)
 	require.NoError(t, err)
 	require.Equal(t, good, cred.Secret)
+	require.NotNil(t, cfgs[0].LastCheck, "the test before saving counts as the last check")
+	require.Equal(t, "verified", cfgs[0].LastCheck.Status)
 
 	for _, f := range frames {
 		for _, s := range []string{good, bad} {
