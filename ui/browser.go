@@ -145,6 +145,12 @@ func (b *browser) setConfigs(cfgs []session.Item, selectID string) {
 	b.updateKeys()
 }
 
+// resetPosition forgets the selection, so the next setConfigs starts at
+// the top.
+func (b *browser) resetPosition() {
+	b.all, b.view, b.cursor, b.offset = nil, b.view[:0], 0, 0
+}
+
 // setLastCheck updates one configuration's status word after a check
 // (the check itself recorded it on disk).
 func (b *browser) setLastCheck(id, status string) {

@@ -99,7 +99,7 @@ func TestFlashbackWorkspaceFlow(t *testing.T) {
 	require.Equal(t, screenBrowser, d.app.screen, d.screen())
 	d.requireScreen("Saved “Team GPT” · in Flashback workspace Production")
 	d.requireScreen("Team GPT")
-	d.requireScreen("Production · ADMIN")
+	d.requireScreen("Production (ADMIN)")
 	created := w.llmByName(t, "Team GPT")
 	require.Equal(t, secret, created.Secret)
 
@@ -152,7 +152,7 @@ func TestFlashbackWorkspaceFlow(t *testing.T) {
 	d.press("w")
 	require.Equal(t, screenPicker, d.app.screen)
 	d.press("down", "enter")
-	d.requireScreen("Research · READ")
+	d.requireScreen("Research (READ)")
 	d.requireScreen("Local vLLM")
 
 	// No frame ever showed the secrets or the password.
@@ -177,7 +177,7 @@ func TestReadRoleKeepsNewConfigsLocal(t *testing.T) {
 	require.NoError(t, err)
 	d := newDriverDeps(t, Deps{Store: w.st, Session: w.sess}, Options{}, 100, 30, nil)
 	require.Equal(t, screenBrowser, d.app.screen, d.screen())
-	d.requireScreen("Research · READ")
+	d.requireScreen("Research (READ)")
 	d.press("a")
 	d.requireScreen("AI LLM type")
 	require.Equal(t, session.StoreLocal, d.app.form.dest.Store)

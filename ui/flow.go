@@ -80,14 +80,19 @@ func (a App) listed(m configsLoadedMsg) (App, tea.Cmd) {
 			break
 		}
 	}
+	label := ""
 	switch {
 	case m.scope.AllWorkspaces:
-		a.browser.scopeLabel = "all workspaces"
+		label = "all workspaces"
 	case l.Workspace != nil:
-		a.browser.scopeLabel = l.Workspace.Name + " · " + l.Workspace.Role.String()
-	default:
-		a.browser.scopeLabel = ""
+		label = l.Workspace.Name + " (" + l.Workspace.Role.String() + ")"
 	}
+	if label != a.browser.scopeLabel && m.selectID == "" {
+		// Another view: start at its top rather than at the old row
+		// number.
+		a.browser.resetPosition()
+	}
+	a.browser.scopeLabel = label
 	a.browser.readOnly = map[string]string{}
 	for _, w := range l.Workspaces {
 		if ok, _ := session.CanWrite(w); !ok {

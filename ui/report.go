@@ -104,7 +104,7 @@ func (p reportPanel) Update(msg tea.Msg) (reportPanel, tea.Cmd) {
 		return p, func() tea.Msg { return rerunMsg{} }
 	case key.Matches(kp, p.keys.Copy):
 		text := reportText(p.report)
-		return p, func() tea.Msg { return copyMsg{text: text, what: "the report (redacted)"} }
+		return p, func() tea.Msg { return copyMsg{text: text, what: "the redacted report"} }
 	case key.Matches(kp, p.keys.Save):
 		return p, func() tea.Msg { return saveAnywayMsg{} }
 	}
@@ -121,6 +121,9 @@ func (p reportPanel) View() string {
 		name = "this configuration"
 	}
 	head := st.App.Title.Render(checkTitle(p.kind)+" · "+name) + " " + statusBadge(st, r)
+	if !p.vp.AtBottom() {
+		head += st.App.Muted.Render(" · ↓ more (j)")
+	}
 	return truncateLine(head, p.width) + "\n" + p.vp.View()
 }
 
@@ -208,7 +211,7 @@ func (p reportPanel) body(w int) string {
 			b.WriteString(st.Dialog.Body.Render(wrapText(d.Explanation, w)) + "\n")
 		}
 		for i, step := range d.Steps {
-			b.WriteString(st.Dialog.Body.Render(indentWrap(fmt.Sprintf("%d. ", i+1), step, w)) + "\n")
+			b.WriteString(st.Dialog.Body.Render(indentWrap(fmt.Sprintf("%d. ", i+1), p.forTUI(step), w)) + "\n")
 		}
 		if d.Evidence != "" {
 			b.WriteString(st.App.Muted.Render(indentWrap("Evidence: ", d.Evidence, w)) + "\n")
@@ -284,8 +287,6 @@ func fieldToFix(r diagnose.Report) string {
 			return forms.FieldSecret
 		case d.Code == "model.not_found":
 			return forms.FieldEndpoint
-		case d.Code == "flashback.validation_failed":
-			return forms.FieldSecret
 		}
 	}
 	return ""
@@ -303,4 +304,14 @@ func truncateLine(s string, w int) string {
 		return s
 	}
 	return ansi.Truncate(s, w, "…")
+}
+
+// forTUI adapts a step written for the command line to the panel: the
+// configuration's real name instead of NAME, and the key that does it here.
+func (p reportPanel) forTUI(step string) string {
+	name := p.report.Config.Name
+	if name == "" {
+		return step
+	}
+	return strings.ReplaceAll(step, "fbllm edit NAME", fmt.Sprintf("e (or fbllm edit %q)", name))
 }

@@ -64,7 +64,7 @@ func Start(ctx context.Context, now time.Time) (w *World, err error) {
 	}
 	w.Store, err = store.Open(store.Options{
 		ConfigDir: filepath.Join(w.dir, "config"), DataDir: filepath.Join(w.dir, "data"),
-		Keyring: keyring.NewArrayKeyring(nil), Backend: "in-memory (demo)",
+		Keyring: keyring.NewArrayKeyring(nil), Backend: "in-memory keyring (demo)",
 		Env: func(string) string { return "" },
 	})
 	if err != nil {
