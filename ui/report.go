@@ -120,9 +120,13 @@ func (p reportPanel) View() string {
 	if name == "" {
 		name = "this configuration"
 	}
-	head := st.App.Title.Render(checkTitle(p.kind)+" · "+name) + " " + statusBadge(st, r)
+	title := checkTitle(p.kind) + " · " + name
+	if p.width < 60 {
+		title = name // the verdict matters more than the kind of check
+	}
+	head := statusBadge(st, r) + " " + st.App.Title.Render(title)
 	if !p.vp.AtBottom() {
-		head += st.App.Muted.Render(" · ↓ more (j)")
+		head = st.App.Muted.Render("↓ ") + head
 	}
 	return truncateLine(head, p.width) + "\n" + p.vp.View()
 }
