@@ -495,7 +495,11 @@ func (b browser) headerLine(w int) string {
 	if len(b.view) > 0 {
 		pos = fmt.Sprintf(" · %d/%d", b.cursor+1, len(b.view))
 	}
-	return ansi.Truncate(title+" "+st.Browser.Count.Render(count+pos), w, "…")
+	sep := " "
+	if b.scopeLabel != "" {
+		sep = " · " // "Production (ADMIN) · 8", not "(ADMIN) 8"
+	}
+	return ansi.Truncate(title+sep+st.Browser.Count.Render(count+pos), w, "…")
 }
 
 // columns computes the column layout for a list width; narrow terminals
