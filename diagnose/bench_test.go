@@ -108,7 +108,10 @@ func TestRunAllWithinBudget(t *testing.T) {
 		require.Equal(t, targets[i].Config.Name, r.Report.Config.Name, "results are in input order")
 		require.Equal(t, StatusVerified, r.Report.Status)
 	}
-	require.Less(t, elapsed, 1500*time.Millisecond, "RunAll must run probes in parallel (took %v)", elapsed)
+	// One after the other: 50 × 200 ms = 10 s; in parallel about 0.8 s.
+	// The bound only has to tell those apart, with room for a loaded
+	// machine (the speed itself is BenchmarkRunAll50Slow's job).
+	require.Less(t, elapsed, 5*time.Second, "RunAll must run probes in parallel (took %v)", elapsed)
 }
 
 // TestRunAllCancel: cancelling the context ends the run promptly; targets
