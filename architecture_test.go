@@ -1,0 +1,62 @@
+package main
+
+import (
+	"os/exec"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// allowedImports is the dependency direction of the project (STYLE.md
+// rule 2, extended by the packages the design added): each package may
+// import only the project packages listed for it. flashbacktest and
+// providertest are the simulated platform and providers: only tests and
+// the demo may use them, never the product's own packages.
+var allowedImports = map[string][]string{
+	".":                      {"assets", "client", "diagnose", "forms", "internal/dbusguard", "internal/demo", "session", "store", "ui"},
+	"ui":                     {"assets", "client", "diagnose", "forms", "session", "store"},
+	"session":                {"assets", "client", "diagnose", "forms", "redact", "store"},
+	"diagnose":               {"assets", "client", "forms", "redact"},
+	"client":                 {"assets", "redact"},
+	"forms":                  {"assets"},
+	"store":                  {"internal/dbusguard"},
+	"redact":                 {},
+	"assets":                 {},
+	"internal/dbusguard":     {},
+	"internal/demo":          {"assets", "client", "diagnose", "flashbacktest", "providertest", "session", "store"},
+	"flashbacktest":          {},
+	"providertest":           {"assets"},
+	"flashbacktest/contract": {},
+}
+
+// TestArchitecture fails when a package imports a project package it is
+// not allowed to (a ui import from below, the simulation in the product…).
+func TestArchitecture(t *testing.T) {
+	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}} {{join .Imports \" \"}}", "./...").Output()
+	require.NoError(t, err)
+	const mod = "github.com/fbllm/fbllm"
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		fields := strings.Fields(line)
+		pkg := strings.TrimPrefix(strings.TrimPrefix(fields[0], mod), "/")
+		if pkg == "" {
+			pkg = "."
+		}
+		allowed, known := allowedImports[pkg]
+		require.True(t, known, "package %s is not in the architecture table: add it with its allowed imports", pkg)
+		var bad []string
+		for _, imp := range fields[1:] {
+			if !strings.HasPrefix(imp, mod+"/") {
+				continue
+			}
+			dep := strings.TrimPrefix(imp, mod+"/")
+			if !slices.Contains(allowed, dep) {
+				bad = append(bad, dep)
+			}
+		}
+		sort.Strings(bad)
+		require.Empty(t, bad, "%s imports %v, which the architecture does not allow", pkg, bad)
+	}
+}
