@@ -148,7 +148,7 @@ func (s *Session) updateRemote(ctx context.Context, it Item, ch Change) (Item, e
 	if ch.AIType != "" && ch.AIType != it.AIType {
 		p.AIType = &ch.AIType
 	}
-	if ch.Endpoint != "" && ch.Endpoint != it.Endpoint {
+	if ch.Endpoint != "" && ch.Endpoint != it.Endpoint && !sameEndpoint(it, ch) {
 		p.Endpoint = &ch.Endpoint
 	}
 	if ch.Key != nil {
@@ -233,4 +233,17 @@ func CanWrite(w client.Workspace) (bool, string) {
 		return true, ""
 	}
 	return false, fmt.Sprintf("your role in %s is %s; adding or changing configurations needs WRITE or ADMIN", w.Name, strings.ToUpper(w.Role.String()))
+}
+
+// sameEndpoint reports whether the form's endpoint is only the normalised
+// spelling of the stored one (the form drops a trailing /v1 that the probe
+// adds back, for example): saving an unchanged form must not rewrite what
+// the platform stores.
+func sameEndpoint(it Item, ch Change) bool {
+	typ := ch.AIType
+	if typ == "" {
+		typ = it.AIType
+	}
+	ep, err := forms.NormalizeEndpoint(typ, it.Endpoint)
+	return err == nil && ep.URL == ch.Endpoint
 }

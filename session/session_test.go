@@ -13,6 +13,7 @@ import (
 	"github.com/fbllm/fbllm/assets"
 	"github.com/fbllm/fbllm/client"
 	"github.com/fbllm/fbllm/flashbacktest"
+	"github.com/fbllm/fbllm/forms"
 	"github.com/fbllm/fbllm/session"
 	"github.com/fbllm/fbllm/store"
 )
@@ -204,4 +205,23 @@ func TestSignOutForgetsTheSignIn(t *testing.T) {
 	require.NoError(t, err)
 	_, err = again.Identity(ctx)
 	require.True(t, errors.Is(err, client.ErrUnauthenticated), "got %v", err)
+}
+
+// TestUnchangedEditSendsNothing: the form normalises the stored endpoint;
+// saving it unchanged must not rewrite the platform's record.
+func TestUnchangedEditSendsNothing(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	f.signIn(t)
+	_, err := f.sess.Use(ctx, "Production")
+	require.NoError(t, err)
+	it, err := f.sess.Resolve(ctx, "Claude support", session.Scope{})
+	require.NoError(t, err)
+	before, _ := f.srv.LLM(it.ID)
+	ep, err := forms.NormalizeEndpoint(it.AIType, it.Endpoint)
+	require.NoError(t, err)
+	_, err = f.sess.Update(ctx, it, session.Change{Name: it.Name, AIType: it.AIType, Endpoint: ep.URL})
+	require.NoError(t, err)
+	after, _ := f.srv.LLM(it.ID)
+	require.Equal(t, before.Endpoint, after.Endpoint)
 }
