@@ -18,14 +18,11 @@ import (
 // one rule: a single operation runs at a time under a.busy, and esc cancels
 // it through its context.
 
-// start marks an operation as running and returns its context. label ""
-// keeps the status bar quiet (the form shows its own spinner).
+// start marks an operation as running, named by label in the status bar,
+// and returns its context.
 func (a App) start(label string) (App, context.Context) {
 	ctx, cancel := context.WithCancel(context.Background())
 	a.busy, a.cancelBusy = label, cancel
-	if label == "" {
-		a.busy = "Working…"
-	}
 	return a, ctx
 }
 
@@ -152,22 +149,16 @@ func (a App) flashbackFailed(err error, back screen) (App, tea.Cmd) {
 
 // openSignIn shows the sign-in screen; esc returns to back.
 func (a App) openSignIn(back screen) (App, tea.Cmd) {
-	email := ""
-	if acct, ok, err := a.accountHint(); err == nil && ok {
-		email = acct
-	}
 	var cmd tea.Cmd
-	a.signin, cmd = newSignIn(a.styles, a.sess.APIURL(), email, a.sess.Simulated())
+	// The email of the last sign-in of this run is kept, so a lapsed
+	// session only needs the password again.
+	a.signin, cmd = newSignIn(a.styles, a.sess.APIURL(), a.lastEmail, a.sess.Simulated())
 	a.signin.setWidth(a.width)
 	a.signin.height = a.contentHeight()
 	a.backTo = back
 	a.screen = screenSignIn
 	return a, cmd
 }
-
-// accountHint is the email of the last sign-in, when the setup screen or
-// the CLI recorded one. It reads nothing: the App keeps it from loading.
-func (a App) accountHint() (string, bool, error) { return a.lastEmail, a.lastEmail != "", nil }
 
 // signedIn handles the outcome of a sign-in step.
 func (a App) signedIn(m signedInMsg) (App, tea.Cmd) {
@@ -261,8 +252,7 @@ func (a App) testDraft(req saveRequest) (App, tea.Cmd) {
 	}
 	cr := checkRequest{item: it, kind: checkTest, fromForm: true, save: req}
 	a.lastCheck = cr
-	a, ctx := a.start("")
-	a.busy = "Testing the connection…"
+	a, ctx := a.start("Testing the connection…")
 	return a, tea.Batch(a.tick(), checkCmd(ctx, a.sess, cr))
 }
 

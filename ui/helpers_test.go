@@ -197,3 +197,17 @@ func isTimer(cmd tea.Cmd) bool {
 		strings.HasPrefix(name, "charm.land/bubbletea/v2.Tick.") ||
 		strings.HasPrefix(name, "charm.land/bubbletea/v2.Every.")
 }
+
+// requireNoSecretPieces fails when any frame holds one of the secrets or
+// any 12-character piece of one.
+func requireNoSecretPieces(t *testing.T, frames []string, secrets ...string) {
+	t.Helper()
+	for _, f := range frames {
+		plain := ansi.Strip(f)
+		for _, s := range secrets {
+			for i := 0; i+12 <= len(s); i++ {
+				require.NotContains(t, plain, s[i:i+12], "a piece of a secret or password reached the screen")
+			}
+		}
+	}
+}
