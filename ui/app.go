@@ -99,6 +99,11 @@ type App struct {
 	spin       spinner.Model
 	// lastCheck is the check the report panel shows, for r (re-run).
 	lastCheck checkRequest
+	// signedInHint (a Flashback sign-in is likely: setup chose it, or
+	// FLASHBACK_TOKEN is set) and apiURL are read by the load Cmd, since
+	// both come from disk or the environment.
+	signedInHint bool
+	apiURL       string
 	// lastEmail prefills the sign-in after a lapsed session.
 	lastEmail string
 	// draftStatus is the result of "test the connection now" on the open
@@ -211,7 +216,7 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 	case storeLoadedMsg:
 		a, cmd := a.loaded(msg)
-		if a.sess.SignedInHint() && a.opts.Start != StartEdit {
+		if a.signedInHint && a.opts.Start != StartEdit {
 			var list tea.Cmd
 			a, list = a.relist("")
 			cmd = tea.Batch(cmd, list)
@@ -458,6 +463,7 @@ func (a App) updateScreen(msg tea.Msg) (App, tea.Cmd) {
 // loaded decides the first screen once the store has been read.
 func (a App) loaded(m storeLoadedMsg) (App, tea.Cmd) {
 	a.settings, a.backend, a.backendErr = m.settings, m.backend, m.backendErr
+	a.signedInHint, a.apiURL = m.signedInHint, m.apiURL
 	a.passphraseSet, a.locked, a.cache = m.passphraseSet, m.locked, m.cache
 	a.browser.backendLabel = store.BackendLabel(m.backend.Name)
 	a.browser.setConfigs(m.configs, "")
@@ -474,7 +480,7 @@ func (a App) loaded(m storeLoadedMsg) (App, tea.Cmd) {
 		}
 		return a.openForm(m.edit)
 	case a.opts.Start == StartAdd:
-		if a.sess.SignedInHint() {
+		if a.signedInHint {
 			// The destination depends on the current workspace: open the
 			// form once the listing has found it (see listed).
 			a.setupFlow = true

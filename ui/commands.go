@@ -41,6 +41,10 @@ type storeLoadedMsg struct {
 	// that Update never reads the index itself.
 	edit    *session.Item
 	editErr error
+	// signedInHint and apiURL come from config.json and the environment,
+	// read here for the same reason.
+	signedInHint bool
+	apiURL       string
 }
 
 func loadStoreCmd(ctx context.Context, sess *session.Session, editRef string) tea.Cmd {
@@ -50,6 +54,7 @@ func loadStoreCmd(ctx context.Context, sess *session.Session, editRef string) te
 		s := sess.Store()
 		var m storeLoadedMsg
 		m.settings, _ = s.Settings()
+		m.signedInHint, m.apiURL = sess.SignedInHint(), sess.APIURL()
 		l, err := sess.List(ctx, session.Scope{Store: session.StoreLocal})
 		m.configs, m.listErr = l.Items, err
 		m.backend, m.backendErr = s.Backend(ctx)

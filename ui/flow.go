@@ -56,7 +56,7 @@ func (a App) signedInLikely() bool {
 	if a.flashbackProblem != nil && errors.Is(a.flashbackProblem, client.ErrUnauthenticated) {
 		return false
 	}
-	return a.sess.SignedInHint()
+	return a.signedInHint
 }
 
 // listed shows a fresh listing and decides what the Flashback part needs:
@@ -152,7 +152,7 @@ func (a App) openSignIn(back screen) (App, tea.Cmd) {
 	var cmd tea.Cmd
 	// The email of the last sign-in of this run is kept, so a lapsed
 	// session only needs the password again.
-	a.signin, cmd = newSignIn(a.styles, a.sess.APIURL(), a.lastEmail, a.sess.Simulated())
+	a.signin, cmd = newSignIn(a.styles, a.apiURL, a.lastEmail, a.sess.Simulated())
 	a.signin.setWidth(a.width)
 	a.signin.height = a.contentHeight()
 	a.backTo = back
@@ -182,6 +182,7 @@ func (a App) signedIn(m signedInMsg) (App, tea.Cmd) {
 		return a, a.signin.failed(text)
 	}
 	a.settings.Mode = session.ModeFlashback
+	a.signedInHint = true
 	a.lastEmail = m.id.Email
 	a.flashbackProblem = nil
 	a.screen = screenLoading

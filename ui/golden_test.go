@@ -150,14 +150,14 @@ func TestGolden(t *testing.T) {
 		{"browser_filter", withConfigs, Options{}, func(d *driver) { d.press("/"); d.typeText("claude") }},
 		{"browser_delete", withConfigs, Options{}, func(d *driver) { d.press("d") }},
 		{"browser_help", withConfigs, Options{}, func(d *driver) { d.press("?") }},
-		{"signin", storeLoadedMsg{backend: goldenBackend}, Options{}, func(d *driver) {
+		{"signin", storeLoadedMsg{backend: goldenBackend, apiURL: client.DefaultBaseURL}, Options{}, func(d *driver) {
 			d.press("down", "enter")
 			d.typeText("dana@northwind.example")
 			d.press("tab")
 			d.typeText("hunter22")
 			d.send(signedInMsg{err: &client.LoginError{Message: "Wrong password for dana@northwind.example."}})
 		}},
-		{"signin_mfa", storeLoadedMsg{backend: goldenBackend}, Options{}, func(d *driver) {
+		{"signin_mfa", storeLoadedMsg{backend: goldenBackend, apiURL: client.DefaultBaseURL}, Options{}, func(d *driver) {
 			d.press("down", "enter")
 			d.send(signedInMsg{mfa: &client.MFAChallenge{}})
 		}},
