@@ -45,6 +45,8 @@ var DiagnosisCodes = []string{
 	"flashback.unauthenticated", "flashback.forbidden", "flashback.unreachable",
 	"flashback.in_use", "flashback.validation_failed", "workspace.not_visible",
 	"keyring.unavailable", "keyring.locked", "keyring.wrong_passphrase",
+	"keyring.verifier_missing", "keyring.damaged", "keyring.item_mismatch",
+	"store.unsafe_path", "exec.secret_write_only", "hygiene.plaintext_key",
 }
 
 // DiagnosisPlaceholders are the {names} a diagnosis text may contain. The
@@ -53,7 +55,7 @@ var DiagnosisCodes = []string{
 // validation instead of reaching a user as "{hots}".
 var DiagnosisPlaceholders = []string{
 	"activationUrl", "apiURL", "billingPage", "blocks", "certNames",
-	"contentType", "dialect", "dnsDetail", "endpoint", "hint", "host", "httpsURL", "inspection",
+	"contentType", "dialect", "dnsDetail", "endpoint", "fingerprint", "held", "hint", "host", "httpsURL", "inspection",
 	"intermediary", "issuer", "keyPage", "likelyType", "location", "message",
 	"operation", "path", "permission", "phase", "policy", "port", "proxy",
 	"proxyDetail", "proxySource", "reason", "redirectHint", "region",
