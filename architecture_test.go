@@ -16,20 +16,20 @@ import (
 // providertest are the simulated platform and providers: only tests and
 // the demo may use them, never the product's own packages.
 var allowedImports = map[string][]string{
-	".":                      {"assets", "client", "diagnose", "forms", "internal/dbusguard", "internal/demo", "session", "store", "ui"},
-	"ui":                     {"assets", "client", "diagnose", "forms", "session", "store"},
-	"session":                {"assets", "client", "diagnose", "forms", "redact", "store"},
-	"diagnose":               {"assets", "client", "forms", "redact"},
-	"client":                 {"assets", "redact"},
-	"forms":                  {"assets"},
-	"store":                  {"internal/dbusguard"},
-	"redact":                 {},
-	"assets":                 {},
-	"internal/dbusguard":     {},
-	"internal/demo":          {"assets", "client", "diagnose", "flashbacktest", "providertest", "session", "store"},
-	"flashbacktest":          {},
-	"providertest":           {"assets"},
-	"flashbacktest/contract": {},
+	".":                               {"assets", "client", "diagnose", "forms", "internal/dbusguard", "internal/demo", "session", "store", "ui"},
+	"ui":                              {"assets", "client", "diagnose", "forms", "session", "store"},
+	"session":                         {"assets", "client", "diagnose", "forms", "internal/redact", "store"},
+	"diagnose":                        {"assets", "client", "forms", "internal/redact"},
+	"client":                          {"assets", "internal/redact"},
+	"forms":                           {"assets"},
+	"store":                           {"internal/dbusguard"},
+	"internal/redact":                 {},
+	"assets":                          {},
+	"internal/dbusguard":              {},
+	"internal/demo":                   {"assets", "client", "diagnose", "internal/flashbacktest", "internal/providertest", "session", "store"},
+	"internal/flashbacktest":          {},
+	"internal/providertest":           {"assets"},
+	"internal/flashbacktest/contract": {},
 }
 
 // TestArchitecture fails when a package imports a project package it is

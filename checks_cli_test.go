@@ -13,8 +13,8 @@ import (
 	"github.com/fbllm/fbllm/assets"
 	"github.com/fbllm/fbllm/client"
 	"github.com/fbllm/fbllm/diagnose"
-	"github.com/fbllm/fbllm/flashbacktest"
-	"github.com/fbllm/fbllm/providertest"
+	"github.com/fbllm/fbllm/internal/flashbacktest"
+	"github.com/fbllm/fbllm/internal/providertest"
 )
 
 const cliWrongSecret = "sk-proj-Zq9YxW8vU7tS6rQ5pO4nT3BlbkFJWRONGWRONGWRONGWRONGWRONG"

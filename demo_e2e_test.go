@@ -5,7 +5,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/fbllm/fbllm/flashbacktest"
+	"github.com/fbllm/fbllm/internal/flashbacktest"
 )
 
 // TestE2EDemoInAPseudoTerminal runs the built binary's `fbllm demo` in a

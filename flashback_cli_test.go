@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fbllm/fbllm/client"
-	"github.com/fbllm/fbllm/flashbacktest"
+	"github.com/fbllm/fbllm/internal/flashbacktest"
 	"github.com/fbllm/fbllm/session"
 	"github.com/fbllm/fbllm/store"
 )

@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/fbllm/fbllm/redact"
+	"github.com/fbllm/fbllm/internal/redact"
 )
 
 // Environment variables the caller resolves with BaseURL and passes on

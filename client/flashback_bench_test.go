@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fbllm/fbllm/client"
-	"github.com/fbllm/fbllm/flashbacktest"
+	"github.com/fbllm/fbllm/internal/flashbacktest"
 )
 
 // bigWorkspace starts a simulator whose Production workspace holds n more

@@ -14,7 +14,7 @@ import (
 
 	"github.com/fbllm/fbllm/assets"
 	"github.com/fbllm/fbllm/client"
-	"github.com/fbllm/fbllm/flashbacktest"
+	"github.com/fbllm/fbllm/internal/flashbacktest"
 )
 
 func TestLoginProfileWorkspaces(t *testing.T) {

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/fbllm/fbllm/redact"
+	"github.com/fbllm/fbllm/internal/redact"
 )
 
 // Sentinel errors. The client's error values match them with errors.Is;

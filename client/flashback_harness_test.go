@@ -16,8 +16,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fbllm/fbllm/client"
-	"github.com/fbllm/fbllm/flashbacktest"
-	"github.com/fbllm/fbllm/flashbacktest/contract"
+	"github.com/fbllm/fbllm/internal/flashbacktest"
+	"github.com/fbllm/fbllm/internal/flashbacktest/contract"
 )
 
 // suite gathers, across every test of the package, the contract coverage

@@ -8,7 +8,7 @@ import (
 
 	"github.com/fbllm/fbllm/assets"
 	"github.com/fbllm/fbllm/client"
-	"github.com/fbllm/fbllm/flashbacktest"
+	"github.com/fbllm/fbllm/internal/flashbacktest"
 )
 
 // method is one client method and the route it uses.

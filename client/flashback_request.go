@@ -18,7 +18,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/fbllm/fbllm/redact"
+	"github.com/fbllm/fbllm/internal/redact"
 )
 
 // Size caps of answers. A success body is decoded in full: a list of 1,000

@@ -10,7 +10,7 @@ import (
 
 	"github.com/fbllm/fbllm/assets"
 	"github.com/fbllm/fbllm/client"
-	"github.com/fbllm/fbllm/providertest"
+	"github.com/fbllm/fbllm/internal/providertest"
 )
 
 // slowFleet starts n simulated OpenAI-type providers that each answer

@@ -11,7 +11,7 @@ import (
 
 	"github.com/fbllm/fbllm/assets"
 	"github.com/fbllm/fbllm/client"
-	"github.com/fbllm/fbllm/providertest"
+	"github.com/fbllm/fbllm/internal/providertest"
 )
 
 func newCA(t testing.TB, cn, org string) *providertest.CA {

@@ -6,7 +6,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fbllm/fbllm/assets"
-	"github.com/fbllm/fbllm/providertest"
+	"github.com/fbllm/fbllm/internal/providertest"
 )
 
 // fixtureWant is the oracle for every captured provider response: the

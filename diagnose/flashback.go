@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/fbllm/fbllm/redact"
+	"github.com/fbllm/fbllm/internal/redact"
 )
 
 // Part is a piece of a report built from what the Flashback platform said

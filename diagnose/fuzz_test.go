@@ -7,8 +7,8 @@ import (
 
 	"github.com/fbllm/fbllm/assets"
 	"github.com/fbllm/fbllm/client"
-	"github.com/fbllm/fbllm/providertest"
-	"github.com/fbllm/fbllm/redact"
+	"github.com/fbllm/fbllm/internal/providertest"
+	"github.com/fbllm/fbllm/internal/redact"
 )
 
 // seedFixtures adds every captured body to a fuzz corpus, beside the

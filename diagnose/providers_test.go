@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fbllm/fbllm/assets"
-	"github.com/fbllm/fbllm/providertest"
+	"github.com/fbllm/fbllm/internal/providertest"
 )
 
 const bedrockAPIKey = "ABSKQmVkcm9ja0FQSUtleUZvckZibGxtVGVzdHNPbmx5MTIzNDU2Nzg5MA=="

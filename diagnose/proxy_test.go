@@ -9,7 +9,7 @@ import (
 
 	"github.com/fbllm/fbllm/assets"
 	"github.com/fbllm/fbllm/client"
-	"github.com/fbllm/fbllm/providertest"
+	"github.com/fbllm/fbllm/internal/providertest"
 )
 
 // defaultEndpoint is each type's preset endpoint: the real provider host.

@@ -3,7 +3,7 @@ package diagnose
 import (
 	"github.com/fbllm/fbllm/assets"
 	"github.com/fbllm/fbllm/client"
-	"github.com/fbllm/fbllm/redact"
+	"github.com/fbllm/fbllm/internal/redact"
 )
 
 // Status is a report's verdict (PRODUCT §5).

@@ -15,7 +15,7 @@ import (
 	"github.com/fbllm/fbllm/assets"
 	"github.com/fbllm/fbllm/client"
 	"github.com/fbllm/fbllm/forms"
-	"github.com/fbllm/fbllm/redact"
+	"github.com/fbllm/fbllm/internal/redact"
 )
 
 // Target is one configuration to test from this machine, with its

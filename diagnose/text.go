@@ -7,7 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/fbllm/fbllm/assets"
-	"github.com/fbllm/fbllm/redact"
+	"github.com/fbllm/fbllm/internal/redact"
 )
 
 // placeholderDefaults fill a placeholder the evidence gave no value for,

@@ -12,7 +12,7 @@ import (
 
 	"github.com/fbllm/fbllm/client"
 	"github.com/fbllm/fbllm/diagnose"
-	"github.com/fbllm/fbllm/redact"
+	"github.com/fbllm/fbllm/internal/redact"
 	"github.com/fbllm/fbllm/store"
 )
 

@@ -12,8 +12,8 @@ import (
 	"github.com/fbllm/fbllm/assets"
 	"github.com/fbllm/fbllm/client"
 	"github.com/fbllm/fbllm/diagnose"
-	"github.com/fbllm/fbllm/flashbacktest"
-	"github.com/fbllm/fbllm/providertest"
+	"github.com/fbllm/fbllm/internal/flashbacktest"
+	"github.com/fbllm/fbllm/internal/providertest"
 	"github.com/fbllm/fbllm/session"
 	"github.com/fbllm/fbllm/store"
 )

@@ -12,8 +12,8 @@ import (
 
 	"github.com/fbllm/fbllm/assets"
 	"github.com/fbllm/fbllm/client"
-	"github.com/fbllm/fbllm/flashbacktest"
 	"github.com/fbllm/fbllm/forms"
+	"github.com/fbllm/fbllm/internal/flashbacktest"
 	"github.com/fbllm/fbllm/session"
 	"github.com/fbllm/fbllm/store"
 )

@@ -9,7 +9,7 @@ import (
 	"github.com/fbllm/fbllm/client"
 	"github.com/fbllm/fbllm/diagnose"
 	"github.com/fbllm/fbllm/forms"
-	"github.com/fbllm/fbllm/providertest"
+	"github.com/fbllm/fbllm/internal/providertest"
 	"github.com/fbllm/fbllm/session"
 )
 

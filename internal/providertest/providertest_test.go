@@ -39,7 +39,7 @@ func TestFixturesMatchReadme(t *testing.T) {
 	}
 	// The copies are byte-identical to the shared reference when it is
 	// beside the repository.
-	for _, dir := range []string{"../../shared/reference/fixtures", "/work/shared/reference/fixtures"} {
+	for _, dir := range []string{"../../../shared/reference/fixtures", "/work/shared/reference/fixtures"} {
 		if _, err := os.Stat(dir); err != nil {
 			continue
 		}

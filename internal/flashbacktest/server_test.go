@@ -15,8 +15,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/fbllm/fbllm/flashbacktest"
-	"github.com/fbllm/fbllm/flashbacktest/contract"
+	"github.com/fbllm/fbllm/internal/flashbacktest"
+	"github.com/fbllm/fbllm/internal/flashbacktest/contract"
 )
 
 // rig is a simulator behind an httptest server, reached through the
