@@ -16,12 +16,13 @@ import (
 // providertest are the simulated platform and providers: only tests and
 // the demo may use them, never the product's own packages.
 var allowedImports = map[string][]string{
-	".":                               {"assets", "client", "diagnose", "forms", "internal/dbusguard", "internal/demo", "session", "store", "ui"},
-	"ui":                              {"assets", "client", "diagnose", "forms", "session", "store"},
-	"session":                         {"assets", "client", "diagnose", "forms", "internal/redact", "store"},
-	"diagnose":                        {"assets", "client", "forms", "internal/redact"},
+	".":                               {"assets", "client", "diagnose", "input", "internal/dbusguard", "internal/demo", "session", "store", "ui"},
+	"ui":                              {"assets", "client", "diagnose", "forms", "input", "session", "store"},
+	"session":                         {"assets", "client", "diagnose", "input", "internal/redact", "store"},
+	"diagnose":                        {"assets", "client", "input", "internal/redact"},
 	"client":                          {"assets", "internal/redact"},
-	"forms":                           {"assets"},
+	"forms":                           {"assets", "input"},
+	"input":                           {"assets"},
 	"store":                           {"internal/dbusguard"},
 	"internal/redact":                 {},
 	"assets":                          {},
@@ -58,5 +59,26 @@ func TestArchitecture(t *testing.T) {
 		}
 		sort.Strings(bad)
 		require.Empty(t, bad, "%s imports %v, which the architecture does not allow", pkg, bad)
+	}
+}
+
+// uiFree are the packages below the UI: they must not depend on any
+// charm.land package, not even through another package, so that the
+// rules they hold can be used (and tested) without a terminal toolkit.
+var uiFree = []string{"input", "diagnose", "session", "client", "store", "assets"}
+
+// TestNoTerminalToolkitBelowUI fails when a package below the UI imports
+// Bubble Tea, Bubbles, Lip Gloss, huh or fang, directly or transitively.
+func TestNoTerminalToolkitBelowUI(t *testing.T) {
+	for _, pkg := range uiFree {
+		out, err := exec.Command("go", "list", "-deps", "-f", "{{.ImportPath}}", "./"+pkg).Output()
+		require.NoError(t, err, pkg)
+		var bad []string
+		for _, dep := range strings.Fields(string(out)) {
+			if strings.HasPrefix(dep, "charm.land/") {
+				bad = append(bad, dep)
+			}
+		}
+		require.Empty(t, bad, "%s depends on %v: keep terminal toolkits in ui and forms", pkg, bad)
 	}
 }

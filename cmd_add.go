@@ -9,7 +9,7 @@ import (
 
 	"github.com/fbllm/fbllm/assets"
 	"github.com/fbllm/fbllm/client"
-	"github.com/fbllm/fbllm/forms"
+	"github.com/fbllm/fbllm/input"
 	"github.com/fbllm/fbllm/session"
 	"github.com/fbllm/fbllm/store"
 	"github.com/fbllm/fbllm/ui"
@@ -46,13 +46,13 @@ func (f *configFlags) hasSecretSource() bool { return f.secretEnv != "" || f.sec
 
 // credentials reads and sanitises the key and secret sources, printing what
 // was cleaned up on stderr. The values themselves are never printed.
-func (c *cli) credentials(f *configFlags) (key, secret *forms.Sanitized, err error) {
+func (c *cli) credentials(f *configFlags) (key, secret *input.Sanitized, err error) {
 	if f.keyEnv != "" {
 		raw := c.env.getenv(f.keyEnv)
 		if raw == "" {
 			return nil, nil, usageErrorf("environment variable %s (from --key-env) is empty or not set", f.keyEnv)
 		}
-		k, err := forms.SanitizeKey(raw)
+		k, err := input.SanitizeKey(raw)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -76,7 +76,7 @@ func (c *cli) credentials(f *configFlags) (key, secret *forms.Sanitized, err err
 	default:
 		return key, nil, nil
 	}
-	s, err := forms.SanitizeSecret(raw)
+	s, err := input.SanitizeSecret(raw)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -84,7 +84,7 @@ func (c *cli) credentials(f *configFlags) (key, secret *forms.Sanitized, err err
 	return key, &s, nil
 }
 
-func (c *cli) reportCleanup(field string, s forms.Sanitized) {
+func (c *cli) reportCleanup(field string, s input.Sanitized) {
 	if len(s.Removed) > 0 {
 		c.notef("note: removed %s from the %s", strings.Join(s.Removed, " and "), field)
 	}
@@ -218,7 +218,7 @@ func (c *cli) addScripted(ctx context.Context, f *configFlags) (session.Item, er
 	if err != nil {
 		return session.Item{}, err
 	}
-	name, err := forms.ValidateName(f.name, names, "")
+	name, err := input.ValidateName(f.name, names, "")
 	if err != nil {
 		return session.Item{}, err
 	}
@@ -237,11 +237,11 @@ func (c *cli) addScripted(ctx context.Context, f *configFlags) (session.Item, er
 	if key != nil {
 		keyVal = key.Value
 	}
-	if keyVal == "" && forms.RequiresKey(typ, secret.Value) {
+	if keyVal == "" && input.RequiresKey(typ, secret.Value) {
 		return session.Item{}, &cliError{code: exitUsage, diag: "auth.missing_key",
 			msg: fmt.Sprintf("%s needs the access key ID: pass --key-env VAR (or use a Bedrock API key as the secret)", typ)}
 	}
-	c.reportHints(forms.KeyShapeHints(typ, ep.URL, keyVal, secret.Value))
+	c.reportHints(input.KeyShapeHints(typ, ep.URL, keyVal, secret.Value))
 	if dest.Store == session.StoreLocal {
 		if err := c.unlock(ctx, sess.Store()); err != nil {
 			return session.Item{}, err
@@ -255,8 +255,8 @@ func (c *cli) addScripted(ctx context.Context, f *configFlags) (session.Item, er
 }
 
 // endpoint normalises --endpoint for the type and reports every rewrite.
-func (c *cli) endpoint(typ assets.AIType, f *configFlags) (forms.Endpoint, error) {
-	ep, err := forms.NormalizeEndpoint(typ, f.endpoint)
+func (c *cli) endpoint(typ assets.AIType, f *configFlags) (input.Endpoint, error) {
+	ep, err := input.NormalizeEndpoint(typ, f.endpoint)
 	if err != nil {
 		return ep, err
 	}
@@ -272,7 +272,7 @@ func (c *cli) endpoint(typ assets.AIType, f *configFlags) (forms.Endpoint, error
 	return ep, nil
 }
 
-func (c *cli) reportHints(hints []forms.Hint) {
+func (c *cli) reportHints(hints []input.Hint) {
 	for _, h := range hints {
 		c.notef("warning: %s", h.Message)
 	}

@@ -8,7 +8,7 @@ import (
 
 	"github.com/fbllm/fbllm/assets"
 	"github.com/fbllm/fbllm/client"
-	"github.com/fbllm/fbllm/forms"
+	"github.com/fbllm/fbllm/input"
 	"github.com/fbllm/fbllm/session"
 	"github.com/fbllm/fbllm/store"
 	"github.com/fbllm/fbllm/ui"
@@ -93,7 +93,7 @@ func (c *cli) editRemote(ctx context.Context, sess *session.Session, it session.
 		if err != nil {
 			return session.Item{}, err
 		}
-		if ch.Name, err = forms.ValidateName(f.name, names, it.Name); err != nil {
+		if ch.Name, err = input.ValidateName(f.name, names, it.Name); err != nil {
 			return session.Item{}, err
 		}
 	}
@@ -123,7 +123,7 @@ func (c *cli) editRemote(ctx context.Context, sess *session.Session, it session.
 		if key != nil {
 			keyVal = key.Value
 		}
-		c.reportHints(forms.KeyShapeHints(ch.AIType, ch.Endpoint, keyVal, secret.Value))
+		c.reportHints(input.KeyShapeHints(ch.AIType, ch.Endpoint, keyVal, secret.Value))
 	}
 	return sess.Update(ctx, it, ch)
 }
@@ -142,7 +142,7 @@ func (c *cli) editLocal(ctx context.Context, st *store.Store, cur store.Config, 
 		next.AIType = string(typ)
 	}
 	if f.name != "" {
-		if next.Name, err = forms.ValidateName(f.name, st.Names(cur.Workspace), cur.Name); err != nil {
+		if next.Name, err = input.ValidateName(f.name, st.Names(cur.Workspace), cur.Name); err != nil {
 			return store.Config{}, err
 		}
 	}
@@ -174,13 +174,13 @@ func (c *cli) editLocal(ctx context.Context, st *store.Store, cur store.Config, 
 		cred = &old
 		if key != nil {
 			cred.Key = key.Value
-			next.KeyFingerprint = forms.Fingerprint(key.Value)
+			next.KeyFingerprint = input.Fingerprint(key.Value)
 		}
 		if secret != nil {
 			cred.Secret = secret.Value
-			next.SecretFingerprint = forms.Fingerprint(secret.Value)
+			next.SecretFingerprint = input.Fingerprint(secret.Value)
 		}
-		c.reportHints(forms.KeyShapeHints(assets.AIType(next.AIType), next.Endpoint, cred.Key, cred.Secret))
+		c.reportHints(input.KeyShapeHints(assets.AIType(next.AIType), next.Endpoint, cred.Key, cred.Secret))
 	}
 	return st.Update(ctx, cur.ID, func(cfg *store.Config) error {
 		cfg.Name, cfg.AIType, cfg.Endpoint, cfg.Region = next.Name, next.AIType, next.Endpoint, next.Region

@@ -11,7 +11,7 @@ import (
 	"charm.land/fang/v2"
 
 	"github.com/fbllm/fbllm/client"
-	"github.com/fbllm/fbllm/forms"
+	"github.com/fbllm/fbllm/input"
 	"github.com/fbllm/fbllm/session"
 	"github.com/fbllm/fbllm/store"
 	"github.com/fbllm/fbllm/ui"
@@ -62,7 +62,7 @@ func classify(err error, noInput bool) *cliError {
 	if errors.As(err, &ce) {
 		return ce
 	}
-	var ie *forms.InputError
+	var ie *input.InputError
 	var amb *store.AmbiguousError
 	switch {
 	case errors.Is(err, ui.ErrCancelled), errors.Is(err, context.Canceled):

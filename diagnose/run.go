@@ -14,7 +14,7 @@ import (
 
 	"github.com/fbllm/fbllm/assets"
 	"github.com/fbllm/fbllm/client"
-	"github.com/fbllm/fbllm/forms"
+	"github.com/fbllm/fbllm/input"
 	"github.com/fbllm/fbllm/internal/redact"
 )
 
@@ -160,12 +160,12 @@ func (r *run) preflight() (client.ProbeRequest, bool) {
 		r.add(CodeEndpointInvalidURL, "", "", map[string]string{"reason": fmt.Sprintf("the AI type %q is not one of OPENAI, GOOGLE, ANTHROPIC, AWS, OTHER.", r.typ)}, "", "")
 		return fail("unknown AI type")
 	}
-	sec, err := forms.SanitizeSecret(r.t.Secret)
-	if errors.Is(err, forms.ErrEmpty) {
+	sec, err := input.SanitizeSecret(r.t.Secret)
+	if errors.Is(err, input.ErrEmpty) {
 		r.add(CodeAuthMissingSecret, "empty", "", nil, "the secret is empty; nothing was sent", "")
 		return fail("the secret is empty")
 	}
-	if ie := (*forms.InputError)(nil); errors.As(err, &ie) {
+	if ie := (*input.InputError)(nil); errors.As(err, &ie) {
 		r.add(CodeAuthInvalidSecret, "unsendable", "", map[string]string{"reason": ie.Msg + "."}, "", "")
 		return fail(ie.Msg)
 	}
@@ -175,15 +175,15 @@ func (r *run) preflight() (client.ProbeRequest, bool) {
 	r.red = redact.New(sec.Value, strings.TrimSpace(r.t.Key), r.t.SessionToken)
 	removed := sec.Removed
 	notes = append(notes, sec.Warnings...)
-	key, err := forms.SanitizeKey(r.t.Key)
-	if ie := (*forms.InputError)(nil); errors.As(err, &ie) {
+	key, err := input.SanitizeKey(r.t.Key)
+	if ie := (*input.InputError)(nil); errors.As(err, &ie) {
 		r.add(CodeAuthInvalidSecret, "unsendable", "", map[string]string{"reason": ie.Msg + "."}, "", "")
 		return fail(ie.Msg)
 	}
 	removed = append(removed, key.Removed...)
 	notes = append(notes, key.Warnings...)
-	token, err := forms.SanitizeSecret(r.t.SessionToken)
-	if err != nil && !errors.Is(err, forms.ErrEmpty) {
+	token, err := input.SanitizeSecret(r.t.SessionToken)
+	if err != nil && !errors.Is(err, input.ErrEmpty) {
 		r.add(CodeAuthInvalidSecret, "unsendable", "", map[string]string{"reason": "the session token: " + err.Error() + "."}, "", "")
 		return fail("the session token cannot be sent")
 	}
@@ -192,8 +192,8 @@ func (r *run) preflight() (client.ProbeRequest, bool) {
 		r.add(CodeInputSanitized, "", "", map[string]string{"removed": strings.Join(slices.Compact(removed), ", ")}, "removed: "+strings.Join(removed, ", "), "")
 	}
 
-	ep, err := forms.NormalizeEndpoint(r.typ, r.t.Config.Endpoint)
-	if ie := (*forms.InputError)(nil); errors.As(err, &ie) {
+	ep, err := input.NormalizeEndpoint(r.typ, r.t.Config.Endpoint)
+	if ie := (*input.InputError)(nil); errors.As(err, &ie) {
 		code := ie.Code
 		if code != CodeEndpointInsecureScheme {
 			code = CodeEndpointInvalidURL
@@ -237,7 +237,7 @@ func (r *run) preflight() (client.ProbeRequest, bool) {
 	r.vars["region"] = region
 	bearer := false
 	if r.typ == assets.AWS {
-		bearer = !forms.RequiresKey(assets.AWS, sec.Value)
+		bearer = !input.RequiresKey(assets.AWS, sec.Value)
 		switch {
 		case !bearer && key.Value == "":
 			r.add(CodeAuthMissingKey, "", "", nil, "the key field (access key ID) is empty; nothing was sent", "")
@@ -250,7 +250,7 @@ func (r *run) preflight() (client.ProbeRequest, bool) {
 			return fail("no AWS region")
 		}
 	}
-	for _, h := range forms.KeyShapeHints(r.typ, ep.URL, key.Value, sec.Value) {
+	for _, h := range input.KeyShapeHints(r.typ, ep.URL, key.Value, sec.Value) {
 		likely := string(h.LikelyType)
 		r.add(CodeInputKeyShape, "", "", map[string]string{"hint": h.Message, "likelyType": likely}, "", "")
 	}

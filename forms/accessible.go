@@ -8,6 +8,7 @@ import (
 	"charm.land/huh/v2"
 
 	"github.com/fbllm/fbllm/assets"
+	"github.com/fbllm/fbllm/input"
 )
 
 // RunAccessible asks the configuration questions one line at a time, for
@@ -16,7 +17,7 @@ import (
 // with titles that reflect the answers so far. The secret is read without
 // echo, which needs r to be a terminal. It reports whether the user
 // confirmed the save.
-func RunAccessible(d *Draft, w io.Writer, r io.Reader) (bool, error) {
+func RunAccessible(d *input.Draft, w io.Writer, r io.Reader) (bool, error) {
 	theme := huh.ThemeFunc(huh.ThemeBase)
 	ask := func(f huh.Field) error {
 		f.WithTheme(theme)
@@ -35,7 +36,7 @@ func RunAccessible(d *Draft, w io.Writer, r io.Reader) (bool, error) {
 		return false, err
 	}
 	d.ApplyTypeDefaults()
-	p := d.preset()
+	p := d.Preset()
 
 	// huh validates the raw line before it falls back to the default, so an
 	// empty answer must pass when there is a default to keep.
@@ -52,7 +53,7 @@ func RunAccessible(d *Draft, w io.Writer, r io.Reader) (bool, error) {
 		nameTitle = fmt.Sprintf("Configuration name (Enter keeps %s):", d.Name)
 	}
 	if err := ask(huh.NewInput().Title(nameTitle).Value(&d.Name).
-		Validate(keepOr(d.Name, func(s string) error { _, err := ValidateName(s, d.ExistingNames, d.OriginalName); return err }))); err != nil {
+		Validate(keepOr(d.Name, d.CheckName))); err != nil {
 		return false, err
 	}
 	endpointTitle := fmt.Sprintf("API endpoint (%s):", p.EndpointHint)
@@ -60,31 +61,28 @@ func RunAccessible(d *Draft, w io.Writer, r io.Reader) (bool, error) {
 		endpointTitle = fmt.Sprintf("API endpoint (%s; Enter keeps %s):", p.EndpointHint, d.Endpoint)
 	}
 	if err := ask(huh.NewInput().Title(endpointTitle).Value(&d.Endpoint).
-		Validate(keepOr(d.Endpoint, func(s string) error { _, err := NormalizeEndpoint(d.Type, s); return err }))); err != nil {
+		Validate(keepOr(d.Endpoint, d.CheckEndpoint))); err != nil {
 		return false, err
 	}
-	if hint := d.LiveHint(FieldEndpoint); hint != "" {
+	if hint := d.LiveHint(input.FieldEndpoint); hint != "" {
 		fmt.Fprintln(w, hint)
 	}
-	if err := ask(huh.NewInput().Title(accessibleTitle(d.keyTitle(), d.keyDescription())).Value(&d.Key).
-		Validate(func(s string) error { _, err := SanitizeKey(s); return err })); err != nil {
+	if err := ask(huh.NewInput().Title(accessibleTitle(d.KeyTitle(), d.KeyDescription())).Value(&d.Key).
+		Validate(d.CheckKey)); err != nil {
 		return false, err
 	}
-	secretTitle := accessibleTitle(placeholderOr(p.Secret.Label, "API secret")+" (typing is hidden)", d.secretDescription())
+	secretTitle := accessibleTitle(d.SecretTitle()+" (typing is hidden)", d.SecretDescription())
 	if err := ask(huh.NewInput().Title(secretTitle).EchoMode(huh.EchoModePassword).Value(&d.Secret).
 		Validate(func(s string) error {
-			if d.Editing && strings.TrimSpace(s) == "" {
-				return nil
-			}
-			clean, err := SanitizeSecret(s)
-			if err == nil && d.Key == "" && !(d.Editing && d.StoredKeyFingerprint != "") && RequiresKey(d.Type, clean.Value) {
-				return fmt.Errorf("%s also needs the %s; start again and enter it", d.Type, strings.ToLower(p.Key.Label))
+			err := d.CheckSecret(s)
+			if isMissingKey(err) {
+				return fmt.Errorf("%w; start again and enter it", err)
 			}
 			return err
 		})); err != nil {
 		return false, err
 	}
-	if hint := d.LiveHint(FieldSecret); hint != "" {
+	if hint := d.LiveHint(input.FieldSecret); hint != "" {
 		fmt.Fprintln(w, hint)
 	}
 

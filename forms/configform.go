@@ -9,233 +9,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/fbllm/fbllm/assets"
+	"github.com/fbllm/fbllm/input"
 )
-
-// Field keys of the configuration form. The UI uses them to know which field
-// has focus (for live hints) and to jump back to a field that needs fixing.
-const (
-	FieldType     = "type"
-	FieldName     = "name"
-	FieldEndpoint = "endpoint"
-	FieldKey      = "key"
-	FieldSecret   = "secret"
-	FieldConfirm  = "confirm"
-
-	// Answers of the review step (Draft.Action).
-	ActionSave = "save"
-	ActionTest = "test"
-	ActionBack = "back"
-)
-
-// Draft is what the user is typing into the configuration form. The form
-// writes into it on every keystroke (huh binds fields to these pointers), so
-// the UI can read live values for hints and keep them when a save fails and
-// the form has to be rebuilt.
-type Draft struct {
-	Type     assets.AIType
-	Name     string
-	Endpoint string
-	Key      string
-	Secret   string
-	Confirm  bool
-	// Action is the answer of the review step: ActionSave, ActionTest or
-	// ActionBack.
-	Action string
-
-	// Editing is true when the draft edits a stored configuration: an empty
-	// key or secret then means "keep what is stored".
-	Editing bool
-	// OriginalName is the stored name when editing; it does not collide
-	// with itself in the uniqueness check.
-	OriginalName string
-	// ExistingNames are the names already used in the target workspace.
-	ExistingNames []string
-	// StoredKeyFingerprint and StoredSecretFingerprint describe the stored
-	// credentials when editing, so the form can say what "keep" keeps.
-	StoredKeyFingerprint    string
-	StoredSecretFingerprint string
-	// Destination says where the configuration will be saved, in words
-	// ("this machine · encrypted file keyring"). It is shown on the review
-	// step so nobody types a secret without knowing where it goes.
-	Destination string
-}
-
-// NewDraft returns a draft for a new configuration of the first preset type
-// with that type's default endpoint prefilled.
-func NewDraft(existing []string, destination string) *Draft {
-	d := &Draft{Type: assets.OpenAI, ExistingNames: existing, Destination: destination}
-	if p, ok := assets.PresetFor(d.Type); ok {
-		d.Endpoint = p.DefaultEndpoint
-	}
-	return d
-}
-
-// preset returns the preset of the draft's type, or an empty one.
-func (d *Draft) preset() assets.Preset {
-	p, _ := assets.PresetFor(d.Type)
-	return p
-}
-
-// ApplyTypeDefaults prefills the endpoint for a newly chosen type when the
-// user has not typed one of their own (it is empty or still another type's
-// default). It reports whether the endpoint changed.
-func (d *Draft) ApplyTypeDefaults() bool {
-	isDefault := strings.TrimSpace(d.Endpoint) == ""
-	for _, p := range assets.Presets() {
-		if d.Endpoint == p.DefaultEndpoint {
-			isDefault = true
-		}
-	}
-	if !isDefault {
-		return false
-	}
-	want := d.preset().DefaultEndpoint
-	if d.Endpoint == want {
-		return false
-	}
-	d.Endpoint = want
-	return true
-}
-
-// Result is a validated draft: every value sanitised and normalised, with
-// everything that was changed on the way, so the UI can tell the user.
-type Result struct {
-	Type     assets.AIType
-	Name     string
-	Endpoint Endpoint
-	Key      Sanitized
-	Secret   Sanitized
-	// KeepKey and KeepSecret are true when editing and the field was left
-	// empty: the stored value stays untouched.
-	KeepKey    bool
-	KeepSecret bool
-	Hints      []Hint
-}
-
-// Notices lists every human-readable remark about the result, one line per
-// subject: how the endpoint was normalised ("using X instead of Y"), what
-// was removed from pasted credentials, and key-shape hints. None of them
-// contains a credential.
-func (r Result) Notices() []string {
-	var out []string
-	if s := r.Endpoint.RewriteSummary(); s != "" {
-		out = append(out, "Endpoint: "+s+".")
-	}
-	out = append(out, prefixAll("Endpoint: ", r.Endpoint.Warnings)...)
-	if len(r.Key.Removed) > 0 {
-		out = append(out, "Key: removed "+joinAnd(r.Key.Removed)+".")
-	}
-	out = append(out, prefixAll("Key: ", r.Key.Warnings)...)
-	if len(r.Secret.Removed) > 0 {
-		out = append(out, "Secret: removed "+joinAnd(r.Secret.Removed)+".")
-	}
-	out = append(out, prefixAll("Secret: ", r.Secret.Warnings)...)
-	for _, h := range r.Hints {
-		out = append(out, h.Message)
-	}
-	return out
-}
-
-// RewriteSummary says in one sentence how the endpoint was normalised:
-// "using X instead of Y (reason; reason)". It is empty when nothing changed.
-func (e Endpoint) RewriteSummary() string {
-	n := len(e.Rewrites)
-	if n == 0 {
-		return ""
-	}
-	reasons := make([]string, 0, n)
-	for _, rw := range e.Rewrites {
-		reasons = append(reasons, rw.Reason)
-	}
-	return fmt.Sprintf("using %s instead of %s (%s)", e.Rewrites[n-1].To, e.Rewrites[0].From, strings.Join(reasons, "; "))
-}
-
-// joinAnd joins phrases as "a, b and c".
-func joinAnd(items []string) string {
-	switch len(items) {
-	case 0:
-		return ""
-	case 1:
-		return items[0]
-	}
-	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
-}
-
-func prefixAll(prefix string, in []string) []string {
-	out := make([]string, 0, len(in))
-	for _, s := range in {
-		out = append(out, prefix+s)
-	}
-	return out
-}
-
-// Result validates and cleans the whole draft. It is pure and cheap, so the
-// form's validators and the review step can call it on every keystroke.
-func (d *Draft) Result() (Result, error) {
-	r := Result{Type: d.Type}
-	if !d.Type.Valid() {
-		return r, &InputError{Code: "input.invalid_type", Field: FieldType, Msg: "choose an AI LLM type"}
-	}
-	name, err := ValidateName(d.Name, d.ExistingNames, d.OriginalName)
-	if err != nil {
-		return r, fieldErr(FieldName, err)
-	}
-	r.Name = name
-	if r.Endpoint, err = NormalizeEndpoint(d.Type, d.Endpoint); err != nil {
-		return r, fieldErr(FieldEndpoint, err)
-	}
-	if r.Key, err = SanitizeKey(d.Key); err != nil {
-		return r, fieldErr(FieldKey, err)
-	}
-	r.KeepKey = d.Editing && r.Key.Value == ""
-	if d.Editing && strings.TrimSpace(d.Secret) == "" {
-		r.KeepSecret = true
-	} else if r.Secret, err = SanitizeSecret(d.Secret); err != nil {
-		return r, fieldErr(FieldSecret, err)
-	}
-	// A Gemini key pasted as ?key= in the endpoint is the secret when the
-	// secret field was left empty on a new configuration.
-	if r.Secret.Value == "" && !r.KeepSecret && r.Endpoint.ExtractedKey != "" {
-		r.Secret = Sanitized{Value: r.Endpoint.ExtractedKey, Removed: []string{"nothing (the secret was taken from the endpoint's ?key= parameter)"}}
-	}
-	if err := d.checkKeyRequired(r); err != nil {
-		return r, err
-	}
-	r.Hints = KeyShapeHints(d.Type, r.Endpoint.URL, r.Key.Value, r.Secret.Value)
-	return r, nil
-}
-
-// checkKeyRequired enforces the one cross-field rule: AWS needs the access
-// key ID unless the secret is a Bedrock API key (a bearer token).
-func (d *Draft) checkKeyRequired(r Result) error {
-	if r.KeepSecret || r.Key.Value != "" || r.KeepKey && d.StoredKeyFingerprint != "" {
-		return nil
-	}
-	if RequiresKey(d.Type, r.Secret.Value) {
-		label := strings.ToLower(d.preset().Key.Label)
-		if label == "" {
-			label = "key"
-		}
-		return &InputError{Code: "auth.missing_key", Field: FieldKey,
-			Msg: fmt.Sprintf("%s needs the %s (press esc to go back to it), unless the secret is a Bedrock API key", d.Type, label)}
-	}
-	return nil
-}
-
-// fieldErr makes sure an error carries the field it belongs to, so the UI
-// can jump to it.
-func fieldErr(field string, err error) error {
-	var ie *InputError
-	if errors.As(err, &ie) {
-		if ie.Field == "" {
-			cp := *ie
-			cp.Field = field
-			return &cp
-		}
-		return ie
-	}
-	return &InputError{Code: "input.invalid_" + field, Field: field, Msg: err.Error()}
-}
 
 // ConfigForm is the guided configuration form: type → name → endpoint → key →
 // secret → review and confirm, one question per page so that stepping back
@@ -243,7 +18,7 @@ func fieldErr(field string, err error) error {
 // applies its theme and key map to Form.
 type ConfigForm struct {
 	Form  *huh.Form
-	Draft *Draft
+	Draft *input.Draft
 
 	typeField     *huh.Select[assets.AIType]
 	endpointField *huh.Input
@@ -253,75 +28,60 @@ type ConfigForm struct {
 
 // NewConfigForm builds the form over d. Values already in d (when editing,
 // or when a failed save rebuilds the form) are kept.
-func NewConfigForm(d *Draft) *ConfigForm {
+func NewConfigForm(d *input.Draft) *ConfigForm {
 	d.Confirm = true // "Save" is the default answer on the review step
-	d.Action = ActionSave
+	d.Action = input.ActionSave
 	f := &ConfigForm{Draft: d, lastType: d.Type}
-	f.typeField = huh.NewSelect[assets.AIType]().Key(FieldType).
+	f.typeField = huh.NewSelect[assets.AIType]().Key(input.FieldType).
 		Title("AI LLM type").
 		Description("Which provider does it talk to?").
 		Options(typeOptions(80)...).
 		Value(&d.Type)
-	f.endpointField = huh.NewInput().Key(FieldEndpoint).
+	f.endpointField = huh.NewInput().Key(input.FieldEndpoint).
 		Title("API endpoint").
-		DescriptionFunc(func() string { return d.preset().EndpointHint }, &d.Type).
-		PlaceholderFunc(func() string { return placeholderOr(d.preset().DefaultEndpoint, "https://host/v1") }, &d.Type).
+		DescriptionFunc(func() string { return d.Preset().EndpointHint }, &d.Type).
+		PlaceholderFunc(d.EndpointPlaceholder, &d.Type).
 		Value(&d.Endpoint).
-		Validate(func(s string) error {
-			_, err := NormalizeEndpoint(d.Type, s)
-			return err
-		})
+		Validate(d.CheckEndpoint)
 
 	f.Form = huh.NewForm(
 		huh.NewGroup(f.typeField),
 		huh.NewGroup(
-			huh.NewInput().Key(FieldName).
+			huh.NewInput().Key(input.FieldName).
 				Title("Configuration name").
 				Description("A name you will recognise; unique in this workspace.").
 				Placeholder("e.g. OpenAI production").
 				CharLimit(64).
 				Value(&d.Name).
-				Validate(func(s string) error {
-					_, err := ValidateName(s, d.ExistingNames, d.OriginalName)
-					return err
-				}),
+				Validate(d.CheckName),
 		),
 		huh.NewGroup(f.endpointField),
 		huh.NewGroup(
-			huh.NewInput().Key(FieldKey).
-				TitleFunc(func() string { return d.keyTitle() }, &d.Type).
-				DescriptionFunc(func() string { return d.keyDescription() }, &d.Type).
-				PlaceholderFunc(func() string { return d.preset().Key.Placeholder }, &d.Type).
+			huh.NewInput().Key(input.FieldKey).
+				TitleFunc(d.KeyTitle, &d.Type).
+				DescriptionFunc(d.KeyDescription, &d.Type).
+				PlaceholderFunc(func() string { return d.Preset().Key.Placeholder }, &d.Type).
 				Value(&d.Key).
-				Validate(func(s string) error {
-					_, err := SanitizeKey(s)
-					return err
-				}),
+				Validate(d.CheckKey),
 		),
 		huh.NewGroup(
-			huh.NewInput().Key(FieldSecret).
-				TitleFunc(func() string { return placeholderOr(d.preset().Secret.Label, "API secret") }, &d.Type).
-				DescriptionFunc(func() string { return d.secretDescription() }, &d.Type).
+			huh.NewInput().Key(input.FieldSecret).
+				TitleFunc(d.SecretTitle, &d.Type).
+				DescriptionFunc(d.SecretDescription, &d.Type).
 				EchoMode(huh.EchoModePassword).
 				Value(&d.Secret).
 				Validate(func(s string) error {
-					if d.Editing && strings.TrimSpace(s) == "" {
-						return nil
+					err := d.CheckSecret(s)
+					if isMissingKey(err) {
+						return fmt.Errorf("%w: press esc to go back and enter it", err)
 					}
-					clean, err := SanitizeSecret(s)
-					if err != nil {
-						return err
-					}
-					if d.Key == "" && !(d.Editing && d.StoredKeyFingerprint != "") && RequiresKey(d.Type, clean.Value) {
-						return fmt.Errorf("%s also needs the %s: press esc to go back and enter it", d.Type, strings.ToLower(d.preset().Key.Label))
-					}
-					return nil
+					return err
 				}),
 		),
 		// The review itself is drawn by the UI above this step (it has to fit
 		// the terminal), and printed before it in accessible mode.
 		huh.NewGroup(
-			huh.NewSelect[string]().Key(FieldConfirm).
+			huh.NewSelect[string]().Key(input.FieldConfirm).
 				TitleFunc(func() string {
 					if d.Editing {
 						return "Save changes?"
@@ -329,9 +89,9 @@ func NewConfigForm(d *Draft) *ConfigForm {
 					return "Save this configuration?"
 				}, &d.Editing).
 				Options(
-					huh.NewOption("Save", ActionSave),
-					huh.NewOption("Test the connection now (nothing is saved yet)", ActionTest),
-					huh.NewOption("Back to the first question", ActionBack),
+					huh.NewOption("Save", input.ActionSave),
+					huh.NewOption("Test the connection now (nothing is saved yet)", input.ActionTest),
+					huh.NewOption("Back to the first question", input.ActionBack),
 				).
 				Value(&d.Action),
 		),
@@ -381,7 +141,7 @@ func (f *ConfigForm) Sync() {
 	}
 }
 
-// Focused returns the key of the focused field (FieldType, FieldName, …).
+// Focused returns the key of the focused field (input.FieldType, input.FieldName, …).
 func (f *ConfigForm) Focused() string {
 	if fl := f.Form.GetFocusedField(); fl != nil {
 		return fl.GetKey()
@@ -395,172 +155,9 @@ func (f *ConfigForm) OnFirstStep() bool {
 	return f.Form.GetFocusedField() == huh.Field(f.typeField)
 }
 
-func placeholderOr(s, fallback string) string {
-	if s == "" {
-		return fallback
-	}
-	return s
-}
-
-// keyTitle is the key field's title; the preset's label already says when
-// the key is optional or unused for the type.
-func (d *Draft) keyTitle() string {
-	return placeholderOr(d.preset().Key.Label, "Key (optional)")
-}
-
-func (d *Draft) keyDescription() string {
-	desc := d.preset().Key.Description
-	if d.Editing {
-		keep := "Leave empty to keep the stored key"
-		if d.StoredKeyFingerprint != "" {
-			keep += " (" + d.StoredKeyFingerprint + ")"
-		}
-		desc = strings.TrimSpace(desc + " " + keep + ".")
-	}
-	return desc
-}
-
-func (d *Draft) secretDescription() string {
-	desc := d.preset().Secret.Description
-	if d.Editing {
-		keep := "Leave empty to keep the stored secret"
-		if d.StoredSecretFingerprint != "" {
-			keep += " (" + d.StoredSecretFingerprint + ")"
-		}
-		desc = strings.TrimSpace(desc + " " + keep + "; type a new one to rotate it.")
-	}
-	return desc
-}
-
-// Review renders the review step: every field, credentials as fingerprints
-// only, then what was cleaned up or looks wrong. It never contains a
-// credential.
-func (d *Draft) Review() string {
-	r, err := d.Result()
-	var b strings.Builder
-	row := func(k, v string) { fmt.Fprintf(&b, "%-9s %s\n", k, v) }
-	p := d.preset()
-	row("Name", strings.TrimSpace(d.Name))
-	row("Type", placeholderOr(p.Label, string(d.Type)))
-	endpoint := r.Endpoint.URL
-	if endpoint == "" {
-		endpoint = strings.TrimSpace(d.Endpoint)
-	}
-	row("Endpoint", endpoint)
-	switch {
-	case r.KeepSecret:
-		row("Secret", placeholderOr(d.StoredSecretFingerprint, "stored")+" (unchanged)")
-	case r.Secret.Value != "":
-		row("Secret", fmt.Sprintf("%s (%d characters)", Fingerprint(r.Secret.Value), len(r.Secret.Value)))
-	}
-	switch {
-	case r.KeepKey && d.StoredKeyFingerprint != "":
-		row("Key", d.StoredKeyFingerprint+" (unchanged)")
-	case r.Key.Value != "":
-		row("Key", Fingerprint(r.Key.Value))
-	case p.Key.Required:
-		row("Key", "none")
-	}
-	if r.Endpoint.Region != "" {
-		row("Region", r.Endpoint.Region)
-	}
-	if d.Destination != "" {
-		row("Saved to", d.Destination)
-	}
-	if err != nil {
-		b.WriteString("\n✗ " + err.Error() + "\n")
-		return b.String()
-	}
-	if notices := r.Notices(); len(notices) > 0 {
-		b.WriteString("\n")
-		for _, n := range notices {
-			b.WriteString("! " + n + "\n")
-		}
-	}
-	return b.String()
-}
-
-// LiveHint is the one-line remark the UI shows under the focused field while
-// the user types: what the endpoint will be normalised to, how many
-// characters of a secret arrived and what will be stripped from it. It is
-// pure and never contains a credential.
-func (d *Draft) LiveHint(field string) string {
-	switch field {
-	case FieldEndpoint:
-		if strings.TrimSpace(d.Endpoint) == "" {
-			return ""
-		}
-		ep, err := NormalizeEndpoint(d.Type, d.Endpoint)
-		if err != nil {
-			return "✗ " + err.Error()
-		}
-		if len(ep.Rewrites) > 0 {
-			return fmt.Sprintf("→ using %s (%s)", ep.URL, ep.Rewrites[len(ep.Rewrites)-1].Reason)
-		}
-		if len(ep.Warnings) > 0 {
-			return "! " + ep.Warnings[0]
-		}
-	case FieldKey:
-		if d.Key == "" {
-			return ""
-		}
-		k, err := SanitizeKey(d.Key)
-		if err != nil {
-			return "✗ " + err.Error()
-		}
-		return credentialHint(k, d.Type, "", k.Value, "key")
-	case FieldSecret:
-		if d.Secret == "" {
-			return ""
-		}
-		s, err := SanitizeSecret(d.Secret)
-		msg := fmt.Sprintf("received %d characters", len([]rune(d.Secret)))
-		if err != nil {
-			return msg + " · ✗ " + err.Error()
-		}
-		if hint := credentialHint(s, d.Type, d.Key, s.Value, "secret"); hint != "" {
-			return msg + " · " + hint
-		}
-		return msg
-	}
-	return ""
-}
-
-func credentialHint(s Sanitized, t assets.AIType, key, value, field string) string {
-	var parts []string
-	if len(s.Removed) > 0 {
-		parts = append(parts, "will remove "+strings.Join(s.Removed, ", "))
-	}
-	var hints []Hint
-	if field == "key" {
-		hints = KeyShapeHints(t, "", value, "")
-	} else {
-		hints = KeyShapeHints(t, "", key, value)
-	}
-	for _, h := range hints {
-		if h.Field == field {
-			parts = append(parts, h.Message)
-			break
-		}
-	}
-	if len(parts) == 0 && len(s.Warnings) > 0 {
-		parts = append(parts, s.Warnings[0])
-	}
-	return strings.Join(parts, " · ")
-}
-
-// DraftFromConfig returns a draft that edits a stored configuration: every
-// non-secret field prefilled, key and secret empty (empty means "keep").
-func DraftFromConfig(name, aiType, endpoint, keyFingerprint, secretFingerprint string, existing []string, destination string) *Draft {
-	return &Draft{
-		Type:                    assets.AIType(aiType),
-		Name:                    name,
-		Endpoint:                endpoint,
-		Editing:                 true,
-		OriginalName:            name,
-		ExistingNames:           existing,
-		StoredKeyFingerprint:    keyFingerprint,
-		StoredSecretFingerprint: secretFingerprint,
-		Destination:             destination,
-	}
+// isMissingKey reports whether err is CheckSecret's "needs the key" error,
+// whose remedy depends on how the form lets the user go back.
+func isMissingKey(err error) bool {
+	var ie *input.InputError
+	return errors.As(err, &ie) && ie.Code == "auth.missing_key"
 }

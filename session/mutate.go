@@ -8,7 +8,7 @@ import (
 
 	"github.com/fbllm/fbllm/assets"
 	"github.com/fbllm/fbllm/client"
-	"github.com/fbllm/fbllm/forms"
+	"github.com/fbllm/fbllm/input"
 	"github.com/fbllm/fbllm/store"
 )
 
@@ -26,7 +26,7 @@ type Change struct {
 }
 
 // ChangeFromForm turns a validated form result into a Change.
-func ChangeFromForm(r forms.Result) Change {
+func ChangeFromForm(r input.Result) Change {
 	ch := Change{Name: r.Name, AIType: r.Type, Endpoint: r.Endpoint.URL, Region: r.Endpoint.Region}
 	if !r.KeepKey {
 		k := r.Key.Value
@@ -81,9 +81,9 @@ func (s *Session) Create(ctx context.Context, d Destination, ch Change) (Item, e
 	}
 	cfg := store.Config{Name: ch.Name, AIType: string(ch.AIType), Endpoint: ch.Endpoint, Region: ch.Region}
 	if key != "" {
-		cfg.KeyFingerprint = forms.Fingerprint(key)
+		cfg.KeyFingerprint = input.Fingerprint(key)
 	}
-	cfg.SecretFingerprint = forms.Fingerprint(*ch.Secret)
+	cfg.SecretFingerprint = input.Fingerprint(*ch.Secret)
 	c, err := s.opts.Store.Add(ctx, cfg, store.Credentials{Key: key, Secret: *ch.Secret})
 	if err != nil {
 		return Item{}, err
@@ -122,11 +122,11 @@ func (s *Session) Update(ctx context.Context, it Item, ch Change) (Item, error) 
 		if ch.Key != nil {
 			c.KeyFingerprint = ""
 			if *ch.Key != "" {
-				c.KeyFingerprint = forms.Fingerprint(*ch.Key)
+				c.KeyFingerprint = input.Fingerprint(*ch.Key)
 			}
 		}
 		if ch.Secret != nil {
-			c.SecretFingerprint = forms.Fingerprint(*ch.Secret)
+			c.SecretFingerprint = input.Fingerprint(*ch.Secret)
 		}
 		return nil
 	}, cred)
@@ -244,6 +244,6 @@ func sameEndpoint(it Item, ch Change) bool {
 	if typ == "" {
 		typ = it.AIType
 	}
-	ep, err := forms.NormalizeEndpoint(typ, it.Endpoint)
+	ep, err := input.NormalizeEndpoint(typ, it.Endpoint)
 	return err == nil && ep.URL == ch.Endpoint
 }

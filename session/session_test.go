@@ -12,7 +12,7 @@ import (
 
 	"github.com/fbllm/fbllm/assets"
 	"github.com/fbllm/fbllm/client"
-	"github.com/fbllm/fbllm/forms"
+	"github.com/fbllm/fbllm/input"
 	"github.com/fbllm/fbllm/internal/flashbacktest"
 	"github.com/fbllm/fbllm/session"
 	"github.com/fbllm/fbllm/store"
@@ -218,7 +218,7 @@ func TestUnchangedEditSendsNothing(t *testing.T) {
 	it, err := f.sess.Resolve(ctx, "Claude support", session.Scope{})
 	require.NoError(t, err)
 	before, _ := f.srv.LLM(it.ID)
-	ep, err := forms.NormalizeEndpoint(it.AIType, it.Endpoint)
+	ep, err := input.NormalizeEndpoint(it.AIType, it.Endpoint)
 	require.NoError(t, err)
 	_, err = f.sess.Update(ctx, it, session.Change{Name: it.Name, AIType: it.AIType, Endpoint: ep.URL})
 	require.NoError(t, err)

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/term"
 
 	"github.com/fbllm/fbllm/forms"
+	"github.com/fbllm/fbllm/input"
 	"github.com/fbllm/fbllm/session"
 	"github.com/fbllm/fbllm/store"
 )
@@ -199,17 +200,17 @@ func (s *accessibleSession) add(markSetup bool) error {
 	if err := s.unlock(); err != nil {
 		return err
 	}
-	d := forms.NewDraft(s.st.Names(store.DefaultWorkspace), s.dest())
+	d := input.NewDraft(s.st.Names(store.DefaultWorkspace), s.dest())
 	return s.fill(d, nil, markSetup)
 }
 
 func (s *accessibleSession) edit(c store.Config) error {
-	d := forms.DraftFromConfig(c.Name, c.AIType, c.Endpoint, c.KeyFingerprint, c.SecretFingerprint, s.st.Names(c.Workspace), s.dest())
+	d := input.DraftFromConfig(c.Name, c.AIType, c.Endpoint, c.KeyFingerprint, c.SecretFingerprint, s.st.Names(c.Workspace), s.dest())
 	return s.fill(d, &c, false)
 }
 
 // fill asks the form questions and saves the answers.
-func (s *accessibleSession) fill(d *forms.Draft, editing *store.Config, markSetup bool) error {
+func (s *accessibleSession) fill(d *input.Draft, editing *store.Config, markSetup bool) error {
 	ok, err := forms.RunAccessible(d, s.w, s.r)
 	if err != nil {
 		return err

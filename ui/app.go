@@ -28,7 +28,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/fbllm/fbllm/client"
-	"github.com/fbllm/fbllm/forms"
+	"github.com/fbllm/fbllm/input"
 	"github.com/fbllm/fbllm/session"
 	"github.com/fbllm/fbllm/store"
 )
@@ -396,7 +396,7 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if a.screen == screenForm {
 			a.form.saving = false
 			a.form.banner = "Not saved: the keyring stayed locked. Your input is kept; choose Save to try again."
-			return a, a.form.jumpTo(forms.FieldConfirm)
+			return a, a.form.jumpTo(input.FieldConfirm)
 		}
 		return a.maybeQuitSingle()
 
@@ -542,11 +542,11 @@ func (a App) openForm(edit *session.Item) (App, tea.Cmd) {
 	}
 	names := namesIn(a.browser.all, dest)
 	label := dest.Label(a.backend.Name)
-	var d *forms.Draft
+	var d *input.Draft
 	if edit == nil {
-		d = forms.NewDraft(names, label)
+		d = input.NewDraft(names, label)
 	} else {
-		d = forms.DraftFromConfig(edit.Name, string(edit.AIType), edit.Endpoint, edit.KeyFingerprint, edit.SecretFingerprint, names, label)
+		d = input.DraftFromConfig(edit.Name, string(edit.AIType), edit.Endpoint, edit.KeyFingerprint, edit.SecretFingerprint, names, label)
 	}
 	var cmd tea.Cmd
 	a.draftStatus = ""

@@ -11,7 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/fbllm/fbllm/client"
-	"github.com/fbllm/fbllm/forms"
+	"github.com/fbllm/fbllm/input"
 	"github.com/fbllm/fbllm/session"
 	"github.com/fbllm/fbllm/store"
 )
@@ -134,7 +134,7 @@ func (r saveRequest) needsKeyring() bool {
 }
 
 // newSaveRequest turns a validated form result into a save request.
-func newSaveRequest(r forms.Result, editing *session.Item, dest session.Destination) saveRequest {
+func newSaveRequest(r input.Result, editing *session.Item, dest session.Destination) saveRequest {
 	return saveRequest{edit: editing, dest: dest, change: session.ChangeFromForm(r)}
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/fbllm/fbllm/client"
 	"github.com/fbllm/fbllm/forms"
+	"github.com/fbllm/fbllm/input"
 	"github.com/fbllm/fbllm/session"
 	"github.com/fbllm/fbllm/store"
 )
@@ -47,7 +48,7 @@ type formScreen struct {
 	height   int
 }
 
-func newFormScreen(st *Styles, d *forms.Draft, editing *session.Item, dest session.Destination) (formScreen, tea.Cmd) {
+func newFormScreen(st *Styles, d *input.Draft, editing *session.Item, dest session.Destination) (formScreen, tea.Cmd) {
 	f := formScreen{editing: editing, dest: dest, keys: defaultFormKeyMap(), styles: st,
 		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot))}
 	cmd := f.build(d)
@@ -55,7 +56,7 @@ func newFormScreen(st *Styles, d *forms.Draft, editing *session.Item, dest sessi
 }
 
 // build (re)creates the huh form over the draft.
-func (f *formScreen) build(d *forms.Draft) tea.Cmd {
+func (f *formScreen) build(d *input.Draft) tea.Cmd {
 	f.cf = forms.NewConfigForm(d)
 	f.cf.Form.WithTheme(f.styles.HuhTheme()).WithKeyMap(formHuhKeyMap())
 	cmd := f.cf.Form.Init()
@@ -93,7 +94,7 @@ func (f *formScreen) setStyles(st *Styles) {
 // user lands on what needs fixing.
 func (f *formScreen) jumpTo(field string) tea.Cmd {
 	cmd := f.build(f.cf.Draft)
-	order := []string{forms.FieldType, forms.FieldName, forms.FieldEndpoint, forms.FieldKey, forms.FieldSecret, forms.FieldConfirm}
+	order := []string{input.FieldType, input.FieldName, input.FieldEndpoint, input.FieldKey, input.FieldSecret, input.FieldConfirm}
 	for _, k := range order {
 		if f.cf.Focused() == field || k == field {
 			break
@@ -118,8 +119,8 @@ func (f formScreen) tick() tea.Cmd {
 func (f *formScreen) resume(banner string) tea.Cmd {
 	f.saving = false
 	f.banner = banner
-	f.cf.Draft.Action = forms.ActionSave
-	return f.jumpTo(forms.FieldConfirm)
+	f.cf.Draft.Action = input.ActionSave
+	return f.jumpTo(input.FieldConfirm)
 }
 
 // saveFailed shows why a save failed and puts the user back where they can
@@ -127,9 +128,9 @@ func (f *formScreen) resume(banner string) tea.Cmd {
 func (f *formScreen) saveFailed(err error) tea.Cmd {
 	f.saving = false
 	f.banner = saveErrorText(err)
-	field := forms.FieldConfirm
+	field := input.FieldConfirm
 	if errors.Is(err, store.ErrDuplicateName) || client.Code(err) == "config.duplicate_name" {
-		field = forms.FieldName
+		field = input.FieldName
 	}
 	return f.jumpTo(field)
 }
@@ -179,21 +180,21 @@ func (f formScreen) Update(msg tea.Msg) (formScreen, tea.Cmd) {
 	switch f.cf.Form.State {
 	case huh.StateCompleted:
 		d := f.cf.Draft
-		if d.Action == forms.ActionBack { // start over, values kept
+		if d.Action == input.ActionBack { // start over, values kept
 			return f, tea.Batch(cmd, f.build(d))
 		}
 		res, err := d.Result()
 		if err != nil {
 			f.banner = err.Error()
-			field := forms.FieldConfirm
-			var ie *forms.InputError
+			field := input.FieldConfirm
+			var ie *input.InputError
 			if errors.As(err, &ie) && ie.Field != "" {
 				field = ie.Field
 			}
 			return f, tea.Batch(cmd, f.jumpTo(field))
 		}
 		req := newSaveRequest(res, f.editing, f.dest)
-		if d.Action == forms.ActionTest {
+		if d.Action == input.ActionTest {
 			// The form stays as it is; App shows the result and brings the
 			// user back to the review step (or to the field to fix).
 			f.saving = true
@@ -232,7 +233,7 @@ func (f formScreen) View() string {
 		}
 	}
 	form := trimBlankTail(f.cf.Form.View())
-	if f.cf.Focused() == forms.FieldConfirm {
+	if f.cf.Focused() == input.FieldConfirm {
 		used := countLines(parts) + strings.Count(form, "\n") + 2
 		parts = append(parts, ansi.Truncate(st.Dialog.Title.Render("Review")+st.App.Muted.Render(" · nothing is saved until you choose Save"), f.width, "…"),
 			st.Form.Review.Render(fitLines(wrapText(f.cf.Draft.Review(), f.width), f.height-used)))

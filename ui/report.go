@@ -10,7 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/fbllm/fbllm/diagnose"
-	"github.com/fbllm/fbllm/forms"
+	"github.com/fbllm/fbllm/input"
 	"github.com/fbllm/fbllm/session"
 )
 
@@ -280,17 +280,17 @@ func fieldToFix(r diagnose.Report) string {
 			d.Code != "endpoint.timeout" && d.Code != "endpoint.reset" && d.Code != "endpoint.proxy" &&
 			!strings.HasPrefix(d.Code, "endpoint.tls_untrusted"):
 			if d.Code == "endpoint.wrong_type" {
-				return forms.FieldType
+				return input.FieldType
 			}
-			return forms.FieldEndpoint
+			return input.FieldEndpoint
 		case d.Code == "endpoint.dns":
-			return forms.FieldEndpoint
+			return input.FieldEndpoint
 		case d.Code == "auth.missing_key" || d.Code == "auth.session_token":
-			return forms.FieldKey
+			return input.FieldKey
 		case strings.HasPrefix(d.Code, "auth.") && d.Code != "auth.clock_skew" && d.Code != "auth.insufficient_scope":
-			return forms.FieldSecret
+			return input.FieldSecret
 		case d.Code == "model.not_found":
-			return forms.FieldEndpoint
+			return input.FieldEndpoint
 		}
 	}
 	return ""

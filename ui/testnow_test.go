@@ -8,7 +8,7 @@ import (
 	"github.com/fbllm/fbllm/assets"
 	"github.com/fbllm/fbllm/client"
 	"github.com/fbllm/fbllm/diagnose"
-	"github.com/fbllm/fbllm/forms"
+	"github.com/fbllm/fbllm/input"
 	"github.com/fbllm/fbllm/internal/providertest"
 	"github.com/fbllm/fbllm/session"
 )
@@ -51,7 +51,7 @@ func TestFormTestsTheConnectionBeforeSaving(t *testing.T) {
 
 	d.press("e")
 	require.Equal(t, screenForm, d.app.screen)
-	require.Equal(t, forms.FieldSecret, d.app.form.cf.Focused(), "e lands on the field to fix")
+	require.Equal(t, input.FieldSecret, d.app.form.cf.Focused(), "e lands on the field to fix")
 	d.clearField(80)
 	d.paste(good)
 	d.press("enter")

@@ -1,4 +1,4 @@
-package forms
+package input
 
 import (
 	"net/netip"

@@ -1,4 +1,4 @@
-package forms
+package input
 
 import (
 	"crypto/sha256"
