@@ -16,7 +16,8 @@ import (
 // providertest are the simulated platform and providers: only tests and
 // the demo may use them, never the product's own packages.
 var allowedImports = map[string][]string{
-	".":                               {"assets", "client", "diagnose", "input", "internal/dbusguard", "internal/demo", "session", "store", "ui"},
+	".":                               {"internal/cli", "internal/dbusguard"},
+	"internal/cli":                    {"assets", "client", "diagnose", "input", "internal/demo", "session", "store", "ui"},
 	"ui":                              {"assets", "client", "diagnose", "forms", "input", "session", "store"},
 	"session":                         {"assets", "client", "diagnose", "input", "internal/redact", "store"},
 	"diagnose":                        {"assets", "client", "input", "internal/redact"},
@@ -24,6 +25,7 @@ var allowedImports = map[string][]string{
 	"forms":                           {"assets", "input"},
 	"input":                           {"assets"},
 	"store":                           {"internal/dbusguard"},
+	"internal/secrettest":             {},
 	"internal/redact":                 {},
 	"assets":                          {},
 	"internal/dbusguard":              {},

@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fbllm/fbllm/internal/flashbacktest"
+	"github.com/fbllm/fbllm/internal/secrettest"
 )
 
 // TestE2EDemoInAPseudoTerminal runs the built binary's `fbllm demo` in a
@@ -51,7 +52,7 @@ func TestE2EDemoInAPseudoTerminal(t *testing.T) {
 	raw := term.raw.String()
 	term.mu.Unlock()
 	for _, s := range []string{flashbacktest.DemoRevokedSecret, flashbacktest.DemoPassword} {
-		for _, piece := range secretPieces(s) {
+		for _, piece := range secrettest.Pieces(s) {
 			require.NotContains(t, raw, piece, "a piece of a demo secret reached the terminal")
 		}
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fbllm/fbllm/assets"
+	"github.com/fbllm/fbllm/internal/secrettest"
 )
 
 // builtBinary is the fbllm binary built once for the end-to-end tests.
@@ -230,7 +231,7 @@ func TestE2EFirstRunInAPseudoTerminal(t *testing.T) {
 	frames := append([]string(nil), term.frames...)
 	raw := term.raw.String()
 	term.mu.Unlock()
-	for _, piece := range secretPieces(secret) {
+	for _, piece := range secrettest.Pieces(secret) {
 		require.NotContains(t, raw, piece, "the raw terminal output contains the secret")
 		for i, f := range frames {
 			require.NotContains(t, f, piece, "frame %d shows the secret", i)
@@ -253,7 +254,7 @@ func TestE2EFirstRunInAPseudoTerminal(t *testing.T) {
 			return nil
 		}
 		b, _ := os.ReadFile(p)
-		for _, piece := range secretPieces(secret) {
+		for _, piece := range secrettest.Pieces(secret) {
 			require.NotContains(t, string(b), piece, "%s holds the secret in clear", p)
 		}
 		return nil
@@ -302,12 +303,12 @@ func driveAccessibleFirstRun(t *testing.T, term *terminal) {
 	err := term.wait()
 	var ee *exec.ExitError
 	require.ErrorAs(t, err, &ee)
-	require.Equal(t, exitCancelled, ee.ExitCode())
+	require.Equal(t, 130, ee.ExitCode(), "cancelled")
 
 	term.mu.Lock()
 	raw := term.raw.String()
 	term.mu.Unlock()
-	for _, piece := range secretPieces(secret) {
+	for _, piece := range secrettest.Pieces(secret) {
 		require.NotContains(t, raw, piece, "accessible mode echoed the secret")
 	}
 	require.NotContains(t, raw, pass, "accessible mode echoed the passphrase")
@@ -353,7 +354,7 @@ func TestE2ECtrlCInTheFormExits130(t *testing.T) {
 	err := term.wait()
 	var ee *exec.ExitError
 	require.ErrorAs(t, err, &ee, "screen:\n%s", term.screen())
-	require.Equal(t, exitCancelled, ee.ExitCode())
+	require.Equal(t, 130, ee.ExitCode(), "cancelled")
 	_, statErr := os.Stat(filepath.Join(dir, "config", "configs.json"))
 	require.True(t, os.IsNotExist(statErr) || !strings.Contains(readFile(t, filepath.Join(dir, "config", "configs.json")), "half"), "nothing was saved")
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fbllm/fbllm/assets"
+	"github.com/fbllm/fbllm/internal/secrettest"
 )
 
 // sshServer is a throw-away OpenSSH server on 127.0.0.1: its own host key,
@@ -208,7 +209,7 @@ func TestSSHFirstRunResizeCacheAndCopy(t *testing.T) {
 	term.mu.Lock()
 	frames, raw := append([]string(nil), term.frames...), term.raw.String()
 	term.mu.Unlock()
-	for _, piece := range secretPieces(secret) {
+	for _, piece := range secrettest.Pieces(secret) {
 		require.NotContains(t, raw, piece, "the secret crossed the SSH channel")
 		for i, f := range frames {
 			require.NotContains(t, f, piece, "frame %d shows the secret", i)
@@ -228,7 +229,14 @@ func TestSSHFirstRunResizeCacheAndCopy(t *testing.T) {
 
 	out, err = srv.run(t, env+" "+bin+" status --json", "")
 	require.NoError(t, err, out)
-	var status statusJSON
+	var status struct { // the part of `fbllm status --json` this test reads
+		Keyring struct {
+			Locked          bool `json:"locked"`
+			PassphraseCache *struct {
+				Active bool `json:"active"`
+			} `json:"passphraseCache"`
+		} `json:"keyring"`
+	}
 	require.NoError(t, json.Unmarshal([]byte(out), &status), out)
 	require.False(t, status.Keyring.Locked, "unlocked by the remembered passphrase")
 	require.NotNil(t, status.Keyring.PassphraseCache)

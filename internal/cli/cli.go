@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -17,9 +17,9 @@ import (
 	"github.com/fbllm/fbllm/store"
 )
 
-// sysEnv is everything the CLI takes from the process: streams, whether
+// Env is everything the CLI takes from the process: streams, whether
 // they are terminals, and the environment. Tests build their own.
-type sysEnv struct {
+type Env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	stdinTTY       bool
@@ -32,7 +32,7 @@ type sysEnv struct {
 	openTTY func() (*os.File, error)
 }
 
-func newSystemEnv() *sysEnv {
+func SystemEnv() *Env {
 	// The keyring passphrase is read once and removed from the environment,
 	// so providers' tools or anything else we start never inherit it.
 	const passVar = "FBLLM_KEYRING_PASSPHRASE"
@@ -40,7 +40,7 @@ func newSystemEnv() *sysEnv {
 	if hasPass {
 		_ = os.Unsetenv(passVar)
 	}
-	return &sysEnv{
+	return &Env{
 		stdin:     os.Stdin,
 		stdout:    os.Stdout,
 		stderr:    os.Stderr,
@@ -60,7 +60,8 @@ func newSystemEnv() *sysEnv {
 
 // cli holds the state shared by every command of one invocation.
 type cli struct {
-	env     *sysEnv
+	env     *Env
+	version string
 	noInput bool
 	// exit overrides the exit code of a run that returned no error (a
 	// cancellation, see catchCancel).
@@ -75,16 +76,18 @@ type cli struct {
 	sessErr  error
 }
 
-// run executes the command line and returns the process exit code.
-func run(args []string, env *sysEnv) int {
-	c := &cli{env: env}
+// Run executes the command line and returns the process exit code.
+// version is the release version stamped into the binary at build time,
+// or "" for a build from source (see buildVersion).
+func Run(args []string, env *Env, version string) int {
+	c := &cli{env: env, version: buildVersion(version)}
 	root := c.rootCmd()
 	root.SetArgs(args)
 	root.SetIn(env.stdin)
 	root.SetOut(env.stdout)
 	root.SetErr(env.stderr)
 	err := fang.Execute(context.Background(), root,
-		fang.WithVersion(version),
+		fang.WithVersion(c.version),
 		fang.WithErrorHandler(c.printError),
 		fang.WithNotifySignal(os.Interrupt),
 	)

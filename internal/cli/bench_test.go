@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -45,11 +45,11 @@ func BenchmarkListJSON1000(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		out.Reset()
-		code := run([]string{"list", "--json"}, &sysEnv{
+		code := Run([]string{"list", "--json"}, &Env{
 			stdin: strings.NewReader(""), stdout: &out, stderr: &out,
 			getenv:  func(k string) string { return env[k] },
 			openTTY: func() (*os.File, error) { return nil, errors.New("no tty") },
-		})
+		}, "")
 		if code != 0 {
 			b.Fatalf("exit %d: %s", code, out.String())
 		}

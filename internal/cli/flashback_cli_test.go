@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -82,7 +82,7 @@ func (h *fbHome) run(stdin string, args ...string) cliResult {
 func (h *fbHome) runTTY(tty string, args ...string) cliResult {
 	h.t.Helper()
 	var out, errb bytes.Buffer
-	env := &sysEnv{
+	env := &Env{
 		stdin:  strings.NewReader(""),
 		stdout: &out, stderr: &errb,
 		getenv: func(k string) string { return h.env[k] },
@@ -96,7 +96,7 @@ func (h *fbHome) runTTY(tty string, args ...string) cliResult {
 			return r, nil
 		},
 	}
-	r := cliResult{code: run(args, env), stdout: out.String(), stderr: errb.String()}
+	r := cliResult{code: Run(args, env, ""), stdout: out.String(), stderr: errb.String()}
 	h.results = append(h.results, r)
 	return r
 }

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fbllm/fbllm/internal/secrettest"
 	"github.com/stretchr/testify/require"
 )
 
@@ -49,32 +50,22 @@ type cliResult struct {
 func (h *cliHome) run(stdin string, args ...string) cliResult {
 	h.t.Helper()
 	var out, errb bytes.Buffer
-	env := &sysEnv{
+	env := &Env{
 		stdin:  strings.NewReader(stdin),
 		stdout: &out, stderr: &errb,
 		getenv:  func(k string) string { return h.env[k] },
 		openTTY: func() (*os.File, error) { return nil, errors.New("no tty in tests") },
 	}
-	code := run(args, env)
+	code := Run(args, env, "")
 	return cliResult{code: code, stdout: out.String(), stderr: errb.String()}
 }
 
 func (h *cliHome) requireNoSecretAnywhere(r cliResult, secret string) {
 	h.t.Helper()
-	for _, piece := range secretPieces(secret) {
+	for _, piece := range secrettest.Pieces(secret) {
 		require.NotContains(h.t, r.stdout, piece)
 		require.NotContains(h.t, r.stderr, piece)
 	}
-}
-
-// secretPieces is the secret and every 12-character piece of it: none may
-// appear anywhere a user or a log could see.
-func secretPieces(s string) []string {
-	out := []string{s}
-	for i := 0; i+12 <= len(s); i++ {
-		out = append(out, s[i:i+12])
-	}
-	return out
 }
 
 // treeHash hashes every file (path, mode and content) under dir.
@@ -137,7 +128,7 @@ func TestAddFromStdinThenListJSON(t *testing.T) {
 			return nil
 		}
 		b, _ := os.ReadFile(p)
-		for _, piece := range secretPieces(cliSecret) {
+		for _, piece := range secrettest.Pieces(cliSecret) {
 			require.NotContains(t, string(b), piece, p)
 		}
 		info, _ := d.Info()
@@ -252,7 +243,7 @@ func TestUsageErrors(t *testing.T) {
 
 func TestNoFlagTakesASecret(t *testing.T) {
 	h := newCLIHome(t)
-	c := &cli{env: &sysEnv{getenv: func(k string) string { return h.env[k] }}}
+	c := &cli{env: &Env{getenv: func(k string) string { return h.env[k] }}}
 	root := c.rootCmd()
 	for _, cmd := range append(root.Commands(), root) {
 		for _, name := range []string{"secret", "api-key", "key", "password", "token", "passphrase"} {
