@@ -15,84 +15,6 @@ import (
 	"github.com/fbllm/fbllm/ui"
 )
 
-// configFlags are the flags shared by add, edit and (later) ad-hoc test.
-// Credentials come only from environment variables or stdin: no flag takes
-// a secret value, so secrets never land in shell history or `ps` output.
-type configFlags struct {
-	name, typ, endpoint, region string
-	storeName, workspace        string
-	keyEnv, secretEnv           string
-	secretStdin                 bool
-	asJSON                      bool
-}
-
-func (f *configFlags) register(cmd *cobra.Command) {
-	fl := cmd.Flags()
-	fl.StringVar(&f.name, "name", "", "configuration name (unique in the workspace, case-insensitive)")
-	fl.StringVar(&f.typ, "type", "", "AI LLM type: OPENAI, GOOGLE, ANTHROPIC, AWS or OTHER")
-	fl.StringVar(&f.endpoint, "endpoint", "", "API endpoint (normalised; every rewrite is reported)")
-	fl.StringVar(&f.region, "region", "", "AWS region, when the endpoint host does not carry one")
-	fl.StringVar(&f.storeName, "store", "", "where to save: local (this machine's keyring) or flashback (default: flashback when setup chose it or --workspace names a Flashback workspace, else local)")
-	fl.StringVar(&f.workspace, "workspace", "", "Flashback workspace (id or name) instead of the current one; \"local\" is this machine")
-	fl.StringVar(&f.keyEnv, "key-env", "", "read the API key from this environment variable")
-	fl.StringVar(&f.secretEnv, "secret-env", "", "read the API secret from this environment variable")
-	fl.BoolVar(&f.secretStdin, "secret-stdin", false, "read the API secret from the first line of stdin")
-	fl.BoolVar(&f.asJSON, "json", false, "print the saved configuration as JSON")
-	cmd.MarkFlagsMutuallyExclusive("secret-env", "secret-stdin")
-}
-
-// hasSecretSource reports whether a secret was supplied on the command line.
-func (f *configFlags) hasSecretSource() bool { return f.secretEnv != "" || f.secretStdin }
-
-// credentials reads and sanitises the key and secret sources, printing what
-// was cleaned up on stderr. The values themselves are never printed.
-func (c *cli) credentials(f *configFlags) (key, secret *input.Sanitized, err error) {
-	if f.keyEnv != "" {
-		raw := c.env.getenv(f.keyEnv)
-		if raw == "" {
-			return nil, nil, usageErrorf("environment variable %s (from --key-env) is empty or not set", f.keyEnv)
-		}
-		k, err := input.SanitizeKey(raw)
-		if err != nil {
-			return nil, nil, err
-		}
-		c.reportCleanup("key", k)
-		key = &k
-	}
-	var raw string
-	switch {
-	case f.secretEnv != "":
-		raw = c.env.getenv(f.secretEnv)
-		if raw == "" {
-			return nil, nil, usageErrorf("environment variable %s (from --secret-env) is empty or not set", f.secretEnv)
-		}
-	case f.secretStdin:
-		if raw, err = readSecretLine(c.env.stdin); err != nil {
-			return nil, nil, err
-		}
-		if strings.TrimSpace(raw) == "" {
-			return nil, nil, usageErrorf("--secret-stdin read an empty line")
-		}
-	default:
-		return key, nil, nil
-	}
-	s, err := input.SanitizeSecret(raw)
-	if err != nil {
-		return nil, nil, err
-	}
-	c.reportCleanup("secret", s)
-	return key, &s, nil
-}
-
-func (c *cli) reportCleanup(field string, s input.Sanitized) {
-	if len(s.Removed) > 0 {
-		c.notef("note: removed %s from the %s", strings.Join(s.Removed, " and "), field)
-	}
-	for _, w := range s.Warnings {
-		c.notef("warning (%s): %s", field, w)
-	}
-}
-
 func (c *cli) addCmd() *cobra.Command {
 	var f configFlags
 	cmd := &cobra.Command{
@@ -131,11 +53,6 @@ is READ is refused before the secret is read.`,
 	return cmd
 }
 
-// scope is the lookup scope of edit's REF.
-func (f *configFlags) scope() *scopeFlags {
-	return &scopeFlags{storeName: f.storeName, workspace: f.workspace}
-}
-
 // destination decides where add saves: --store when given, else Flashback
 // when --workspace names a Flashback workspace or setup chose Flashback,
 // else this machine. The choice is made before any secret is read, so the
@@ -145,36 +62,22 @@ func (c *cli) destination(ctx context.Context, f *configFlags) (*session.Session
 	if err != nil {
 		return nil, session.Destination{}, err
 	}
-	namesFlashback := f.workspace != "" && !strings.EqualFold(f.workspace, store.DefaultWorkspace)
-	remote := false
-	switch f.storeName {
-	case session.StoreFlashback:
-		remote = true
-	case session.StoreLocal:
-		if namesFlashback {
-			return nil, session.Destination{}, usageErrorf("--store local has one workspace, %q; --workspace %q names a Flashback one", store.DefaultWorkspace, f.workspace)
-		}
-	case "":
-		if namesFlashback {
-			remote = true
-		} else if f.workspace == "" {
-			st, err := sess.Store().Settings()
-			remote = err == nil && st.Mode == session.ModeFlashback
-		}
-	default:
-		return nil, session.Destination{}, usageErrorf("--store must be local or flashback, not %q", f.storeName)
+	if _, err := f.scope(); err != nil {
+		return nil, session.Destination{}, err
+	}
+	remote := f.storeName == session.StoreFlashback || f.storeName == "" && f.namesFlashbackWorkspace()
+	if f.storeName == "" && f.workspace == "" {
+		st, err := sess.Store().Settings()
+		remote = err == nil && st.Mode == session.ModeFlashback
 	}
 	if !remote {
 		return sess, session.Destination{Store: session.StoreLocal}, nil
-	}
-	if f.workspace != "" && !namesFlashback {
-		return nil, session.Destination{}, usageErrorf("--workspace local is this machine; it cannot be used with --store flashback")
 	}
 	if _, err := c.flashback(ctx); err != nil {
 		return nil, session.Destination{}, err
 	}
 	var w client.Workspace
-	if namesFlashback {
+	if f.namesFlashbackWorkspace() {
 		w, err = sess.FindWorkspace(ctx, f.workspace)
 	} else {
 		w, err = sess.CurrentWorkspace(ctx)
@@ -191,7 +94,7 @@ func (c *cli) destination(ctx context.Context, f *configFlags) (*session.Session
 // addScripted adds a configuration from flags, without prompting except for
 // the keyring passphrase when a terminal allows it.
 func (c *cli) addScripted(ctx context.Context, f *configFlags) (session.Item, error) {
-	if err := checkStoreFlag(f.storeName); err != nil {
+	if _, err := f.scope(); err != nil {
 		return session.Item{}, err
 	}
 	var missing []string
@@ -229,7 +132,7 @@ func (c *cli) addScripted(ctx context.Context, f *configFlags) (session.Item, er
 	if dest.Store == session.StoreFlashback && f.region != "" {
 		c.notef("note: Flashback keeps no region: --region is ignored; put the region in the endpoint host")
 	}
-	key, secret, err := c.credentials(f)
+	key, secret, err := c.credentials(&f.credFlags)
 	if err != nil {
 		return session.Item{}, err
 	}

@@ -264,3 +264,34 @@ func TestStatusNamesTheBackend(t *testing.T) {
 	r = h.run("", "status")
 	require.Contains(t, r.stdout, "Keyring:")
 }
+
+// TestScopeFlagsAreCheckedAlikeByEveryCommand: --store and --workspace mean
+// the same in every command that takes them, and a contradiction is a usage
+// error before anything is looked up (test once answered config.not_found
+// where list said usage).
+func TestScopeFlagsAreCheckedAlikeByEveryCommand(t *testing.T) {
+	h := newCLIHome(t)
+	h.env["K"] = "sk-proj-ScopeFlagsSecret0123456789T3BlbkFJabcdefgh"
+	withREF := [][]string{{"show", "foo"}, {"rm", "foo", "--yes"}, {"edit", "foo", "--name", "bar"},
+		{"test", "foo"}, {"validate", "foo"}, {"doctor", "foo"}}
+	noREF := [][]string{{"list"}, {"test", "--all"},
+		{"add", "--name", "x", "--type", "OPENAI", "--endpoint", "https://api.openai.com/v1", "--secret-env", "K"}}
+	for _, args := range append(withREF, noREF...) {
+		for _, bad := range [][]string{
+			{"--store", "local", "--workspace", "Prod"},
+			{"--store", "bogus"},
+			{"--store", "flashback", "--workspace", "local"},
+		} {
+			argv := append(append([]string{}, args...), bad...)
+			r := h.run("", argv...)
+			require.Equal(t, exitUsage, r.code, "%v: %s", argv, r.stderr)
+			require.Contains(t, r.stderr, "[usage]", "%v", argv)
+		}
+	}
+	// Saving commands accept only where a configuration can be saved.
+	r := h.run("", "edit", "foo", "--name", "bar", "--store", "all")
+	require.Equal(t, exitUsage, r.code, r.stderr)
+	require.Contains(t, r.stderr, "--store must be local or flashback")
+	r = h.run("", "list", "--all-workspaces", "--workspace", "Prod")
+	require.Equal(t, exitUsage, r.code, r.stderr)
+}

@@ -30,12 +30,12 @@ only the given fields change: --secret-env/--secret-stdin rotate the secret,
   fbllm edit prod --endpoint https://eu.api.example/v1 --json`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			scripted := f.name != "" || f.typ != "" || f.endpoint != "" || f.region != "" || f.hasSecretSource() || f.keyEnv != ""
+			scripted := f.fieldsGiven() || f.given()
 			if !scripted {
 				if !c.interactive() {
 					return c.maybeJSONError(f.asJSON, usageErrorf("no terminal for the form: give the fields to change as flags"))
 				}
-				if _, _, err := c.resolveItem(cmd.Context(), args[0], f.scope()); err != nil {
+				if _, _, err := c.resolveItem(cmd.Context(), args[0], &f.scopeFlags); err != nil {
 					return err
 				}
 				return c.runTUI(cmd, ui.Options{Start: ui.StartEdit, EditRef: args[0]})
@@ -54,10 +54,7 @@ only the given fields change: --secret-env/--secret-stdin rotate the secret,
 // editScripted changes only the fields given as flags, in whichever store
 // the configuration lives.
 func (c *cli) editScripted(ctx context.Context, ref string, f *configFlags) (session.Item, error) {
-	if f.storeName == session.StoreAll {
-		return session.Item{}, usageErrorf("--store must be local or flashback, not %q", f.storeName)
-	}
-	sess, it, err := c.resolveItem(ctx, ref, f.scope())
+	sess, it, err := c.resolveItem(ctx, ref, &f.scopeFlags)
 	if err != nil {
 		return session.Item{}, err
 	}
@@ -110,7 +107,7 @@ func (c *cli) editRemote(ctx context.Context, sess *session.Session, it session.
 	if f.region != "" {
 		c.notef("note: Flashback keeps no region: --region is ignored; put the region in the endpoint host")
 	}
-	key, secret, err := c.credentials(f)
+	key, secret, err := c.credentials(&f.credFlags)
 	if err != nil {
 		return session.Item{}, err
 	}
@@ -158,7 +155,7 @@ func (c *cli) editLocal(ctx context.Context, st *store.Store, cur store.Config, 
 	} else if f.region != "" {
 		next.Region = f.region
 	}
-	key, secret, err := c.credentials(f)
+	key, secret, err := c.credentials(&f.credFlags)
 	if err != nil {
 		return store.Config{}, err
 	}

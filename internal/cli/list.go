@@ -2,46 +2,11 @@ package cli
 
 import (
 	"context"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/fbllm/fbllm/session"
-	"github.com/fbllm/fbllm/store"
 )
-
-// scopeFlags are --store, --workspace and (list only) --all-workspaces.
-type scopeFlags struct {
-	storeName, workspace string
-	allWorkspaces        bool
-}
-
-func (f *scopeFlags) register(cmd *cobra.Command, verb string) {
-	cmd.Flags().StringVar(&f.storeName, "store", "", verb+" local, flashback or all (default: local, plus the current Flashback workspace when signed in)")
-	cmd.Flags().StringVar(&f.workspace, "workspace", "", "Flashback workspace (id or name) instead of the current one; \"local\" is this machine")
-}
-
-// scope validates the flags and turns them into a session.Scope.
-func (f *scopeFlags) scope() (session.Scope, error) {
-	if err := checkStoreFlag(f.storeName); err != nil {
-		return session.Scope{}, err
-	}
-	if f.storeName == session.StoreLocal && f.workspace != "" && !strings.EqualFold(f.workspace, store.DefaultWorkspace) {
-		return session.Scope{}, usageErrorf("--store local has one workspace, %q; --workspace %q names a Flashback one", store.DefaultWorkspace, f.workspace)
-	}
-	if f.allWorkspaces && f.workspace != "" {
-		return session.Scope{}, usageErrorf("--all-workspaces and --workspace exclude each other")
-	}
-	return session.Scope{Store: f.storeName, Workspace: f.workspace, AllWorkspaces: f.allWorkspaces}, nil
-}
-
-// remoteAsked reports whether the scope names Flashback explicitly, so that
-// a locked keyring is worth a passphrase prompt (an automatic listing
-// shows the local configurations without asking).
-func (f *scopeFlags) remoteAsked() bool {
-	return f.storeName == session.StoreFlashback || f.storeName == session.StoreAll || f.allWorkspaces ||
-		(f.workspace != "" && !strings.EqualFold(f.workspace, store.DefaultWorkspace))
-}
 
 // sessionFor returns the session for a command working in scope f: ready
 // for API calls when Flashback is asked for, otherwise without touching the
@@ -121,16 +86,7 @@ never decrypts a secret.`,
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (PRODUCT §5 shape)")
-	sf.register(cmd, "list from")
-	cmd.Flags().BoolVar(&sf.allWorkspaces, "all-workspaces", false, "every Flashback workspace you can reach")
+	sf.registerLookup(cmd, "list from")
+	sf.registerAllWorkspaces(cmd)
 	return cmd
-}
-
-// checkStoreFlag validates --store.
-func checkStoreFlag(s string) error {
-	switch s {
-	case "", session.StoreLocal, session.StoreFlashback, session.StoreAll:
-		return nil
-	}
-	return usageErrorf("--store must be local, flashback or all, not %q", s)
 }

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"charm.land/lipgloss/v2"
-	"github.com/spf13/cobra"
 
 	"github.com/fbllm/fbllm/client"
 	"github.com/fbllm/fbllm/diagnose"
@@ -19,77 +18,6 @@ import (
 // exitNotWorking is the exit code of test, validate and doctor when the
 // connection does not work (PRODUCT §3).
 const exitNotWorking = diagnose.ExitNotWorking
-
-// checkFlags are the flags of test, validate and doctor. Credentials come
-// only from environment variables or stdin, as for add.
-type checkFlags struct {
-	configFlags
-	all bool
-}
-
-// register adds the flags a check command takes. adhoc adds the config
-// fields of an ad-hoc test; secrets adds --key-env/--secret-env/
-// --secret-stdin (test and doctor REF).
-func (f *checkFlags) register(cmd *cobra.Command, adhoc, secrets bool) {
-	fl := cmd.Flags()
-	if adhoc {
-		fl.StringVar(&f.name, "name", "", "name shown in the report (ad-hoc test; optional)")
-		fl.StringVar(&f.typ, "type", "", "AI LLM type of an ad-hoc test: OPENAI, GOOGLE, ANTHROPIC, AWS or OTHER")
-		fl.StringVar(&f.endpoint, "endpoint", "", "API endpoint of an ad-hoc test")
-		fl.StringVar(&f.region, "region", "", "AWS region, when the endpoint host does not carry one")
-	}
-	fl.StringVar(&f.storeName, "store", "", "where to look REF up: local, flashback or all (default: both when signed in)")
-	fl.StringVar(&f.workspace, "workspace", "", "Flashback workspace id or name instead of the current one")
-	if secrets {
-		fl.StringVar(&f.keyEnv, "key-env", "", "read the API key from this environment variable")
-		fl.StringVar(&f.secretEnv, "secret-env", "", "read the API secret from this environment variable (overrides the stored one)")
-		fl.BoolVar(&f.secretStdin, "secret-stdin", false, "read the API secret from the first line of stdin (overrides the stored one)")
-		cmd.MarkFlagsMutuallyExclusive("secret-env", "secret-stdin")
-	}
-	fl.BoolVar(&f.asJSON, "json", false, "print the report as JSON (PRODUCT §5)")
-}
-
-func (f *checkFlags) scope() (session.Scope, error) {
-	switch f.storeName {
-	case "", session.StoreLocal, session.StoreFlashback, session.StoreAll:
-	default:
-		return session.Scope{}, usageErrorf("--store must be local, flashback or all, not %q", f.storeName)
-	}
-	return session.Scope{Store: f.storeName, Workspace: f.workspace}, nil
-}
-
-// rawCredentials reads --key-env and --secret-env/--secret-stdin without
-// cleaning them: diagnose sanitises them itself and reports every change
-// (input.sanitized) in the report. nil when no secret source was given.
-func (c *cli) rawCredentials(f *checkFlags) (*store.Credentials, error) {
-	var cred store.Credentials
-	if f.keyEnv != "" {
-		if cred.Key = c.env.getenv(f.keyEnv); cred.Key == "" {
-			return nil, usageErrorf("environment variable %s (from --key-env) is empty or not set", f.keyEnv)
-		}
-	}
-	switch {
-	case f.secretEnv != "":
-		if cred.Secret = c.env.getenv(f.secretEnv); cred.Secret == "" {
-			return nil, usageErrorf("environment variable %s (from --secret-env) is empty or not set", f.secretEnv)
-		}
-	case f.secretStdin:
-		s, err := readSecretLine(c.env.stdin)
-		if err != nil {
-			return nil, err
-		}
-		if strings.TrimSpace(s) == "" {
-			return nil, usageErrorf("--secret-stdin read an empty line")
-		}
-		cred.Secret = strings.TrimRight(s, "\r\n")
-	default:
-		if f.keyEnv != "" {
-			return nil, usageErrorf("--key-env needs --secret-env or --secret-stdin")
-		}
-		return nil, nil
-	}
-	return &cred, nil
-}
 
 // resolveForCheck finds REF for a check. A configuration found in another
 // reachable workspace is checked there (the report says so); when no
@@ -143,7 +71,7 @@ func (c *cli) unlockFor(ctx context.Context, it session.Item, override *store.Cr
 // configuration: a local one keeps its stored key (the AWS access key ID)
 // unless --key-env replaces it.
 func (c *cli) overrideFor(ctx context.Context, sess *session.Session, it session.Item, f *checkFlags) (*store.Credentials, error) {
-	cred, err := c.rawCredentials(f)
+	cred, err := c.rawCredentials(&f.credFlags)
 	if err != nil || cred == nil || it.IsRemote() || f.keyEnv != "" {
 		return cred, err
 	}

@@ -115,7 +115,7 @@ func (c *cli) testAdhoc(ctx context.Context, f *checkFlags) error {
 	if err != nil {
 		return c.maybeJSONError(f.asJSON, usageErrorf("%v", err))
 	}
-	cred, err := c.rawCredentials(f)
+	cred, err := c.rawCredentials(&f.credFlags)
 	if err != nil {
 		return c.maybeJSONError(f.asJSON, err)
 	}
