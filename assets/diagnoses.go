@@ -49,31 +49,73 @@ var DiagnosisCodes = []string{
 	"store.unsafe_path", "exec.secret_write_only", "hygiene.plaintext_key",
 }
 
+// Statuses are the report statuses of PRODUCT §5.
+var Statuses = []string{
+	"verified", "verified_limited", "unverified", "rejected", "misconfigured",
+	"blocked", "quota", "rate_limited", "provider_error", "unreachable",
+}
+
+// FieldIDs are the configuration fields a code can point at; they are the
+// form's field keys (package input).
+var FieldIDs = []string{"type", "name", "endpoint", "key", "secret"}
+
+// exitCodes are the exit codes of PRODUCT §3.
+var exitCodes = []int{0, 1, 2, 3, 4, 130}
+
 // DiagnosisPlaceholders are the {names} a diagnosis text may contain. The
 // diagnose package fills each one from the evidence, with a neutral phrase
 // when it has no value; a name outside this list is a typo and fails
 // validation instead of reaching a user as "{hots}".
 var DiagnosisPlaceholders = []string{
-	"activationUrl", "apiURL", "billingPage", "blocks", "certNames",
+	"activationUrl", "apiURL", "candidates", "error", "billingPage", "blocks", "certNames",
 	"contentType", "dialect", "dnsDetail", "endpoint", "fingerprint", "held", "hint", "host", "httpsURL", "inspection",
 	"intermediary", "issuer", "keyPage", "likelyType", "location", "message",
 	"operation", "path", "permission", "phase", "policy", "port", "proxy",
-	"proxyDetail", "proxySource", "reason", "redirectHint", "region",
+	"proxyDetail", "proxySource", "reason", "redirectHint", "ref", "region",
 	"removed", "repos", "requestId", "retryAfter", "retryHint", "rewrites",
 	"risk", "role", "schemeDetail", "scope", "scopeName", "status",
 	"suggested", "suggestedScheme", "type", "violation", "visibility",
 	"workspace",
 }
 
-// DiagnosisText is the human text of one diagnosis code: what happened, why
-// it probably happened and what to do, written for a person in a hurry.
-// Texts may contain {placeholders} (DiagnosisPlaceholders).
+// DiagnosisText is everything fbllm says and decides about one code — the
+// catalog's record: what happened, why it probably happened and what to do,
+// written for a person in a hurry, plus the report status, exit code and
+// form field that go with it. Every code has exactly one record, so
+// changing a code's wording or exit code is one edit here. Texts may
+// contain {placeholders} (DiagnosisPlaceholders).
 type DiagnosisText struct {
-	Code        string   `json:"code"`
+	Code string `json:"code"`
+	// Kind is "" for the diagnosis codes of PRODUCT §6 and "cli" for the
+	// command line's own codes (config.not_found, usage, …), which the
+	// README documents.
+	Kind        string   `json:"kind,omitempty"`
 	Severity    string   `json:"severity"` // default severity; the engine may lower it (see PRODUCT §6)
 	Title       string   `json:"title"`    // one line, <= 80 characters
 	Explanation string   `json:"explanation"`
 	Steps       []string `json:"steps"` // numbered by the UI, in order
+
+	// Status is the report status the code decides when it is the error
+	// that stopped a check (PRODUCT §6's status column); "" for codes
+	// that decide none.
+	Status string `json:"status,omitempty"`
+	// Exit is the exit code of a command that ends with this code as an
+	// error, without a report (PRODUCT §3). 0 means the code never ends a
+	// command that way; a report's exit code follows its status instead.
+	Exit int `json:"exit,omitempty"`
+	// ExitNoInput replaces Exit under --no-input, for a code that means
+	// "input was needed" (keyring.locked).
+	ExitNoInput int `json:"exitNoInput,omitempty"`
+	// Field is the configuration field a person changes to fix it (one of
+	// FieldIDs), or "" when the fix is outside the configuration.
+	Field string `json:"field,omitempty"`
+	// Message is the one-line error text (lower-case, no final period):
+	// what happened, with the error's own text as {error}. CLI and TUI are
+	// what to do next, worded for the command line and for the app.
+	Message string `json:"message,omitempty"`
+	CLI     string `json:"cli,omitempty"`
+	TUI     string `json:"tui,omitempty"`
+
 	// Variants refine the text for a recognised special case of the same
 	// code (an Anthropic OAuth token is still auth.invalid_secret, but the
 	// fix is different). Empty variant fields keep the base text.
@@ -133,9 +175,19 @@ func ValidateDiagnoses(ds []DiagnosisText) error {
 	for i, d := range ds {
 		where := fmt.Sprintf("diagnosis %d (%s)", i, d.Code)
 		seen[d.Code]++
-		if !slices.Contains(DiagnosisCodes, d.Code) {
-			errs = append(errs, fmt.Errorf("%s: code is not in PRODUCT §6", where))
+		switch d.Kind {
+		case "":
+			if !slices.Contains(DiagnosisCodes, d.Code) {
+				errs = append(errs, fmt.Errorf("%s: code is not in PRODUCT §6", where))
+			}
+		case "cli":
+			if slices.Contains(DiagnosisCodes, d.Code) {
+				errs = append(errs, fmt.Errorf("%s: a PRODUCT §6 code is not the CLI's own", where))
+			}
+		default:
+			errs = append(errs, fmt.Errorf("%s: kind must be \"\" or \"cli\", not %q", where, d.Kind))
 		}
+		errs = append(errs, validateDecisions(where, d)...)
 		switch d.Severity {
 		case SeverityError, SeverityWarning, SeverityInfo:
 		default:
@@ -150,6 +202,11 @@ func ValidateDiagnoses(ds []DiagnosisText) error {
 			errs = append(errs, validateDiagnosisText(vw, v.Title, v.Explanation, v.Steps, false)...)
 		}
 	}
+	for c, n := range seen {
+		if n > 1 && !slices.Contains(DiagnosisCodes, c) {
+			errs = append(errs, fmt.Errorf("%s has %d entries", c, n))
+		}
+	}
 	for _, c := range DiagnosisCodes {
 		switch seen[c] {
 		case 0:
@@ -160,6 +217,47 @@ func ValidateDiagnoses(ds []DiagnosisText) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// validateDecisions checks what a record decides: a known status, exit
+// code and field, and an error message for every code that can end a
+// command.
+func validateDecisions(where string, d DiagnosisText) []error {
+	var errs []error
+	if d.Status != "" && !slices.Contains(Statuses, d.Status) {
+		errs = append(errs, fmt.Errorf("%s: unknown status %q", where, d.Status))
+	}
+	for _, e := range []int{d.Exit, d.ExitNoInput} {
+		if !slices.Contains(exitCodes, e) {
+			errs = append(errs, fmt.Errorf("%s: exit code %d is not in PRODUCT §3", where, e))
+		}
+	}
+	if d.ExitNoInput != 0 && d.Exit == 0 {
+		errs = append(errs, fmt.Errorf("%s: exitNoInput without exit", where))
+	}
+	if d.Field != "" && !slices.Contains(FieldIDs, d.Field) {
+		errs = append(errs, fmt.Errorf("%s: unknown field %q", where, d.Field))
+	}
+	if d.Severity == SeverityError && d.Status == "" && d.Exit == 0 {
+		errs = append(errs, fmt.Errorf("%s: an error decides a status or ends a command with an exit code", where))
+	}
+	if d.Exit != 0 && d.Message == "" {
+		errs = append(errs, fmt.Errorf("%s: a code that ends a command needs a message", where))
+	}
+	for name, text := range map[string]string{"message": d.Message, "cli": d.CLI, "tui": d.TUI} {
+		if strings.ContainsAny(text, "\r\n") {
+			errs = append(errs, fmt.Errorf("%s: %s spans several lines", where, name))
+		}
+		if strings.HasSuffix(text, ".") {
+			errs = append(errs, fmt.Errorf("%s: %s ends with a period (the renderer adds one where it fits)", where, name))
+		}
+		for _, p := range placeholderRe.FindAllString(text, -1) {
+			if !slices.Contains(DiagnosisPlaceholders, p[1:len(p)-1]) {
+				errs = append(errs, fmt.Errorf("%s: %s: unknown placeholder %s", where, name, p))
+			}
+		}
+	}
+	return errs
 }
 
 // validateDiagnosisText checks one title/explanation/steps triple; with
@@ -224,4 +322,42 @@ func DiagnosisFor(code string) (DiagnosisText, bool) {
 	out := d.clone()
 	out.Variants = d.Variants
 	return out, true
+}
+
+// Decision is what the catalog decides for a code, without its texts: the
+// part that the engine, the CLI's exit codes and the form's "fix" jump
+// read.
+type Decision struct {
+	Kind, Severity, Status string
+	Exit, ExitNoInput      int
+	Field                  string
+}
+
+// DecisionFor returns the decisions of a code, and false for an unknown
+// code. It allocates nothing, so classifiers may call it freely.
+func DecisionFor(code string) (Decision, bool) {
+	m, err := loadDiagnoses()
+	if err != nil {
+		panic("assets: embedded diagnoses are invalid: " + err.Error())
+	}
+	d, ok := m[code]
+	if !ok {
+		return Decision{}, false
+	}
+	return Decision{Kind: d.Kind, Severity: d.Severity, Status: d.Status, Exit: d.Exit, ExitNoInput: d.ExitNoInput, Field: d.Field}, true
+}
+
+// CLICodes returns the CLI's own codes (Kind "cli"), in catalog order.
+func CLICodes() []string {
+	ds, err := ParseDiagnoses(diagnosesJSON)
+	if err != nil {
+		panic("assets: embedded diagnoses are invalid: " + err.Error())
+	}
+	var out []string
+	for _, d := range ds {
+		if d.Kind == "cli" {
+			out = append(out, d.Code)
+		}
+	}
+	return out
 }

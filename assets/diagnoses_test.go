@@ -16,7 +16,8 @@ func TestDiagnosesEmbedded(t *testing.T) {
 	ds, err := ParseDiagnoses(diagnosesJSON)
 	require.NoError(t, err)
 	require.NoError(t, ValidateDiagnoses(ds))
-	require.Len(t, ds, len(DiagnosisCodes))
+	cli := slices.DeleteFunc(slices.Clone(ds), func(d DiagnosisText) bool { return d.Kind != "cli" })
+	require.Len(t, ds, len(DiagnosisCodes)+len(cli), "one record per PRODUCT §6 code, plus the CLI's own")
 	for _, code := range DiagnosisCodes {
 		d, ok := DiagnosisFor(code)
 		require.True(t, ok, code)
@@ -108,6 +109,46 @@ func TestValidateDiagnosesRejects(t *testing.T) {
 			ds[idx(ds, "endpoint.dns")].Explanation = "Check {host."
 			return ds
 		}, "unbalanced braces"},
+		{"unknown kind", func(ds []DiagnosisText) []DiagnosisText {
+			ds[idx(ds, "endpoint.dns")].Kind = "tui"
+			return ds
+		}, `kind must be "" or "cli"`},
+		{"a PRODUCT code as the CLI's", func(ds []DiagnosisText) []DiagnosisText {
+			ds[idx(ds, "endpoint.dns")].Kind = "cli"
+			return ds
+		}, "a PRODUCT §6 code is not the CLI's own"},
+		{"duplicate CLI code", func(ds []DiagnosisText) []DiagnosisText {
+			return append(ds, ds[idx(ds, "config.not_found")])
+		}, "config.not_found has 2 entries"},
+		{"unknown status", func(ds []DiagnosisText) []DiagnosisText {
+			ds[idx(ds, "endpoint.dns")].Status = "broken"
+			return ds
+		}, `unknown status "broken"`},
+		{"exit code outside the contract", func(ds []DiagnosisText) []DiagnosisText {
+			ds[idx(ds, "config.not_found")].Exit = 5
+			return ds
+		}, "exit code 5 is not in PRODUCT §3"},
+		{"an error that decides nothing", func(ds []DiagnosisText) []DiagnosisText {
+			d := &ds[idx(ds, "config.not_found")]
+			d.Exit, d.Status = 0, ""
+			return ds
+		}, "an error decides a status or ends a command"},
+		{"exit without message", func(ds []DiagnosisText) []DiagnosisText {
+			ds[idx(ds, "config.not_found")].Message = ""
+			return ds
+		}, "needs a message"},
+		{"unknown field", func(ds []DiagnosisText) []DiagnosisText {
+			ds[idx(ds, "config.duplicate_name")].Field = "nmae"
+			return ds
+		}, `unknown field "nmae"`},
+		{"message with a period", func(ds []DiagnosisText) []DiagnosisText {
+			ds[idx(ds, "config.duplicate_name")].Message = "taken."
+			return ds
+		}, "message ends with a period"},
+		{"remedy with an unknown placeholder", func(ds []DiagnosisText) []DiagnosisText {
+			ds[idx(ds, "config.duplicate_name")].CLI = "see {nmae}"
+			return ds
+		}, "cli: unknown placeholder {nmae}"},
 		{"empty variant", func(ds []DiagnosisText) []DiagnosisText {
 			ds[idx(ds, "auth.invalid_secret")].Variants["x"] = DiagnosisVariant{}
 			return ds

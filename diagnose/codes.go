@@ -1,7 +1,9 @@
 package diagnose
 
-// Diagnosis codes of PRODUCT §6. Scripts match on them; the texts live in
-// assets/diagnoses.json.
+import "github.com/fbllm/fbllm/assets"
+
+// Diagnosis codes of PRODUCT §6. Scripts match on them; their texts and
+// decisions (status, exit code, field) live in assets/diagnoses.json.
 const (
 	CodeInputSanitized           = "input.sanitized"
 	CodeInputKeyShape            = "input.key_shape"
@@ -50,49 +52,14 @@ const (
 	CodeKeyringWrongPassphrase   = "keyring.wrong_passphrase"
 )
 
-// codeStatus is the status column of PRODUCT §6: the report status when
-// the code is the error that decided it. Codes without a status (warnings,
-// Flashback and keyring codes, which end the command with their own exit
-// code) are absent.
-var codeStatus = map[string]Status{
-	CodeEndpointInvalidURL:     StatusMisconfigured,
-	CodeEndpointInsecureScheme: StatusMisconfigured,
-	CodeEndpointDNS:            StatusUnreachable,
-	CodeEndpointRefused:        StatusUnreachable,
-	CodeEndpointTimeout:        StatusUnreachable,
-	CodeEndpointReset:          StatusUnreachable,
-	CodeEndpointTLSUntrusted:   StatusUnreachable,
-	CodeEndpointTLSHostname:    StatusUnreachable,
-	CodeEndpointTLSExpired:     StatusUnreachable,
-	CodeEndpointTLSMismatch:    StatusMisconfigured,
-	CodeEndpointRedirect:       StatusMisconfigured,
-	CodeEndpointNotFound:       StatusMisconfigured,
-	CodeEndpointWrongType:      StatusMisconfigured,
-	CodeEndpointNotAPI:         StatusMisconfigured,
-	CodeEndpointProxy:          StatusUnreachable,
-	CodeAuthMissingSecret:      StatusRejected,
-	CodeAuthInvalidSecret:      StatusRejected,
-	CodeAuthMissingKey:         StatusMisconfigured,
-	CodeAuthExpired:            StatusRejected,
-	CodeAuthSessionToken:       StatusMisconfigured,
-	CodeAuthWrongOrg:           StatusRejected,
-	CodeAuthInsufficientScope:  StatusVerifiedLimited,
-	CodeAuthClockSkew:          StatusMisconfigured,
-	CodeModelNotFound:          StatusMisconfigured,
-	CodeModelAccessDenied:      StatusVerifiedLimited,
-	CodeQuotaExhausted:         StatusQuota,
-	CodeQuotaRateLimited:       StatusRateLimited,
-	CodeProviderOverloaded:     StatusProviderError,
-	CodeProviderServerError:    StatusProviderError,
-	CodePolicyRegionBlocked:    StatusBlocked,
-	CodePolicyIntermediary:     StatusBlocked,
-	CodeAuthUnverifiable:       StatusUnverified,
-	CodeFlashbackValidation:    StatusRejected,
-}
-
-// StatusOf returns the status a code decides (PRODUCT §6), and false for
-// codes that decide none.
+// StatusOf returns the status a code decides (PRODUCT §6's status column,
+// kept in the catalog in assets), and false for codes that decide none:
+// warnings, and the Flashback and keyring codes, which end a command with
+// their own exit code.
 func StatusOf(code string) (Status, bool) {
-	s, ok := codeStatus[code]
-	return s, ok
+	d, ok := assets.DecisionFor(code)
+	if !ok || d.Status == "" {
+		return "", false
+	}
+	return Status(d.Status), true
 }

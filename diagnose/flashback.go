@@ -206,7 +206,7 @@ type FlashbackProblem struct {
 
 // FlashbackPart builds the flashback check and the diagnosis of a
 // platform failure. These codes decide no status: they end the command
-// with their own exit code (FlashbackExitCode).
+// with their own exit code (the catalog's exit).
 func FlashbackPart(p FlashbackProblem) Part {
 	vars := map[string]string{
 		"reason": strings.TrimSuffix(excerpt(p.Message), ".") + ".", "apiURL": p.APIURL, "workspace": p.Workspace,
@@ -220,20 +220,6 @@ func FlashbackPart(p FlashbackProblem) Part {
 		Checks:    []Check{{ID: CheckFlashback, Status: CheckFail, Detail: p.Code + ": " + excerpt(p.Message)}},
 		Diagnoses: []Diagnosis{part(p.Code, "", SeverityError, vars, evidence)},
 	}
-}
-
-// FlashbackExitCode is the exit code of a command that failed with a
-// Flashback, workspace or keyring code (PRODUCT §3 and §6): 4 when not
-// signed in, 1 otherwise; false for codes that decide a report status.
-func FlashbackExitCode(code string) (int, bool) {
-	switch code {
-	case CodeFlashbackUnauthenticated:
-		return 4, true
-	case CodeFlashbackForbidden, CodeFlashbackUnreachable, CodeFlashbackInUse, CodeWorkspaceNotVisible,
-		CodeKeyringUnavailable, CodeKeyringLocked, CodeKeyringWrongPassphrase:
-		return 1, true
-	}
-	return 0, false
 }
 
 // SkippedProbe is the direct part of a report when this machine has no

@@ -116,9 +116,7 @@ func TestVisibilityPart(t *testing.T) {
 	require.Equal(t, CheckFail, nowhere.Checks[0].Status)
 	require.Equal(t, SeverityError, nowhere.Diagnoses[0].Severity)
 	require.Contains(t, nowhere.Diagnoses[0].Explanation, "admin role")
-	code, ok := FlashbackExitCode(nowhere.Diagnoses[0].Code)
-	require.True(t, ok)
-	require.Equal(t, 1, code)
+	require.Equal(t, 1, errorExit(t, nowhere.Diagnoses[0].Code))
 }
 
 func TestFlashbackPart(t *testing.T) {
@@ -142,15 +140,21 @@ func TestFlashbackPart(t *testing.T) {
 			require.Equal(t, tt.p.Code, d.Code)
 			require.Contains(t, d.Explanation, tt.contains)
 			require.NotRegexp(t, `\{[a-zA-Z]+\}`, d.Explanation+strings.Join(d.Steps, " "))
-			exit, ok := FlashbackExitCode(d.Code)
-			require.True(t, ok)
-			require.Equal(t, tt.exit, exit)
+			require.Equal(t, tt.exit, errorExit(t, d.Code))
 			_, decides := StatusOf(d.Code)
 			require.False(t, decides, "Flashback codes end the command with their own exit code")
 		})
 	}
-	_, ok := FlashbackExitCode(CodeAuthInvalidSecret)
-	require.False(t, ok)
+	d, _ := assets.DecisionFor(CodeAuthInvalidSecret)
+	require.Zero(t, d.Exit, "a provider's verdict ends a command through its report's status")
+}
+
+// errorExit is the exit code of a command that ends with code as an error.
+func errorExit(t *testing.T, code string) int {
+	t.Helper()
+	d, ok := assets.DecisionFor(code)
+	require.True(t, ok, code)
+	return d.Exit
 }
 
 func TestExitCode(t *testing.T) {
@@ -164,23 +168,22 @@ func TestExitCode(t *testing.T) {
 	}
 }
 
-// TestEveryDecidingCodeHasText: every code the engine can decide a status
-// with has a text, and the status table covers exactly the PRODUCT codes
-// that have one.
-func TestEveryDecidingCodeHasText(t *testing.T) {
+// TestOnlyProviderVerdictsDecideAStatus: the codes the engine decides a
+// status with are the provider-side ones; warnings and the Flashback,
+// workspace and keyring codes end a command with their own exit code.
+func TestOnlyProviderVerdictsDecideAStatus(t *testing.T) {
 	t.Parallel()
-	for code := range codeStatus {
-		_, ok := assets.DiagnosisFor(code)
-		require.True(t, ok, code)
-	}
 	for _, code := range []string{CodeInputSanitized, CodeInputKeyShape, CodeInputEndpointRewritten, CodePolicyFlashbackBlock,
 		CodeFlashbackUnauthenticated, CodeFlashbackForbidden, CodeFlashbackUnreachable, CodeFlashbackInUse,
 		CodeWorkspaceNotVisible, CodeKeyringUnavailable, CodeKeyringLocked, CodeKeyringWrongPassphrase} {
 		_, decides := StatusOf(code)
 		require.False(t, decides, code)
 	}
-	// The six store, exec and hygiene codes decide no status either.
-	require.Len(t, codeStatus, len(assets.DiagnosisCodes)-18)
+	for _, code := range []string{CodeEndpointDNS, CodeAuthInvalidSecret, CodeQuotaRateLimited, CodeAuthUnverifiable, CodeFlashbackValidation} {
+		s, decides := StatusOf(code)
+		require.True(t, decides, code)
+		require.Contains(t, validStatuses, s)
+	}
 }
 
 func TestKeyringPart(t *testing.T) {
@@ -192,6 +195,5 @@ func TestKeyringPart(t *testing.T) {
 	require.Equal(t, CheckKeyring, bad.Checks[0].ID)
 	require.Equal(t, CheckFail, bad.Checks[0].Status)
 	require.Contains(t, bad.Diagnoses[0].Explanation, "no D-Bus session")
-	exit, _ := FlashbackExitCode(bad.Diagnoses[0].Code)
-	require.Equal(t, 1, exit)
+	require.Equal(t, 1, errorExit(t, bad.Diagnoses[0].Code))
 }

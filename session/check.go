@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fbllm/fbllm/assets"
 	"github.com/fbllm/fbllm/client"
 	"github.com/fbllm/fbllm/diagnose"
 	"github.com/fbllm/fbllm/internal/redact"
@@ -51,10 +52,10 @@ func (e *PlatformError) Error() string {
 func (e *PlatformError) Unwrap() error { return e.Err }
 
 // ExitCode is the exit code of a command that ended with e (PRODUCT §3):
-// 4 when not signed in, 1 otherwise.
+// the catalog's exit code of e.Code (4 when not signed in, 1 otherwise).
 func (e *PlatformError) ExitCode() int {
-	if c, ok := diagnose.FlashbackExitCode(e.Code); ok {
-		return c
+	if d, ok := assets.DecisionFor(e.Code); ok && d.Exit != 0 {
+		return d.Exit
 	}
 	return 1
 }
@@ -325,7 +326,10 @@ func (s *Session) problem(ctx context.Context, it Item, err error) ([]diagnose.P
 	case code == "" || ctx.Err() != nil:
 		return nil, err
 	}
-	if _, ok := diagnose.FlashbackExitCode(code); !ok {
+	switch code {
+	case diagnose.CodeFlashbackUnauthenticated, diagnose.CodeFlashbackForbidden,
+		diagnose.CodeFlashbackUnreachable, diagnose.CodeFlashbackInUse:
+	default:
 		// flashback.invalid_request and the like: the platform answered
 		// but not usefully; the user can do nothing but retry later.
 		code = diagnose.CodeFlashbackUnreachable

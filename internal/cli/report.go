@@ -9,7 +9,6 @@ import (
 
 	"charm.land/lipgloss/v2"
 
-	"github.com/fbllm/fbllm/client"
 	"github.com/fbllm/fbllm/diagnose"
 	"github.com/fbllm/fbllm/session"
 	"github.com/fbllm/fbllm/store"
@@ -135,11 +134,6 @@ func checkError(err error) error {
 	}
 	if errors.Is(err, session.ErrNotFlashback) {
 		return &cliError{code: exitUsage, diag: "usage", err: err}
-	}
-	if code := client.Code(err); code != "" {
-		if exit, ok := diagnose.FlashbackExitCode(code); ok {
-			return &cliError{code: exit, diag: code, err: err}
-		}
 	}
 	return err
 }
