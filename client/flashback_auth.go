@@ -120,7 +120,7 @@ func (c *Client) accessToken(ctx context.Context) (string, uint64, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.sess.access == "" {
-		return "", 0, fmt.Errorf("%w: run fbllm login", ErrUnauthenticated)
+		return "", 0, ErrUnauthenticated
 	}
 	return c.sess.access, c.gen, nil
 }
@@ -198,7 +198,7 @@ func (c *Client) runRefresh() error {
 		c.mu.Unlock()
 	}
 	if rt == "" {
-		return fmt.Errorf("%w at %s: run fbllm login", ErrUnauthenticated, c.baseStr)
+		return fmt.Errorf("%w at %s", ErrUnauthenticated, c.baseStr)
 	}
 	ans, err := c.postRefresh(ctx, rt)
 	if errors.Is(err, ErrUnauthenticated) && c.tokens != nil {

@@ -516,19 +516,6 @@ func (s *Session) record(it Item, rep diagnose.Report) {
 	_ = s.RecordCheck(it, string(rep.Status))
 }
 
-// keyringCode is the PRODUCT §6 code of a keyring error, "" for others.
-func keyringCode(err error) string {
-	switch {
-	case errors.Is(err, store.ErrLocked):
-		return diagnose.CodeKeyringLocked
-	case errors.Is(err, store.ErrWrongPassphrase):
-		return diagnose.CodeKeyringWrongPassphrase
-	case errors.Is(err, store.ErrBackendUnavailable), errors.Is(err, store.ErrTimeout):
-		return diagnose.CodeKeyringUnavailable
-	}
-	return ""
-}
-
 func checkPart(id diagnose.CheckID, st diagnose.CheckStatus, d time.Duration, detail string) diagnose.Part {
 	return diagnose.Part{Checks: []diagnose.Check{{ID: id, Status: st, MS: d.Milliseconds(), Detail: detail}}}
 }

@@ -252,7 +252,7 @@ type NotVisibleError struct {
 
 func (e *NotVisibleError) Error() string {
 	if e.Found != nil {
-		return fmt.Sprintf("%q is not in workspace %s; it is in %s (use --workspace %q or `fbllm use`)", e.Ref, e.Workspace.Name, e.Found.WorkspaceName, e.Found.WorkspaceName)
+		return fmt.Sprintf("%q is not in workspace %s; it is in %s", e.Ref, e.Workspace.Name, e.Found.WorkspaceName)
 	}
 	return fmt.Sprintf("%q is in none of the workspaces you can reach", e.Ref)
 }

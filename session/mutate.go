@@ -229,10 +229,33 @@ func (s *Session) Names(ctx context.Context, d Destination) ([]string, error) {
 // CanWrite reports whether the user may create and change configurations
 // in w, with the reason when not.
 func CanWrite(w client.Workspace) (bool, string) {
-	if w.Role.CanWrite() {
-		return true, ""
+	if err := RequireWrite(w); err != nil {
+		return false, err.Error()
 	}
-	return false, fmt.Sprintf("your role in %s is %s; adding or changing configurations needs WRITE or ADMIN", w.Name, strings.ToUpper(w.Role.String()))
+	return true, ""
+}
+
+// RoleError is a change refused before anything is sent because the
+// user's role in the workspace does not allow it. It is a
+// client.ErrForbidden, so it explains as flashback.forbidden.
+type RoleError struct {
+	Workspace client.Workspace
+}
+
+func (e *RoleError) Error() string {
+	return fmt.Sprintf("your role in %s is %s; adding or changing configurations needs WRITE or ADMIN", e.Workspace.Name, strings.ToUpper(e.Workspace.Role.String()))
+}
+
+// Is makes a RoleError a client.ErrForbidden.
+func (e *RoleError) Is(target error) bool { return target == client.ErrForbidden }
+
+// RequireWrite returns a *RoleError when the user's role in w does not allow
+// adding, changing or deleting configurations.
+func RequireWrite(w client.Workspace) error {
+	if w.Role.CanWrite() {
+		return nil
+	}
+	return &RoleError{Workspace: w}
 }
 
 // sameEndpoint reports whether the form's endpoint is only the normalised

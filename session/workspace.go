@@ -21,7 +21,7 @@ func (e *ChooseWorkspaceError) Error() string {
 	for i, w := range e.Workspaces {
 		names[i] = w.Name
 	}
-	return fmt.Sprintf("%d workspaces are reachable (%s) and none is chosen: run `fbllm use WORKSPACE` or pass --workspace", len(e.Workspaces), strings.Join(names, ", "))
+	return fmt.Sprintf("%d workspaces are reachable (%s) and none is chosen", len(e.Workspaces), strings.Join(names, ", "))
 }
 
 // WorkspaceNotFoundError means a workspace reference matched none of the

@@ -79,7 +79,7 @@ func (s *accessibleSession) run() error {
 	settings, _ := s.st.Settings()
 	cfgs, listErr := s.st.List()
 	if listErr != nil {
-		fmt.Fprintln(s.w, "Warning: "+listErrorText(listErr))
+		fmt.Fprintln(s.w, "Warning: "+errorText("Could not read configurations: ", listErr))
 	}
 
 	switch {

@@ -469,7 +469,7 @@ func (a App) loaded(m storeLoadedMsg) (App, tea.Cmd) {
 	a.browser.setConfigs(m.configs, "")
 	a.setup.setBackend(m.backend, m.backendErr)
 	if m.listErr != nil {
-		a.persistent = listErrorText(m.listErr)
+		a.persistent = errorText("Could not read configurations: ", m.listErr)
 	}
 	switch {
 	case a.opts.Start == StartEdit:
@@ -840,14 +840,6 @@ func helpStyles(st *Styles) help.Styles {
 	hs.ShortDesc, hs.FullDesc = st.Help.Desc, st.Help.Desc
 	hs.ShortSeparator, hs.FullSeparator = st.Help.Sep, st.Help.Sep
 	return hs
-}
-
-func listErrorText(err error) string {
-	var ce *store.CorruptIndexError
-	if errors.As(err, &ce) {
-		return fmt.Sprintf("%s could not be read and was moved to %s; starting with an empty list", ce.Path, ce.MovedTo)
-	}
-	return "Could not read configurations: " + err.Error()
 }
 
 func quote(s string) string { return "“" + s + "”" }

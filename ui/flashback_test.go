@@ -183,7 +183,7 @@ func TestSignedOutBrowserOffersSignIn(t *testing.T) {
 	require.NoError(t, w.st.UpdateSettings(func(s *store.Settings) { s.Mode = session.ModeFlashback }))
 	d := newDriverDeps(t, Deps{Store: w.st, Session: w.sess}, Options{}, 100, 30, nil)
 	require.Equal(t, screenBrowser, d.app.screen, d.screen())
-	d.requireScreen("press w to sign in")
+	d.requireScreen("Press w to sign in")
 	d.press("w")
 	require.Equal(t, screenSignIn, d.app.screen, d.screen())
 }

@@ -175,11 +175,7 @@ func (a App) signedIn(m signedInMsg) (App, tea.Cmd) {
 				return a.openSignIn(screenBrowser)
 			}, screenBrowser)
 		}
-		text, ok := flashbackErrorText(m.err)
-		if !ok {
-			text = "Could not sign in: " + m.err.Error()
-		}
-		return a, a.signin.failed(text)
+		return a, a.signin.failed(errorText("Could not sign in: ", m.err))
 	}
 	a.settings.Mode = session.ModeFlashback
 	a.signedInHint = true

@@ -10,11 +10,9 @@ import (
 	"charm.land/huh/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/fbllm/fbllm/client"
 	"github.com/fbllm/fbllm/forms"
 	"github.com/fbllm/fbllm/input"
 	"github.com/fbllm/fbllm/session"
-	"github.com/fbllm/fbllm/store"
 )
 
 // Form intents, routed by App.
@@ -127,29 +125,12 @@ func (f *formScreen) resume(banner string) tea.Cmd {
 // fix it, with everything they typed still there.
 func (f *formScreen) saveFailed(err error) tea.Cmd {
 	f.saving = false
-	f.banner = saveErrorText(err)
+	f.banner = errorText("Could not save: ", err)
 	field := input.FieldConfirm
-	if errors.Is(err, store.ErrDuplicateName) || client.Code(err) == "config.duplicate_name" {
-		field = input.FieldName
+	if e := session.Explain(err); e.Code == "config.duplicate_name" {
+		field = e.Field
 	}
 	return f.jumpTo(field)
-}
-
-func saveErrorText(err error) string {
-	if text, ok := flashbackErrorText(err); ok {
-		return text
-	}
-	switch {
-	case errors.Is(err, store.ErrDuplicateName):
-		return "That name is already used in this workspace. Choose another one."
-	case errors.Is(err, store.ErrTimeout):
-		return "The keyring did not answer in time. Nothing was saved; try again."
-	case errors.Is(err, store.ErrSecretTooLarge):
-		return "The credentials are too large for this keyring."
-	case errors.Is(err, store.ErrBackendUnavailable):
-		return "The keyring is not usable: " + err.Error()
-	}
-	return "Could not save: " + err.Error()
 }
 
 // Update handles a message while the form is the active screen.

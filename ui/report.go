@@ -9,8 +9,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/fbllm/fbllm/assets"
 	"github.com/fbllm/fbllm/diagnose"
-	"github.com/fbllm/fbllm/input"
 	"github.com/fbllm/fbllm/session"
 )
 
@@ -267,30 +267,16 @@ func reportText(r diagnose.Report) string {
 	return b.String()
 }
 
-// fieldToFix maps the deciding diagnosis to the form field a user changes
-// to fix it; "" when the fix is not in the configuration (network, quota,
-// policy…).
+// fieldToFix is the form field a user changes to fix the report's
+// deciding diagnosis (the catalog's field for its code); "" when the fix is
+// not in the configuration (network, quota, policy…).
 func fieldToFix(r diagnose.Report) string {
 	for _, d := range r.Diagnoses {
-		if d.Severity != diagnose.SeverityError && d.Code != "auth.unverifiable" {
+		if d.Severity != diagnose.SeverityError && d.Code != diagnose.CodeAuthUnverifiable {
 			continue
 		}
-		switch {
-		case strings.HasPrefix(d.Code, "endpoint.") && d.Code != "endpoint.dns" && d.Code != "endpoint.refused" &&
-			d.Code != "endpoint.timeout" && d.Code != "endpoint.reset" && d.Code != "endpoint.proxy" &&
-			!strings.HasPrefix(d.Code, "endpoint.tls_untrusted"):
-			if d.Code == "endpoint.wrong_type" {
-				return input.FieldType
-			}
-			return input.FieldEndpoint
-		case d.Code == "endpoint.dns":
-			return input.FieldEndpoint
-		case d.Code == "auth.missing_key" || d.Code == "auth.session_token":
-			return input.FieldKey
-		case strings.HasPrefix(d.Code, "auth.") && d.Code != "auth.clock_skew" && d.Code != "auth.insufficient_scope":
-			return input.FieldSecret
-		case d.Code == "model.not_found":
-			return input.FieldEndpoint
+		if dec, ok := assets.DecisionFor(d.Code); ok && dec.Field != "" {
+			return dec.Field
 		}
 	}
 	return ""

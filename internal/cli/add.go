@@ -85,8 +85,8 @@ func (c *cli) destination(ctx context.Context, f *configFlags) (*session.Session
 	if err != nil {
 		return nil, session.Destination{}, err
 	}
-	if ok, why := session.CanWrite(w); !ok {
-		return nil, session.Destination{}, &cliError{code: exitFailed, diag: "flashback.forbidden", err: client.ErrForbidden, msg: why}
+	if err := session.RequireWrite(w); err != nil {
+		return nil, session.Destination{}, err
 	}
 	return sess, session.Destination{Store: session.StoreFlashback, Workspace: w}, nil
 }
@@ -141,8 +141,8 @@ func (c *cli) addScripted(ctx context.Context, f *configFlags) (session.Item, er
 		keyVal = key.Value
 	}
 	if keyVal == "" && input.RequiresKey(typ, secret.Value) {
-		return session.Item{}, &cliError{code: exitUsage, diag: "auth.missing_key",
-			msg: fmt.Sprintf("%s needs the access key ID: pass --key-env VAR (or use a Bedrock API key as the secret)", typ)}
+		return session.Item{}, &input.InputError{Code: "auth.missing_key", Field: input.FieldKey,
+			Msg: fmt.Sprintf("%s needs the access key ID: pass --key-env VAR (or use a Bedrock API key as the secret)", typ)}
 	}
 	c.reportHints(input.KeyShapeHints(typ, ep.URL, keyVal, secret.Value))
 	if dest.Store == session.StoreLocal {

@@ -463,6 +463,9 @@ func TestStatusOfflineStillAnswers(t *testing.T) {
 	require.Contains(t, r.stderr, "[flashback.unreachable]")
 }
 
+// exitSignIn is PRODUCT §3's 4: not signed in, or the token was refused.
+const exitSignIn = 4
+
 func TestClassifyFlashbackErrors(t *testing.T) {
 	for _, tc := range []struct {
 		err  error

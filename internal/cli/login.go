@@ -108,8 +108,8 @@ func (c *cli) loginPassword(ctx context.Context, email string) error {
 // tries because authenticator codes roll over.
 func (c *cli) secondFactor(ctx context.Context, sess *session.Session, tty *os.File, ch *client.MFAChallenge) (client.Identity, error) {
 	if !ch.Terminal() {
-		return client.Identity{}, &cliError{code: exitFailed, diag: "flashback.login_failed",
-			msg: "this account's second factor is a passkey, which a terminal cannot use: sign in in the web app, then use `fbllm login --token-stdin` or FLASHBACK_TOKEN"}
+		return client.Identity{}, &client.LoginError{Email: ch.Email,
+			Message: "this account's second factor is a passkey, which a terminal cannot use: sign in in the web app, then use `fbllm login --token-stdin` or FLASHBACK_TOKEN"}
 	}
 	for attempt := 1; ; attempt++ {
 		var code string

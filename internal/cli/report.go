@@ -132,9 +132,6 @@ func checkError(err error) error {
 	if errors.As(err, &pe) {
 		return &cliError{code: pe.ExitCode(), diag: pe.Code, err: err}
 	}
-	if errors.Is(err, session.ErrNotFlashback) {
-		return &cliError{code: exitUsage, diag: "usage", err: err}
-	}
 	return err
 }
 

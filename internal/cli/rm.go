@@ -6,7 +6,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/fbllm/fbllm/client"
 	"github.com/fbllm/fbllm/store"
 )
 
@@ -51,14 +50,6 @@ their names: detach it from them first.`,
 				}
 			}
 			if err := sess.Delete(ctx, it); err != nil {
-				var inUse *client.InUseError
-				if asJSON && errors.As(err, &inUse) {
-					repos := make([]repoJSON, len(inUse.Repos))
-					for i, r := range inUse.Repos {
-						repos[i] = repoJSON{ID: r.ID, Name: r.Name}
-					}
-					return c.jsonError(err, map[string]any{"repos": repos})
-				}
 				return c.maybeJSONError(asJSON, err)
 			}
 			if asJSON {

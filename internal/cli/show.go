@@ -41,7 +41,7 @@ up on this machine and in the current Flashback workspace (see --store and
 // maybeJSONError reports err as a JSON error object when --json is set.
 func (c *cli) maybeJSONError(asJSON bool, err error) error {
 	if asJSON {
-		return c.jsonError(err, nil)
+		return c.jsonError(err)
 	}
 	return err
 }

@@ -228,5 +228,5 @@ func (c *cli) testAll(ctx context.Context, f *checkFlags) error {
 	if code == exitFailed {
 		msg = "some configurations could not be tested"
 	}
-	return &cliError{code: code, diag: "test.failed", msg: msg, silent: true, err: errors.Join(errs...)}
+	return &cliError{code: code, msg: msg, silent: true, err: errors.Join(errs...)}
 }

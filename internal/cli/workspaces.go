@@ -129,8 +129,5 @@ func (c *cli) requireWrite(ctx context.Context, sess *session.Session, workspace
 	if err != nil {
 		return err
 	}
-	if ok, why := session.CanWrite(w); !ok {
-		return &cliError{code: exitFailed, diag: "flashback.forbidden", err: client.ErrForbidden, msg: why}
-	}
-	return nil
+	return session.RequireWrite(w)
 }
