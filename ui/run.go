@@ -12,8 +12,14 @@ import (
 )
 
 // ErrCancelled is returned when the user cancels (ctrl+c, or esc out of a
-// single-purpose form). The CLI maps it to exit code 130.
-var ErrCancelled = errors.New("cancelled")
+// single-purpose form). It is a context.Canceled, so it explains as the
+// catalog's "cancelled" (exit code 130) like every other cancellation.
+var ErrCancelled error = cancelledError{}
+
+type cancelledError struct{}
+
+func (cancelledError) Error() string        { return "cancelled" }
+func (cancelledError) Is(target error) bool { return target == context.Canceled }
 
 // Deps are the UI's dependencies, passed explicitly.
 type Deps struct {
