@@ -25,6 +25,21 @@ type Change struct {
 	Secret *string
 }
 
+// ChangeOf is the change that keeps it as it is: the starting point of an
+// edit that touches only some fields.
+func ChangeOf(it Item) Change {
+	return Change{Name: it.Name, AIType: it.AIType, Endpoint: it.Endpoint, Region: it.Region}
+}
+
+// Destination is where it lives: the workspace whose names a rename must
+// not collide with.
+func (it Item) Destination() Destination {
+	if !it.IsRemote() {
+		return Destination{Store: StoreLocal}
+	}
+	return Destination{Store: StoreFlashback, Workspace: client.Workspace{ID: it.WorkspaceID, Name: it.WorkspaceName}}
+}
+
 // ChangeFromForm turns a validated form result into a Change.
 func ChangeFromForm(r input.Result) Change {
 	ch := Change{Name: r.Name, AIType: r.Type, Endpoint: r.Endpoint.URL, Region: r.Endpoint.Region}

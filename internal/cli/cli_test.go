@@ -167,7 +167,17 @@ func TestWrongPassphraseChangesNothing(t *testing.T) {
 	require.Contains(t, r.stderr, "[keyring.wrong_passphrase]")
 	r = h.run("", "edit", "first", "--secret-env", "K")
 	require.Equal(t, exitFailed, r.code)
+	// A rename touches no secret, but it is a change all the same.
+	r = h.run("", "edit", "first", "--name", "renamed")
+	require.Equal(t, exitFailed, r.code, r.stderr)
+	require.Contains(t, r.stderr, "[keyring.wrong_passphrase]")
 	require.Equal(t, before, treeHash(t, h.dir), "a wrong passphrase must not change any file")
+
+	delete(h.env, "FBLLM_KEYRING_PASSPHRASE")
+	r = h.run("", "edit", "first", "--name", "renamed")
+	require.Equal(t, exitFailed, r.code, "no passphrase and no terminal: locked")
+	require.Contains(t, r.stderr, "[keyring.locked]")
+	require.Equal(t, before, treeHash(t, h.dir))
 }
 
 func TestLockedWithoutInput(t *testing.T) {
