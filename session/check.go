@@ -87,6 +87,20 @@ func (s *Session) Test(ctx context.Context, it Item, cred *store.Credentials) (d
 	return rep, nil
 }
 
+// TestDraft probes a configuration that is not saved yet, or the edited
+// values of one (edit; nil for a new one), with the form's credentials
+// completed by the stored ones. Nothing is saved or recorded: the values
+// may still change before the user saves.
+func (s *Session) TestDraft(ctx context.Context, edit *Item, cfg diagnose.ConfigRef, ch Change) (diagnose.Report, error) {
+	cred, err := s.CompleteCredentials(ctx, edit, ch.Key, ch.Secret)
+	if err != nil {
+		return diagnose.Report{}, err
+	}
+	return diagnose.Run(ctx, diagnose.Target{
+		Config: cfg, Key: cred.Key, Secret: cred.Secret, Region: ch.Region,
+	}, s.opts.Probe)
+}
+
 // direct is Test without recording: the probe's report, or the skipped
 // one (decided false, status "" so that Merge can still let Flashback's
 // validation decide it).

@@ -116,19 +116,9 @@ func (s *Session) Update(ctx context.Context, it Item, ch Change) (Item, error) 
 	}
 	var cred *store.Credentials
 	if ch.Key != nil || ch.Secret != nil {
-		c := store.Credentials{}
-		if ch.Key == nil || ch.Secret == nil {
-			old, err := s.opts.Store.Credentials(ctx, it.ID)
-			if err != nil && !errors.Is(err, store.ErrNotFound) {
-				return Item{}, err
-			}
-			c = old
-		}
-		if ch.Key != nil {
-			c.Key = *ch.Key
-		}
-		if ch.Secret != nil {
-			c.Secret = *ch.Secret
+		c, err := s.CompleteCredentials(ctx, &it, ch.Key, ch.Secret)
+		if err != nil {
+			return Item{}, err
 		}
 		cred = &c
 	}
@@ -191,6 +181,31 @@ func (s *Session) updateRemote(ctx context.Context, it Item, ch Change) (Item, e
 	out := remoteItem(l, it.WorkspaceName, nil)
 	out.LastCheck = nil // credentials or endpoint changed: the old result no longer says anything
 	return out, nil
+}
+
+// CompleteCredentials fills in what was not given from what is stored: a
+// nil key or secret keeps the one the keyring holds for the local
+// configuration it (an edit that rotates only the secret keeps the AWS
+// access key ID, and a test with --secret-env uses the stored key). A new
+// configuration (it nil) and a Flashback one, whose secret never comes
+// back, have nothing stored to keep. It is the one place credentials are
+// merged.
+func (s *Session) CompleteCredentials(ctx context.Context, it *Item, key, secret *string) (store.Credentials, error) {
+	var c store.Credentials
+	if it != nil && !it.IsRemote() && (key == nil || secret == nil) {
+		old, err := s.opts.Store.Credentials(ctx, it.ID)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return store.Credentials{}, err
+		}
+		c = old
+	}
+	if key != nil {
+		c.Key = *key
+	}
+	if secret != nil {
+		c.Secret = *secret
+	}
+	return c, nil
 }
 
 // Delete removes a configuration. A Flashback configuration still attached

@@ -225,3 +225,40 @@ func TestUnchangedEditSendsNothing(t *testing.T) {
 	after, _ := f.srv.LLM(it.ID)
 	require.Equal(t, before.Endpoint, after.Endpoint)
 }
+
+// TestCompleteCredentialsKeepsWhatWasNotGiven: the one merge of given and
+// stored credentials. A local edit or test that gives only a secret keeps
+// the stored key (an AWS access key ID), and the other way round; nothing
+// is kept for a new or a Flashback configuration.
+func TestCompleteCredentialsKeepsWhatWasNotGiven(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	key, secret := "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+	it, err := f.sess.Create(ctx, session.Destination{Store: session.StoreLocal},
+		session.Change{Name: "aws", AIType: assets.AWS, Endpoint: "https://bedrock-runtime.us-east-1.amazonaws.com", Key: &key, Secret: &secret})
+	require.NoError(t, err)
+
+	newSecret, newKey := "rotatedSecretRotatedSecretRotatedSecret1", "AKIAI44QH8DHBEXAMPLE"
+	got, err := f.sess.CompleteCredentials(ctx, &it, nil, &newSecret)
+	require.NoError(t, err)
+	require.Equal(t, store.Credentials{Key: key, Secret: newSecret}, got)
+	got, err = f.sess.CompleteCredentials(ctx, &it, &newKey, nil)
+	require.NoError(t, err)
+	require.Equal(t, store.Credentials{Key: newKey, Secret: secret}, got)
+
+	got, err = f.sess.CompleteCredentials(ctx, nil, nil, &newSecret)
+	require.NoError(t, err)
+	require.Equal(t, store.Credentials{Secret: newSecret}, got, "a new configuration has nothing stored")
+	remote := it
+	remote.Store = session.StoreFlashback
+	got, err = f.sess.CompleteCredentials(ctx, &remote, nil, &newSecret)
+	require.NoError(t, err)
+	require.Equal(t, store.Credentials{Secret: newSecret}, got, "Flashback never returns a secret or key")
+
+	// The rotation keeps the key in the same item.
+	it, err = f.sess.Update(ctx, it, session.Change{Name: it.Name, AIType: it.AIType, Endpoint: it.Endpoint, Secret: &newSecret})
+	require.NoError(t, err)
+	stored, err := f.st.Credentials(ctx, it.ID)
+	require.NoError(t, err)
+	require.Equal(t, store.Credentials{Key: key, Secret: newSecret}, stored)
+}

@@ -279,27 +279,10 @@ func checkCmd(ctx context.Context, s *session.Session, req checkRequest) tea.Cmd
 	}
 }
 
-// testDraftReport probes the draft's endpoint with its credentials, merging
-// kept local credentials from the keyring. Nothing is saved or recorded.
+// testDraftReport probes the draft's endpoint with its credentials (kept
+// local ones from the keyring). Nothing is saved or recorded.
 func testDraftReport(ctx context.Context, s *session.Session, req checkRequest) (diagnose.Report, error) {
-	ch := req.save.change
-	var cred store.Credentials
-	if req.save.edit != nil && !req.save.edit.IsRemote() && (ch.Key == nil || ch.Secret == nil) {
-		old, err := s.Store().Credentials(ctx, req.save.edit.ID)
-		if err != nil {
-			return diagnose.Report{}, err
-		}
-		cred = old
-	}
-	if ch.Key != nil {
-		cred.Key = *ch.Key
-	}
-	if ch.Secret != nil {
-		cred.Secret = *ch.Secret
-	}
-	return diagnose.Run(ctx, diagnose.Target{
-		Config: req.item.Ref(), Key: cred.Key, Secret: cred.Secret, Region: ch.Region,
-	}, s.ProbeOptions())
+	return s.TestDraft(ctx, req.save.edit, req.item.Ref(), req.save.change)
 }
 
 // checked shows a check's outcome: a status line when it passed (t, v), the

@@ -66,8 +66,8 @@ func (c *cli) unlockFor(ctx context.Context, it session.Item, override *store.Cr
 	return c.unlock(ctx, st)
 }
 
-// overrideFor completes --secret-env/--secret-stdin for a saved
-// configuration: a local one keeps its stored key (the AWS access key ID)
+// overrideFor reads --secret-env/--secret-stdin for a saved
+// configuration; a local one keeps its stored key (the AWS access key ID)
 // unless --key-env replaces it.
 func (c *cli) overrideFor(ctx context.Context, sess *session.Session, it session.Item, f *checkFlags) (*store.Credentials, error) {
 	cred, err := c.rawCredentials(&f.credFlags)
@@ -77,12 +77,8 @@ func (c *cli) overrideFor(ctx context.Context, sess *session.Session, it session
 	if err := c.unlock(ctx, sess.Store()); err != nil {
 		return nil, err
 	}
-	stored, err := sess.Store().Credentials(ctx, it.ID)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return nil, err
-	}
-	cred.Key = stored.Key
-	return cred, nil
+	full, err := sess.CompleteCredentials(ctx, &it, nil, &cred.Secret)
+	return &full, err
 }
 
 // finishReport prints a report (JSON or readable) and turns its outcome
