@@ -262,3 +262,37 @@ func TestCompleteCredentialsKeepsWhatWasNotGiven(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, store.Credentials{Key: key, Secret: newSecret}, stored)
 }
+
+// TestDetailsNeverHoldACredential: show, the detail pane and accessible
+// mode print these facts; only fingerprints of credentials appear, and a
+// Flashback configuration says its secret is write-only.
+func TestDetailsNeverHoldACredential(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	key, secret := "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+	it, err := f.sess.Create(ctx, session.Destination{Store: session.StoreLocal},
+		session.Change{Name: "aws", AIType: assets.AWS, Endpoint: "https://bedrock-runtime.us-east-1.amazonaws.com", Region: "us-east-1", Key: &key, Secret: &secret})
+	require.NoError(t, err)
+	facts := session.Details(it, "encrypted file keyring")
+	byID := map[session.FactID]string{}
+	for _, fact := range facts {
+		byID[fact.ID] = fact.Value
+		require.NotContains(t, fact.Value, key[4:])
+		require.NotContains(t, fact.Value, secret[4:])
+	}
+	require.Equal(t, "AWS Bedrock", byID[session.FactType])
+	require.Equal(t, input.Fingerprint(secret), byID[session.FactSecret])
+	require.Equal(t, "us-east-1", byID[session.FactRegion])
+	require.Contains(t, byID[session.FactStoredIn], "this machine")
+	require.True(t, session.NeverTested(session.Fact{ID: session.FactLastCheck, Value: byID[session.FactLastCheck]}))
+
+	remote := it
+	remote.Store, remote.Local, remote.WorkspaceName = session.StoreFlashback, nil, "Production"
+	byID = map[session.FactID]string{}
+	for _, fact := range session.Details(remote, "") {
+		byID[fact.ID] = fact.Value
+	}
+	require.Contains(t, byID[session.FactSecret], "write-only")
+	require.Equal(t, "none", byID[session.FactRepos])
+	require.NotContains(t, byID, session.FactStoredIn)
+}

@@ -157,8 +157,10 @@ func (s *accessibleSession) menu() error {
 		}
 		switch action {
 		case "show":
-			fmt.Fprintf(s.w, "%s\nType: %s\nEndpoint: %s\nKey: %s\nSecret: %s\nID: %s\n\n",
-				c.Name, c.AIType, c.Endpoint, orNone(c.KeyFingerprint), orNone(c.SecretFingerprint), c.ID)
+			for _, f := range session.Details(session.LocalItem(c), store.BackendLabel(s.backend.Name)) {
+				fmt.Fprintf(s.w, "%s: %s\n", f.Label, f.Value)
+			}
+			fmt.Fprintln(s.w)
 		case "edit":
 			if err := s.edit(c); err != nil && !errors.Is(err, ErrCancelled) {
 				fmt.Fprintln(s.w, "Not saved: "+err.Error())

@@ -11,7 +11,6 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/fbllm/fbllm/assets"
 	"github.com/fbllm/fbllm/client"
 	"github.com/fbllm/fbllm/session"
 	"github.com/fbllm/fbllm/store"
@@ -604,56 +603,22 @@ func pad(s string, width int) string {
 // usage counters.
 func (b browser) detailView(c session.Item, w, h int) string {
 	st := b.styles
-	label := string(c.AIType)
-	if p, ok := assets.PresetFor(c.AIType); ok {
-		label = p.Label
-	}
-	fp := func(s string) string {
-		if s == "" {
-			return "none"
-		}
-		return s
-	}
-	lastCheck := "never tested (t tests, x troubleshoots)"
-	if c.LastCheck != nil {
-		lastCheck = fmt.Sprintf("%s at %s", c.LastCheck.Status, c.LastCheck.At.Local().Format(time.DateTime))
-	}
-	rows := [][2]string{
-		{"Type", label},
-		{"Endpoint", c.Endpoint},
-	}
-	if c.Region != "" {
-		rows = append(rows, [2]string{"Region", c.Region})
-	}
-	if c.IsRemote() {
-		repos := "none"
-		if len(c.Repos) > 0 {
-			names := make([]string, len(c.Repos))
-			for i, r := range c.Repos {
-				names[i] = r.Name
+	var rows [][2]string
+	for _, f := range session.Details(c, b.backendLabel) {
+		switch f.ID {
+		case session.FactName:
+			continue // the pane's title
+		case session.FactWorkspace:
+			f.Value += b.roleNote(c.WorkspaceID)
+		case session.FactLastCheck:
+			if session.NeverTested(f) {
+				f.Value += " (t tests, x troubleshoots)"
 			}
-			repos = strings.Join(names, ", ")
 		}
-		rows = append(rows,
-			[2]string{"Key", fp(c.KeyFingerprint)},
-			[2]string{"Secret", "write-only (Flashback never returns it)"},
-			[2]string{"Workspace", c.WorkspaceName + " (Flashback)" + b.roleNote(c.WorkspaceID)},
-			[2]string{"Repos", repos},
-			[2]string{"Usage", b.usageLine(c.ID)},
-			[2]string{"Last check", lastCheck},
-			[2]string{"Created", c.CreatedAt.Local().Format(time.DateTime)},
-			[2]string{"ID", c.ID},
-		)
-	} else {
-		rows = append(rows,
-			[2]string{"Key", fp(c.KeyFingerprint)},
-			[2]string{"Secret", fp(c.SecretFingerprint)},
-			[2]string{"Stored in", "this machine · " + fp(b.backendLabelFor(c))},
-			[2]string{"Last check", lastCheck},
-			[2]string{"Created", c.CreatedAt.Local().Format(time.DateTime)},
-			[2]string{"Updated", c.UpdatedAt.Local().Format(time.DateTime)},
-			[2]string{"ID", c.ID},
-		)
+		rows = append(rows, [2]string{f.Label, f.Value})
+		if f.ID == session.FactRepos {
+			rows = append(rows, [2]string{"Usage", b.usageLine(c.ID)})
+		}
 	}
 	// A border costs four columns and two rows; small terminals go without.
 	boxed := w >= 60 && h >= 16

@@ -8,7 +8,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/fbllm/fbllm/assets"
 	"github.com/fbllm/fbllm/session"
 	"github.com/fbllm/fbllm/store"
 )
@@ -91,41 +90,6 @@ func writeConfigTable(w io.Writer, cfgs []store.Config, tty bool) {
 	_ = tw.Flush()
 }
 
-// writeConfigDetail prints every field of one configuration for people;
-// credentials appear as fingerprints only.
-func writeConfigDetail(w io.Writer, c store.Config) {
-	label := c.AIType
-	if p, ok := assets.PresetFor(assets.AIType(c.AIType)); ok {
-		label = fmt.Sprintf("%s (%s)", c.AIType, p.Label)
-	}
-	last := "never tested"
-	if c.LastCheck != nil {
-		last = c.LastCheck.Status + " at " + c.LastCheck.At.Local().Format(time.DateTime)
-	}
-	rows := [][2]string{
-		{"Name", c.Name}, {"ID", c.ID}, {"Type", label}, {"Endpoint", c.Endpoint},
-	}
-	if c.Region != "" {
-		rows = append(rows, [2]string{"Region", c.Region})
-	}
-	ws := c.Workspace
-	if ws == "" {
-		ws = store.DefaultWorkspace
-	}
-	rows = append(rows,
-		[2]string{"Key", orNone(c.KeyFingerprint)},
-		[2]string{"Secret", orNone(c.SecretFingerprint)},
-		[2]string{"Workspace", ws},
-		[2]string{"Store", "local · " + store.BackendLabel(c.SecretBackend)},
-		[2]string{"Last check", last},
-		[2]string{"Created", c.CreatedAt.Local().Format(time.DateTime)},
-		[2]string{"Updated", c.UpdatedAt.Local().Format(time.DateTime)},
-	)
-	for _, r := range rows {
-		fmt.Fprintf(w, "%-11s %s\n", r[0]+":", r[1])
-	}
-}
-
 func orNone(s string) string {
 	if strings.TrimSpace(s) == "" {
 		return "none"
@@ -192,41 +156,11 @@ func writeItemTable(w io.Writer, items []session.Item, tty bool) {
 	_ = tw.Flush()
 }
 
-// writeItemDetail prints every field of a Flashback configuration; local
-// ones keep writeConfigDetail. The secret is write-only on the platform, so
-// there is not even a fingerprint of it.
+// writeItemDetail prints every fact of one configuration for people, in
+// the words the app's detail pane uses (session.Details); credentials appear
+// as fingerprints only.
 func writeItemDetail(w io.Writer, it session.Item) {
-	if it.Local != nil {
-		writeConfigDetail(w, *it.Local)
-		return
-	}
-	label := string(it.AIType)
-	if p, ok := assets.PresetFor(it.AIType); ok {
-		label = fmt.Sprintf("%s (%s)", it.AIType, p.Label)
-	}
-	last := "never tested"
-	if it.LastCheck != nil {
-		last = it.LastCheck.Status + " at " + it.LastCheck.At.Local().Format(time.DateTime)
-	}
-	repos := "none"
-	if len(it.Repos) > 0 {
-		names := make([]string, len(it.Repos))
-		for i, r := range it.Repos {
-			names[i] = r.Name
-		}
-		repos = strings.Join(names, ", ")
-	}
-	rows := [][2]string{
-		{"Name", it.Name}, {"ID", it.ID}, {"Type", label}, {"Endpoint", it.Endpoint},
-		{"Key", orNone(it.KeyFingerprint)},
-		{"Secret", "stored in Flashback (write-only, never shown)"},
-		{"Workspace", it.WorkspaceName + " (" + it.WorkspaceID + ")"},
-		{"Store", "flashback"},
-		{"Repos", repos},
-		{"Last check", last},
-		{"Created", it.CreatedAt.Local().Format(time.DateTime)},
-	}
-	for _, r := range rows {
-		fmt.Fprintf(w, "%-11s %s\n", r[0]+":", r[1])
+	for _, f := range session.Details(it, "") {
+		fmt.Fprintf(w, "%-11s %s\n", f.Label+":", f.Value)
 	}
 }
