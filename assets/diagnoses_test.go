@@ -138,17 +138,17 @@ func TestValidateDiagnosesRejects(t *testing.T) {
 			return ds
 		}, "needs a message"},
 		{"unknown field", func(ds []DiagnosisText) []DiagnosisText {
-			ds[idx(ds, "config.duplicate_name")].Field = "nmae"
+			ds[idx(ds, "config.duplicate_name")].Field = "label"
 			return ds
-		}, `unknown field "nmae"`},
+		}, `unknown field "label"`},
 		{"message with a period", func(ds []DiagnosisText) []DiagnosisText {
 			ds[idx(ds, "config.duplicate_name")].Message = "taken."
 			return ds
 		}, "message ends with a period"},
 		{"remedy with an unknown placeholder", func(ds []DiagnosisText) []DiagnosisText {
-			ds[idx(ds, "config.duplicate_name")].CLI = "see {nmae}"
+			ds[idx(ds, "config.duplicate_name")].CLI = "see {nom}"
 			return ds
-		}, "cli: unknown placeholder {nmae}"},
+		}, "cli: unknown placeholder {nom}"},
 		{"empty variant", func(ds []DiagnosisText) []DiagnosisText {
 			ds[idx(ds, "auth.invalid_secret")].Variants["x"] = DiagnosisVariant{}
 			return ds

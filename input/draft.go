@@ -198,7 +198,7 @@ func (d *Draft) CheckSecret(s string) error {
 	if err != nil {
 		return err
 	}
-	if d.Key == "" && !(d.Editing && d.StoredKeyFingerprint != "") && RequiresKey(d.Type, clean.Value) {
+	if d.Key == "" && (!d.Editing || d.StoredKeyFingerprint == "") && RequiresKey(d.Type, clean.Value) {
 		return &InputError{Code: "auth.missing_key", Field: FieldKey,
 			Msg: fmt.Sprintf("%s also needs the %s", d.Type, strings.ToLower(d.Preset().Key.Label))}
 	}

@@ -72,7 +72,7 @@ func KeyShapeHints(t assets.AIType, endpoint, key, secret string) []Hint {
 
 	switch {
 	case key == "":
-	case t == assets.AWS && isBedrockAPIKey(secret) && !(keyOK && keyShape.Field == "secret"):
+	case t == assets.AWS && isBedrockAPIKey(secret) && (!keyOK || keyShape.Field != "secret"):
 		h.add("key", assets.AWS, "Amazon Bedrock", "With a Bedrock API key as the secret, leave the key empty: it isn't used.")
 	case keyOK && keyShape.Field == "secret" && keyShape.Type == t:
 		where := fmt.Sprintf("%s doesn't use the key field", t)

@@ -16,8 +16,3 @@ func errorText(prefix string, err error) string {
 	}
 	return e.Sentence()
 }
-
-// errorCode is the catalog code of err ("" for nil): the app's flows branch
-// on it (keyring.locked opens the passphrase screen) instead of inspecting
-// store or client errors themselves.
-func errorCode(err error) string { return session.Explain(err).Code }

@@ -72,24 +72,6 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// writeConfigTable prints configurations for people. On a terminal it
-// aligns columns; when piped it prints tab-separated fields without
-// decoration, one configuration per line, so `cut` and `awk` work.
-func writeConfigTable(w io.Writer, cfgs []store.Config, tty bool) {
-	if !tty {
-		for _, c := range cfgs {
-			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", c.ID, c.Name, c.AIType, c.Endpoint, orNone(c.SecretFingerprint))
-		}
-		return
-	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tTYPE\tENDPOINT\tSECRET\tUPDATED")
-	for _, c := range cfgs {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.Name, c.AIType, c.Endpoint, orNone(c.SecretFingerprint), c.UpdatedAt.Local().Format(time.DateOnly))
-	}
-	_ = tw.Flush()
-}
-
 func orNone(s string) string {
 	if strings.TrimSpace(s) == "" {
 		return "none"

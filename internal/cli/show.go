@@ -6,7 +6,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/fbllm/fbllm/session"
-	"github.com/fbllm/fbllm/store"
 )
 
 func (c *cli) showCmd() *cobra.Command {
@@ -59,15 +58,4 @@ func (c *cli) resolveItem(ctx context.Context, ref string, sf *scopeFlags) (*ses
 	}
 	it, err := sess.Resolve(ctx, ref, sc)
 	return sess, it, err
-}
-
-// resolve opens the store and finds the local configuration REF names.
-// Commands that only work on local configurations use it.
-func (c *cli) resolve(ref string) (*store.Store, store.Config, error) {
-	st, err := c.store()
-	if err != nil {
-		return nil, store.Config{}, err
-	}
-	cfg, err := st.Resolve(ref)
-	return st, cfg, err
 }

@@ -67,11 +67,11 @@ func init() {
 // It never dials anything itself; exists and answers are injected for tests.
 func Decide(in Input, exists func(path string) bool, answers func(address string) bool) Outcome {
 	out := Outcome{Before: in.Address, After: in.Address}
-	switch {
-	case in.Address == Disabled:
+	switch in.Address {
+	case Disabled:
 		out.Reason = "session bus already disabled"
 		return out
-	case in.Address == "" || in.Address == "autolaunch:":
+	case "", "autolaunch:":
 		for _, dir := range runtimeDirs(in) {
 			sock := dir + "/bus"
 			if !exists(sock) {

@@ -1,6 +1,7 @@
 package dbusguard
 
 import (
+	"errors"
 	"syscall"
 	"time"
 )
@@ -62,8 +63,8 @@ func setTimeout(fd, opt int, d time.Duration) error {
 func retry(call func() error) error {
 	for {
 		err := call()
-		if err != syscall.EINTR {
-			if err == syscall.EISCONN {
+		if !errors.Is(err, syscall.EINTR) {
+			if errors.Is(err, syscall.EISCONN) {
 				return nil
 			}
 			return err

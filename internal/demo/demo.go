@@ -173,13 +173,13 @@ func probingValidator(opts diagnose.Options) flashbacktest.Validator {
 		case diagnose.StatusVerified, diagnose.StatusVerifiedLimited, diagnose.StatusUnverified:
 			return nil
 		case diagnose.StatusRejected:
-			return errors.New("Error: 401 Unauthorized")
+			return errors.New("Error: 401 Unauthorized") //nolint:staticcheck // Flashback's own wording, which the classifier reads
 		case diagnose.StatusQuota, diagnose.StatusRateLimited:
-			return errors.New("Error: 429 Too Many Requests")
+			return errors.New("Error: 429 Too Many Requests") //nolint:staticcheck // Flashback's own wording, which the classifier reads
 		case diagnose.StatusUnreachable:
 			return errors.New("endpoint unreachable")
 		}
-		return fmt.Errorf("Error: provider answered %s", r.Status)
+		return fmt.Errorf("Error: provider answered %s", r.Status) //nolint:staticcheck // Flashback's own wording
 	}
 }
 
