@@ -60,6 +60,30 @@ type Destination struct {
 	Workspace client.Workspace
 }
 
+// Mode is the setup mode a destination stands for: where configurations
+// live by default (ModeLocal or ModeFlashback).
+func (d Destination) Mode() string {
+	if d.Store == StoreFlashback {
+		return ModeFlashback
+	}
+	return ModeLocal
+}
+
+// RecordSetup remembers, when a configuration is saved before any setup
+// choice was made, where configurations live from now on. A choice the
+// user already made is never overwritten.
+func (s *Session) RecordSetup(d Destination) error {
+	return s.opts.Store.UpdateSettings(func(st *store.Settings) {
+		if st.Mode == "" {
+			st.Mode = d.Mode()
+		}
+	})
+}
+
+// FirstRun reports whether fbllm has never been set up: no setup choice
+// and nothing configured. The app then opens the guided setup.
+func FirstRun(st Settings, configured int) bool { return st.Mode == "" && configured == 0 }
+
 // Label says where a configuration will be saved, in words, for the form's
 // review step and the setup screen.
 func (d Destination) Label(backend string) string {

@@ -296,3 +296,22 @@ func TestDetailsNeverHoldACredential(t *testing.T) {
 	require.Equal(t, "none", byID[session.FactRepos])
 	require.NotContains(t, byID, session.FactStoredIn)
 }
+
+// TestRecordSetupNeverOverwritesAChoice: the first save decides where
+// configurations live only when the user has not chosen yet.
+func TestRecordSetupNeverOverwritesAChoice(t *testing.T) {
+	f := newFixture(t)
+	st, err := f.st.Settings()
+	require.NoError(t, err)
+	require.True(t, session.FirstRun(st, 0))
+	require.False(t, session.FirstRun(st, 1), "something configured is set up")
+
+	require.NoError(t, f.sess.RecordSetup(session.Destination{Store: session.StoreLocal}))
+	st, _ = f.st.Settings()
+	require.Equal(t, session.ModeLocal, st.Mode)
+	require.False(t, session.FirstRun(st, 0))
+
+	require.NoError(t, f.sess.RecordSetup(session.Destination{Store: session.StoreFlashback}))
+	st, _ = f.st.Settings()
+	require.Equal(t, session.ModeLocal, st.Mode, "the first choice stays")
+}

@@ -91,7 +91,7 @@ func (s *accessibleSession) run() error {
 			return err
 		}
 		return s.edit(c)
-	case s.opts.Start == StartSetup || (settings.Mode == "" && len(cfgs) == 0):
+	case s.opts.Start == StartSetup || session.FirstRun(settings, len(cfgs)):
 		fmt.Fprintln(s.w, "Welcome to fbllm. Let's add your first AI LLM configuration.")
 		fmt.Fprintln(s.w, "Configurations are kept on this machine. Secrets go to: "+backendSentence(info)+".")
 		fmt.Fprintln(s.w, "Signing in to a Flashback workspace is not available in this version.")
@@ -249,9 +249,7 @@ func (s *accessibleSession) fill(d *input.Draft, editing *store.Config, markSetu
 		return err
 	}
 	if markSetup {
-		st, _ := s.st.Settings()
-		st.Mode = "local"
-		_ = s.st.SaveSettings(st)
+		_ = sess.RecordSetup(session.Destination{Store: session.StoreLocal})
 	}
 	s.result.Saved = &cfg
 	backend := s.backend.Name

@@ -488,7 +488,7 @@ func (a App) loaded(m storeLoadedMsg) (App, tea.Cmd) {
 			return a, nil
 		}
 		return a.needUnlock("to save the configuration", func(a App) (App, tea.Cmd) { return a.openForm(nil) }, screenBrowser)
-	case a.opts.Start == StartSetup || (a.settings.Mode == "" && len(m.configs) == 0):
+	case a.opts.Start == StartSetup || session.FirstRun(a.settings, len(m.configs)):
 		a.screen = screenSetup
 	default:
 		a.screen = screenBrowser
@@ -563,7 +563,7 @@ func (a App) leaveForm() (App, tea.Cmd) {
 		a.result.Cancelled = true
 		return a, tea.Quit
 	}
-	if a.settings.Mode == "" && len(a.browser.all) == 0 {
+	if session.FirstRun(a.settings, len(a.browser.all)) {
 		a.screen = screenSetup
 		return a, nil
 	}
@@ -618,10 +618,7 @@ func (a App) saved(m configSavedMsg) (App, tea.Cmd) {
 		return a, a.form.saveFailed(m.err)
 	}
 	if m.req.markSetup {
-		a.settings.Mode = session.ModeLocal
-		if m.req.dest.Store == session.StoreFlashback {
-			a.settings.Mode = session.ModeFlashback
-		}
+		a.settings.Mode = m.req.dest.Mode()
 	}
 	saved := m.item
 	a.result.Saved = &saved

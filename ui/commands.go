@@ -151,15 +151,7 @@ func saveConfigCmd(ctx context.Context, s *session.Session, req saveRequest) tea
 		defer cancel()
 		it, err := saveConfig(ctx, s, req)
 		if err == nil && req.markSetup {
-			mode := session.ModeLocal
-			if req.dest.Store == session.StoreFlashback {
-				mode = session.ModeFlashback
-			}
-			err = s.Store().UpdateSettings(func(st *store.Settings) {
-				if st.Mode == "" {
-					st.Mode = mode
-				}
-			})
+			err = s.RecordSetup(req.dest)
 		}
 		return configSavedMsg{req: req, item: it, err: err}
 	}
