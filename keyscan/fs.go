@@ -80,7 +80,7 @@ func readFile(fsys FS, path string, roots []string) ([]byte, error) {
 	if err != nil {
 		return nil, errors.New("cannot be opened; skipped")
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read-only: nothing to lose on close
 	// Check what was opened, not what Lstat saw: the file may have been
 	// swapped in between.
 	st, err := f.Stat()
