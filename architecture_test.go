@@ -27,6 +27,8 @@ var allowedImports = map[string][]string{
 	"store":                           {"internal/dbusguard"},
 	"internal/secrettest":             {},
 	"internal/redact":                 {},
+	"toolenv":                         {"assets", "input", "internal/redact", "store"},
+	"keyscan":                         {"assets", "input", "internal/redact", "store"},
 	"assets":                          {},
 	"internal/dbusguard":              {},
 	"internal/demo":                   {"assets", "client", "diagnose", "internal/flashbacktest", "internal/providertest", "session", "store"},
@@ -67,7 +69,7 @@ func TestArchitecture(t *testing.T) {
 // uiFree are the packages below the UI: they must not depend on any
 // charm.land package, not even through another package, so that the
 // rules they hold can be used (and tested) without a terminal toolkit.
-var uiFree = []string{"input", "diagnose", "session", "client", "store", "assets"}
+var uiFree = []string{"input", "diagnose", "session", "client", "store", "assets", "toolenv", "keyscan"}
 
 // TestNoTerminalToolkitBelowUI fails when a package below the UI imports
 // Bubble Tea, Bubbles, Lip Gloss, huh or fang, directly or transitively.

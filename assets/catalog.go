@@ -62,7 +62,8 @@ func decodeStrict(data []byte, v any) error {
 	return nil
 }
 
-// Validate parses and validates the embedded data files. The package tests
+// Validate parses and validates the embedded data files (presets, token
+// shapes, the exec mapping and the key sources). The package tests
 // call it; it is exported so that a doctor-style command can report a
 // corrupted build too.
 func Validate() error {
@@ -70,7 +71,18 @@ func Validate() error {
 	if err != nil {
 		return err
 	}
-	return c.Validate()
+	errs := []error{c.Validate()}
+	if envs, err := ParseExecEnvs(execEnvJSON); err != nil {
+		errs = append(errs, err)
+	} else {
+		errs = append(errs, ValidateExecEnvs(envs))
+	}
+	if k, err := ParseKeySources(keySourcesJSON); err != nil {
+		errs = append(errs, err)
+	} else {
+		errs = append(errs, k.Validate())
+	}
+	return errors.Join(errs...)
 }
 
 // Validate checks every rule the rest of fbllm relies on and returns all

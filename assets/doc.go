@@ -1,7 +1,9 @@
 // Package assets holds the data fbllm ships inside its binary: one preset per
 // AI LLM type (default endpoint, what "key" and "secret" mean for the type,
-// where to get credentials, documentation links) and the token shapes used to
-// recognise a pasted credential.
+// where to get credentials, documentation links), the token shapes used to
+// recognise a pasted credential, the environment variables `fbllm exec`
+// hands to a tool (exec_env.json) and the places other tools keep keys in
+// clear (key_sources.json), each entry citing the SDK or tool source.
 //
 // The data lives in JSON files embedded with go:embed rather than in Go
 // literals, so that adding a provider or a key format is a data change that
