@@ -130,6 +130,7 @@ func classifyError(err error) (string, map[string]string) {
 		wnf    *WorkspaceNotFoundError
 		login  *client.LoginError
 		inUse  *client.InUseError
+		wo     *WriteOnlyError
 	)
 	switch {
 	case errors.Is(err, context.Canceled):
@@ -162,6 +163,8 @@ func classifyError(err error) (string, map[string]string) {
 		return "workspace.none", facts
 	case errors.Is(err, ErrNotFlashback):
 		return "usage", facts
+	case errors.As(err, &wo):
+		return "exec.secret_write_only", facts
 	case errors.As(err, &login):
 		facts["reason"] = login.Message
 		return "flashback.login_failed", facts

@@ -232,6 +232,27 @@ func (s *Session) CompleteCredentials(ctx context.Context, it *Item, key, secret
 	return c, nil
 }
 
+// WriteOnlyError is a request for the secret of a Flashback configuration:
+// the platform keeps it write-only and never returns it
+// (exec.secret_write_only).
+type WriteOnlyError struct {
+	Item Item
+}
+
+func (e *WriteOnlyError) Error() string {
+	return fmt.Sprintf("%q is kept in Flashback workspace %s, whose secrets never leave the platform", e.Item.Name, e.Item.WorkspaceName)
+}
+
+// StoredCredentials reads the credentials of a local configuration from the
+// keyring (unlock it first). A Flashback configuration is a
+// *WriteOnlyError.
+func (s *Session) StoredCredentials(ctx context.Context, it Item) (store.Credentials, error) {
+	if it.IsRemote() {
+		return store.Credentials{}, &WriteOnlyError{Item: it}
+	}
+	return s.opts.Store.Credentials(ctx, it.ID)
+}
+
 // Delete removes a configuration. A Flashback configuration still attached
 // to repositories is refused with *client.InUseError naming them.
 func (s *Session) Delete(ctx context.Context, it Item) error {

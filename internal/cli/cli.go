@@ -30,6 +30,10 @@ type Env struct {
 	// openTTY opens the controlling terminal for prompts when stdin is
 	// taken (e.g. by --secret-stdin).
 	openTTY func() (*os.File, error)
+	// execve replaces the process with another program (fbllm exec); nil
+	// runs it as a child instead (Windows, and tests, which must not
+	// replace themselves).
+	execve func(argv0 string, argv, envv []string) error
 }
 
 func SystemEnv() *Env {
@@ -55,6 +59,7 @@ func SystemEnv() *Env {
 		},
 		environ: os.Environ(),
 		openTTY: func() (*os.File, error) { return os.OpenFile("/dev/tty", os.O_RDWR, 0) },
+		execve:  execve,
 	}
 }
 

@@ -509,3 +509,26 @@ func TestNeverSignedInIsExit4EvenWithALockedKeyring(t *testing.T) {
 	res := h.run("", "logout")
 	require.Equal(t, 0, res.code, res.stderr)
 }
+
+// TestExecRefusesAFlashbackConfiguration: a workspace configuration's
+// secret never leaves the platform, so exec says so instead of "not found"
+// or running the program without it; a local one runs (as a child here:
+// tests must not replace themselves).
+func TestExecRefusesAFlashbackConfiguration(t *testing.T) {
+	h := newFBHome(t)
+	h.login()
+	r := h.run("", "use", "Production")
+	require.Equal(t, 0, r.code, r.stderr)
+	r = h.run("", "exec", "OpenAI GPT-4o", "--", "true")
+	require.Equal(t, exitFailed, r.code, r.stderr)
+	require.Contains(t, r.stderr, "[exec.secret_write_only]")
+	require.Contains(t, r.stderr, "Production")
+	r = h.run("", "exec", "OpenAI GPT-4o", "--dry-run", "--json")
+	require.Equal(t, "exec.secret_write_only", jsonOut[jsonErrBody](t, r).Error.Code)
+
+	h.env["K"] = cliSecret
+	r = h.run("", "add", "--name", "mine", "--store", "local", "--type", "OPENAI", "--endpoint", "https://api.openai.com/v1", "--secret-env", "K")
+	require.Equal(t, 0, r.code, r.stderr)
+	r = h.run("", "exec", "mine", "--", "sh", "-c", `test -n "$OPENAI_API_KEY" && exit 5`)
+	require.Equal(t, 5, r.code, "the child's exit status: %s", r.stderr)
+}
