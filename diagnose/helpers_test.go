@@ -56,7 +56,7 @@ var validStatuses = []Status{StatusVerified, StatusVerifiedLimited, StatusUnveri
 
 var validCheckIDs = map[CheckID]bool{CheckInput: true, CheckDNS: true, CheckTCP: true, CheckTLS: true, CheckProxy: true,
 	CheckHTTP: true, CheckAuth: true, CheckModels: true, CheckEnforcement: true, CheckFlashback: true, CheckPolicy: true,
-	CheckVisibility: true, CheckKeyring: true}
+	CheckVisibility: true, CheckKeyring: true, CheckPlaintext: true}
 
 // requireWellFormed checks the PRODUCT §5 shape, that secrets and every
 // 12-character piece of them are absent from the JSON, and that no

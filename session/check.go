@@ -14,6 +14,7 @@ import (
 	"github.com/fbllm/fbllm/client"
 	"github.com/fbllm/fbllm/diagnose"
 	"github.com/fbllm/fbllm/internal/redact"
+	"github.com/fbllm/fbllm/keyscan"
 	"github.com/fbllm/fbllm/store"
 )
 
@@ -174,8 +175,9 @@ func (s *Session) Doctor(ctx context.Context, it Item, cred *store.Credentials) 
 // backend works, and the current workspace with the user's role. Its
 // status is verified when no check failed. Not being signed in fails only
 // when setup chose Flashback (or FLASHBACK_TOKEN is set); a local-only
-// user sees the sign-in skipped.
-func (s *Session) DoctorEnvironment(ctx context.Context) (diagnose.Report, error) {
+// user sees the sign-in skipped. extra parts (the plaintext audit) come
+// last.
+func (s *Session) DoctorEnvironment(ctx context.Context, extra ...diagnose.Part) (diagnose.Report, error) {
 	var parts []diagnose.Part
 	var perr *PlatformError
 	fail := func(code string, err error, p diagnose.Part) {
@@ -191,7 +193,7 @@ func (s *Session) DoctorEnvironment(ctx context.Context) (diagnose.Report, error
 		// and doctor must not fail (or wait) on it.
 		parts = append(parts, checkPart(diagnose.CheckFlashback, diagnose.CheckSkip, 0,
 			"Flashback is not set up (local configurations only; `fbllm login` to use workspaces)"))
-		return s.environmentReport(append(parts, s.keyringPart(ctx)), nil)
+		return s.environmentReport(append(append(parts, s.keyringPart(ctx)), extra...), nil)
 	}
 	if d, status, err := s.reach(ctx); err != nil {
 		fail(diagnose.CodeFlashbackUnreachable, err, diagnose.FlashbackPart(diagnose.FlashbackProblem{
@@ -252,7 +254,7 @@ func (s *Session) DoctorEnvironment(ctx context.Context) (diagnose.Report, error
 		}
 	}
 
-	return s.environmentReport(parts, perr)
+	return s.environmentReport(append(parts, extra...), perr)
 }
 
 // environmentReport merges the environment checks. Its status is verified
@@ -267,6 +269,24 @@ func (s *Session) environmentReport(parts []diagnose.Part, perr *PlatformError) 
 		return rep, perr
 	}
 	return rep, nil
+}
+
+// PlaintextPart is doctor's audit of provider keys kept in clear in the
+// files of HOME (and the current directory's .env): one warning per key
+// and file, each saying whether fbllm already holds the same key.
+func (s *Session) PlaintextPart(opts keyscan.Options) diagnose.Part {
+	var held []string
+	if cfgs, err := s.opts.Store.List(); err == nil {
+		for _, c := range cfgs {
+			held = append(held, c.SecretFingerprint)
+		}
+	}
+	findings, problems := keyscan.Audit(opts, held)
+	out := make([]diagnose.PlaintextFinding, len(findings))
+	for i, f := range findings {
+		out[i] = diagnose.PlaintextFinding{Path: f.Path, Entry: f.Entry, Type: string(f.Type), Fingerprint: f.Fingerprint, Held: f.Held}
+	}
+	return diagnose.PlaintextPart(out, len(problems))
 }
 
 // VisibilityOf interprets an error of Resolve for validate and doctor

@@ -34,6 +34,8 @@ type Env struct {
 	// runs it as a child instead (Windows, and tests, which must not
 	// replace themselves).
 	execve func(argv0 string, argv, envv []string) error
+	// getwd is the current directory (import reads its .env).
+	getwd func() (string, error)
 }
 
 func SystemEnv() *Env {
@@ -60,6 +62,7 @@ func SystemEnv() *Env {
 		environ: os.Environ(),
 		openTTY: func() (*os.File, error) { return os.OpenFile("/dev/tty", os.O_RDWR, 0) },
 		execve:  execve,
+		getwd:   os.Getwd,
 	}
 }
 

@@ -2,9 +2,11 @@ package cli
 
 import (
 	"context"
+	"os"
 
 	"github.com/spf13/cobra"
 
+	"github.com/fbllm/fbllm/keyscan"
 	"github.com/fbllm/fbllm/session"
 )
 
@@ -48,8 +50,22 @@ func (c *cli) doctorEnvironment(ctx context.Context, f *checkFlags) error {
 	if err != nil {
 		return c.maybeJSONError(f.asJSON, err)
 	}
-	rep, err := sess.DoctorEnvironment(ctx)
+	rep, err := sess.DoctorEnvironment(ctx, sess.PlaintextPart(c.scanOptions()))
 	return c.finishReport(rep, err, f.asJSON)
+}
+
+// scanOptions say where this machine's plaintext keys may be: the process
+// environment, the home directory and the current directory.
+func (c *cli) scanOptions() keyscan.Options {
+	home := c.env.getenv("HOME")
+	if home == "" {
+		home, _ = os.UserHomeDir()
+	}
+	cwd := ""
+	if c.env.getwd != nil {
+		cwd, _ = c.env.getwd()
+	}
+	return keyscan.Options{Environ: c.env.environ, Home: home, Cwd: cwd}
 }
 
 func (c *cli) doctorRef(ctx context.Context, ref string, f *checkFlags) error {

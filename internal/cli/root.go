@@ -45,7 +45,7 @@ write-only: fbllm never shows, prints or logs them, and no flag takes one.`,
 		c.statusCmd(), c.lockCmd(), c.versionCmd(),
 		c.loginCmd(), c.logoutCmd(), c.workspacesCmd(), c.useCmd(), c.statsCmd(),
 		c.testCmd(), c.validateCmd(), c.doctorCmd(), c.demoCmd(),
-		c.execCmd(),
+		c.execCmd(), c.importCmd(),
 	)
 	c.catchCancel(root)
 	return root

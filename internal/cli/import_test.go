@@ -1,0 +1,195 @@
+package cli
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/fbllm/fbllm/assets"
+	"github.com/fbllm/fbllm/internal/providertest"
+	"github.com/fbllm/fbllm/keyscan"
+)
+
+// plantKeyFixtures puts keyscan's fixture of every format where its tool
+// keeps it, under home (and cwd's .env).
+func plantKeyFixtures(t *testing.T, home, cwd string) {
+	t.Helper()
+	for rel, fixture := range map[string]string{
+		filepath.Join(cwd, ".env"):                                "env.dotenv",
+		filepath.Join(home, ".gemini/.env"):                       "gemini.env",
+		filepath.Join(home, ".bashrc"):                            "bashrc",
+		filepath.Join(home, ".aws/credentials"):                   "aws_credentials",
+		filepath.Join(home, ".aws/config"):                        "aws_config",
+		filepath.Join(home, ".config/io.datasette.llm/keys.json"): "llm_keys.json",
+		filepath.Join(home, ".local/share/opencode/auth.json"):    "opencode_auth.json",
+		filepath.Join(home, ".local/share/crush/crush.json"):      "crush.json",
+		filepath.Join(home, ".aider.conf.yml"):                    "aider.conf.yml",
+		filepath.Join(home, ".codex/auth.json"):                   "codex_auth.json",
+		filepath.Join(home, ".config/mods/mods.yml"):              "mods.yml",
+	} {
+		data, err := os.ReadFile(filepath.Join("..", "..", "keyscan", "testdata", fixture))
+		require.NoError(t, err, fixture)
+		require.NoError(t, os.MkdirAll(filepath.Dir(rel), 0o700))
+		require.NoError(t, os.WriteFile(rel, data, 0o600))
+	}
+}
+
+// TestImportStoresEveryFormatsKeysEncrypted: import finds the keys of the
+// environment, a .env file, ~/.aws and every tool format, stores the new
+// ones encrypted, never twice, and each stored secret is exactly the one
+// found (a child started by exec hashes what it gets). The environment's
+// key, pointed at a local provider, passes a real test.
+func TestImportStoresEveryFormatsKeysEncrypted(t *testing.T) {
+	h := newCLIHome(t)
+	home, cwd := h.dir, filepath.Join(h.dir, "project")
+	plantKeyFixtures(t, home, cwd)
+	const envSecret = "sk-proj-ImportedFromTheEnvironment0123456789abcd"
+	prov := providertest.NewProviderServer(providertest.ProviderOptions{Type: assets.OpenAI, ValidSecrets: []string{envSecret}})
+	t.Cleanup(prov.Close)
+	h.env["OPENAI_API_KEY"], h.env["OPENAI_BASE_URL"] = envSecret, prov.URL+"/v1"
+	run := func(args ...string) cliResult {
+		t.Helper()
+		r := h.runIn(cwd, args...)
+		h.requireNoSecretAnywhere(r, envSecret)
+		return r
+	}
+
+	// What a scan of the same machine finds, to compare against.
+	environ := []string{"OPENAI_API_KEY=" + envSecret, "OPENAI_BASE_URL=" + prov.URL + "/v1", "HOME=" + home}
+	found := keyscan.Scan(keyscan.Options{Environ: environ, Home: home, Cwd: cwd})
+	require.NotEmpty(t, found.Candidates)
+
+	// doctor finds the plaintext copies, none of them held yet.
+	heldOf := func() map[string]bool {
+		t.Helper()
+		r := run("doctor", "--json")
+		require.Equal(t, 0, r.code, r.stdout+r.stderr)
+		rep := decodeReport(t, r.stdout)
+		out := map[string]bool{}
+		for _, d := range rep.Diagnoses {
+			if d["code"] == "hygiene.plaintext_key" {
+				out[d["evidence"].(string)] = strings.Contains(d["explanation"].(string), "already holds")
+			}
+		}
+		return out
+	}
+	before := heldOf()
+	require.NotEmpty(t, before)
+	for ev, held := range before {
+		require.False(t, held, ev)
+	}
+
+	r := run("import", "--dry-run", "--json")
+	require.Equal(t, 0, r.code, r.stderr)
+	var planned []importJSON
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &planned))
+	require.Len(t, planned, len(found.Candidates))
+	r = run("list", "--json")
+	require.Equal(t, "[]\n", r.stdout, "a dry run stores nothing")
+
+	r = run("import", "--yes", "--json")
+	require.Equal(t, 0, r.code, r.stderr)
+	var done []importJSON
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &done))
+	imported := 0
+	tools := map[string]bool{}
+	for _, row := range done {
+		if row.Action != "import" {
+			continue
+		}
+		imported++
+		require.NotNil(t, row.Config, "%s was stored", row.Name)
+		require.Equal(t, row.Fingerprint, *row.Config.SecretFingerprint)
+		for _, l := range row.Locations {
+			tools[l.Tool] = true // one secret found in several places is one configuration
+		}
+		// The stored secret is the one found, byte for byte.
+		want := ""
+		for _, c := range found.Candidates {
+			if c.Fingerprint == row.Fingerprint {
+				want = c.Credentials().Secret
+			}
+		}
+		require.NotEmpty(t, want)
+		sum := sha256.Sum256([]byte(want))
+		er := run("exec", row.Name, "--env", "GOT=secret", "--", "sh", "-c", `printf %s "$GOT" | sha256sum`)
+		require.Equal(t, 0, er.code, er.stderr)
+		require.Contains(t, er.stdout, hex.EncodeToString(sum[:]), row.Name)
+	}
+	require.GreaterOrEqual(t, imported, 10)
+	for _, tool := range []string{"the environment", "a .env file", "the AWS shared credentials file", "simonw/llm", "OpenCode", "Crush", "aider", "OpenAI Codex CLI", "Gemini CLI", "mods"} {
+		require.True(t, tools[tool], "nothing imported from %s (got %v)", tool, tools)
+	}
+
+	// Now doctor says fbllm holds them, but for the two it would not
+	// import: Crush's OAuth token (not an API key) and temporary AWS
+	// credentials.
+	after := heldOf()
+	require.Len(t, after, len(before))
+	unheld := 0
+	for _, held := range after {
+		if !held {
+			unheld++
+		}
+	}
+	require.Equal(t, 2, unheld, "%v", after)
+	for ev := range after {
+		require.NotContains(t, ev, "[redacted]", "a fingerprint is not a secret")
+	}
+
+	// The environment's key works against its server.
+	r = run("test", "OpenAI (OPENAI_API_KEY)", "--json")
+	require.Equal(t, 0, r.code, r.stdout+r.stderr)
+	require.Contains(t, r.stdout, `"status": "verified"`)
+
+	// Nothing is imported twice, and the sources are untouched.
+	r = run("import", "--yes")
+	require.Equal(t, 0, r.code, r.stderr)
+	require.Contains(t, r.stderr, "Nothing new to import")
+	data, err := os.ReadFile(filepath.Join(cwd, ".env"))
+	require.NoError(t, err)
+	orig, _ := os.ReadFile(filepath.Join("..", "..", "keyscan", "testdata", "env.dotenv"))
+	require.Equal(t, string(orig), string(data), "import never edits what it reads")
+}
+
+// TestImportWithoutATerminalNeedsYes: nothing is stored without a yes.
+func TestImportWithoutATerminalNeedsYes(t *testing.T) {
+	h := newCLIHome(t)
+	h.env["OPENAI_API_KEY"] = "sk-proj-ImportWithoutTerminal0123456789abcdefgh"
+	r := h.runIn(h.dir, "import")
+	require.Equal(t, exitUsage, r.code, r.stderr)
+	require.Contains(t, r.stderr, "--yes")
+	r = h.runIn(h.dir, "import", "--from", "bogus")
+	require.Equal(t, exitUsage, r.code)
+	r = h.runIn(h.dir, "list", "--json")
+	require.Equal(t, "[]\n", r.stdout)
+}
+
+// runIn runs fbllm with cwd as the current directory and the test's
+// variables as the whole environment.
+func (h *cliHome) runIn(cwd string, args ...string) cliResult {
+	h.t.Helper()
+	var out, errb bytes.Buffer
+	environ := make([]string, 0, len(h.env))
+	for k, v := range h.env {
+		environ = append(environ, k+"="+v)
+	}
+	environ = append(environ, "PATH="+os.Getenv("PATH"))
+	env := &Env{
+		stdin:  strings.NewReader(""),
+		stdout: &out, stderr: &errb,
+		getenv:  func(k string) string { return h.env[k] },
+		environ: environ,
+		openTTY: func() (*os.File, error) { return nil, errors.New("no tty in tests") },
+		getwd:   func() (string, error) { return cwd, nil },
+	}
+	return cliResult{code: Run(args, env, ""), stdout: out.String(), stderr: errb.String()}
+}
