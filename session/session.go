@@ -11,6 +11,7 @@ import (
 
 	"github.com/fbllm/fbllm/client"
 	"github.com/fbllm/fbllm/diagnose"
+	"github.com/fbllm/fbllm/input"
 	"github.com/fbllm/fbllm/store"
 )
 
@@ -104,6 +105,12 @@ func (s *Session) TokenFromEnv() bool {
 // API returns the Flashback client, building it on first use.
 func (s *Session) API() (*client.Client, error) {
 	s.apiOnce.Do(func() {
+		// The token goes out with every request: no http:// to a public
+		// host (the endpoint rule of PRODUCT §1), refused before any.
+		if err := input.CheckAPIURL(s.APIURL()); err != nil {
+			s.apiErr = err
+			return
+		}
 		hc := s.opts.APIHTTPClient
 		if hc == nil {
 			// The API's own timeouts are per request (client.Options);
