@@ -113,6 +113,9 @@ func classifyTransport(res *client.ProbeResult) Finding {
 		switch {
 		case ppe.StatusCode == http.StatusProxyAuthRequired:
 			f.set("proxyDetail", proxyAuthDetail(res.Proxy))
+			if res.Proxy != nil && res.Proxy.Credentials {
+				f.Variant = "credentials"
+			}
 		case ppe.StatusCode == http.StatusForbidden:
 			f.Variant = "policy"
 			f.set("proxyDetail", "it answered 403 Forbidden"+words+": its policy does not allow this destination. Your key was never sent.")
@@ -235,6 +238,12 @@ func classifyResponse(t assets.AIType, res *client.ProbeResult) Finding {
 	case st == http.StatusProxyAuthRequired:
 		f.Code = CodeEndpointProxy
 		f.set("proxyDetail", proxyAuthDetail(res.Proxy))
+		if res.Proxy != nil && res.Proxy.Credentials {
+			f.Variant = "credentials"
+		}
+		if own, ok := client.ProxyOwnAnswer(res.Header, res.Body); ok {
+			f.Evidence = fmt.Sprintf("HTTP 407 from %s: %s", own.Product, own.Summary())
+		}
 		return f
 	case st >= 300 && st < 400 && st != http.StatusNotModified:
 		f.Layer = LayerRedirect
@@ -296,10 +305,10 @@ func classifyResponse(t assets.AIType, res *client.ProbeResult) Finding {
 			// gateway in front of the API could not get an answer from
 			// the server behind it.
 			f.Code, f.Variant = CodeProviderServerError, "gateway"
-			f.set("intermediary", serverName(res.Header, "a gateway or reverse proxy"))
+			f.set("intermediary", softwareName(res.Header, "a gateway or reverse proxy"))
 		case st >= 400:
 			f.Code, f.Variant = CodeEndpointNotAPI, "error_page"
-			f.set("intermediary", serverName(res.Header, "a web server or gateway"))
+			f.set("intermediary", softwareName(res.Header, "a web server or gateway"))
 		default:
 			f.Code = CodeEndpointNotAPI
 		}
@@ -470,6 +479,17 @@ func intermediaryFingerprint(h http.Header, lowerBody string) string {
 
 // serverName names an unrecognised intermediary by its Server or Via
 // header when it has one.
+// softwareName is what the Server (or Via) header says answered, or
+// fallback: "nginx/1.22.1" for a web server's own error page.
+func softwareName(h http.Header, fallback string) string {
+	for _, k := range []string{"Server", "Via"} {
+		if v := strings.TrimSpace(h.Get(k)); v != "" && !strings.EqualFold(v, "cloudflare") {
+			return v
+		}
+	}
+	return fallback
+}
+
 func serverName(h http.Header, fallback string) string {
 	for _, k := range []string{"Server", "Via"} {
 		if v := strings.TrimSpace(h.Get(k)); v != "" && !strings.EqualFold(v, "cloudflare") {

@@ -478,6 +478,9 @@ func (r *run) conclude(res *client.ProbeResult, f Finding) {
 				}
 			}
 		}
+		if c := f.Vars["challenge"]; c != "" {
+			evidence += " [WWW-Authenticate: " + c + "]"
+		}
 	}
 	if f.Code != "" {
 		r.add(f.Code, f.Variant, "", vars, evidence, f.StatusOverride)
