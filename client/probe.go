@@ -154,11 +154,12 @@ func (e *ProbeStallError) Temporary() bool { return true }
 
 // Probe sends the one cheap, read-only, authenticated request of
 // req.Type (provider-probes §0) through t and records what happened. It
-// never retries and never classifies. With req.NegativeControl, a 2xx is
-// followed by the negative control (see ProbeResult.Negative).
+// never retries and never classifies. With req.NegativeControl, a 2xx
+// read in full is followed by the negative control (see
+// ProbeResult.Negative).
 func Probe(ctx context.Context, t *Transport, req ProbeRequest) *ProbeResult {
 	res := probeOnce(ctx, t, req)
-	if req.NegativeControl && res.Err == nil && res.StatusCode >= 200 && res.StatusCode < 300 {
+	if req.NegativeControl && res.Err == nil && res.BodyErr == nil && res.StatusCode >= 200 && res.StatusCode < 300 {
 		bogus := req
 		bogus.Secret = ProbeBogusSecret
 		res.Negative = probeOnce(ctx, t, bogus)

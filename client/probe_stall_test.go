@@ -117,3 +117,17 @@ func TestTimingsOfAHungFirstByte(t *testing.T) {
 	require.GreaterOrEqual(t, res.Timings.HTTP, 280*time.Millisecond, "%+v", res.Timings)
 	require.GreaterOrEqual(t, res.Timings.FirstByte, 280*time.Millisecond, "%+v", res.Timings)
 }
+
+// TestNoNegativeControlAfterAStalledBody: a 2xx whose body stalled is no
+// success to check; the negative control would only stall again.
+func TestNoNegativeControlAfterAStalledBody(t *testing.T) {
+	t.Parallel()
+	f, err := providertest.BodyHang()
+	require.NoError(t, err)
+	t.Cleanup(f.Close)
+	tr, err := NewTransport(TransportOptions{Getenv: func(string) string { return "" }, StallTimeout: 200 * time.Millisecond})
+	require.NoError(t, err)
+	res := Probe(context.Background(), tr, ProbeRequest{Type: assets.Other, Endpoint: f.URL, Secret: "x-test-secret", NegativeControl: true})
+	require.Error(t, res.BodyErr)
+	require.Nil(t, res.Negative)
+}
