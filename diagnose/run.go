@@ -40,9 +40,9 @@ type Options struct {
 }
 
 // Run tests one configuration from this machine and returns its report:
-// pre-flight checks, one probe (two for OTHER: the negative control; and a
-// /v1 retry after a 404 on an unversioned base), and the layered
-// classification. The error is non-nil only when no report could be made
+// pre-flight checks, one probe (two off the type's own provider host and
+// for OTHER: the negative control with a wrong key; and a /v1 retry after
+// a 404 on an unversioned OTHER base), and the layered classification. The error is non-nil only when no report could be made
 // (FBLLM_CA_FILE unreadable) or ctx ended; the report is then partial.
 func Run(ctx context.Context, target Target, opts Options) (Report, error) {
 	r := newRun(target)
