@@ -382,7 +382,7 @@ func (c *Client) apiError(cl *call, resp *response) *APIError {
 	}
 	ae.Message = c.serverText(msg, cl.secrets...)
 	if ae.Status == http.StatusUnauthorized && cl.auth && c.static != "" {
-		ae.Message = strings.TrimLeft(ae.Message+"; the access token in "+EnvToken+" was refused (expired or revoked?)", "; ")
+		ae.Message = strings.TrimLeft(ae.Message+"; the access token "+c.origin+" was refused (expired or revoked?)", "; ")
 	}
 	return ae
 }

@@ -37,6 +37,11 @@ type Options struct {
 	APIURL string
 	// Probe configures the direct provider probes of Test.
 	Probe diagnose.Options
+	// TokenOrigin names where FLASHBACK_TOKEN's value really came from when
+	// it is not the environment (login --token-stdin passes the token it
+	// checks that way), for the words of its refusal; see
+	// client.Options.TokenOrigin.
+	TokenOrigin string
 	// Simulated marks a session against the built-in simulated platform
 	// (fbllm demo); the UI shows it.
 	Simulated bool
@@ -130,8 +135,9 @@ func (s *Session) API() (*client.Client, error) {
 			}
 		}
 		s.api, s.apiErr = client.New(s.APIURL(), hc, client.Options{
-			Token:  strings.TrimSpace(s.opts.Getenv(EnvToken)),
-			Tokens: gatedTokens{s},
+			Token:       strings.TrimSpace(s.opts.Getenv(EnvToken)),
+			TokenOrigin: s.opts.TokenOrigin,
+			Tokens:      gatedTokens{s},
 		})
 	})
 	return s.api, s.apiErr
