@@ -360,8 +360,8 @@ func (c *Client) apiError(cl *call, resp *response) *APIError {
 		// A proxy's or gateway's own page says nothing about the token
 		// or the role: a 403 from squid is not flashback.forbidden, a 401
 		// from a sign-in portal is not flashback.unauthenticated.
-		if ae.kind != ErrServer {
-			ae.kind = ErrIntermediary
+		if resp.status < 500 {
+			ae.kind = ErrIntermediary // a 5xx stays ErrServer: retried, unreachable
 		}
 		ae.Message = c.serverText("not the Flashback API: "+who, cl.secrets...)
 		return ae

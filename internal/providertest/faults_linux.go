@@ -1,6 +1,7 @@
 package providertest
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"strconv"
@@ -31,7 +32,7 @@ func ConnectBlackhole() (*Fault, error) {
 		return fail("getsockname", err)
 	}
 	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(sa.(*syscall.SockaddrInet4).Port))
-	filler, err := net.Dial("tcp", addr)
+	filler, err := (&net.Dialer{}).DialContext(context.Background(), "tcp", addr)
 	if err != nil {
 		return fail("fill the accept queue", err)
 	}

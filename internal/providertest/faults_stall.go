@@ -2,6 +2,7 @@ package providertest
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"net"
@@ -33,7 +34,7 @@ func BodyHang() (*Fault, error) {
 // hangAfter accepts connections, runs before on each and then holds the
 // connection open without a word, until Close.
 func hangAfter(before func(net.Conn), urlFormat string) (*Fault, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := (&net.ListenConfig{}).Listen(context.Background(), "tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("listen: %w", err)
 	}
