@@ -35,6 +35,7 @@ var allowedImports = map[string][]string{
 	"internal/flashbacktest":          {},
 	"internal/providertest":           {"assets"},
 	"internal/flashbacktest/contract": {},
+	"internal/realsys":                {},
 }
 
 // TestArchitecture fails when a package imports a project package it is

@@ -68,12 +68,12 @@ var exitCodes = []int{0, 1, 2, 3, 4, 130}
 // validation instead of reaching a user as "{hots}".
 var DiagnosisPlaceholders = []string{
 	"activationUrl", "apiURL", "candidates", "error", "billingPage", "blocks", "certNames",
-	"contentType", "dialect", "dnsDetail", "endpoint", "fingerprint", "held", "hint", "host", "httpsURL", "inspection",
+	"challenge", "contentType", "dialect", "dnsDetail", "endpoint", "fingerprint", "held", "hint", "host", "httpsURL", "inspection",
 	"intermediary", "issuer", "keyPage", "likelyType", "location", "message",
 	"operation", "path", "permission", "phase", "policy", "port", "proxy",
 	"proxyDetail", "proxySource", "reason", "redirectHint", "ref", "region",
 	"removed", "repos", "requestId", "retryAfter", "retryHint", "rewrites",
-	"risk", "role", "schemeDetail", "scope", "scopeName", "status",
+	"risk", "role", "schemeDetail", "scope", "scopeName", "sentAs", "status",
 	"suggested", "suggestedScheme", "type", "violation", "visibility",
 	"workspace",
 }

@@ -59,6 +59,10 @@ type Options struct {
 	// (FLASHBACK_TOKEN). With it the client never refreshes, never touches
 	// Tokens, and reports a 401 as ErrUnauthenticated.
 	Token string
+	// TokenOrigin says where Token came from, for the message of its
+	// refusal ("the access token in FLASHBACK_TOKEN was refused"): a
+	// phrase after "the access token"; default "in FLASHBACK_TOKEN".
+	TokenOrigin string
 	// Tokens persists the refresh token between processes; nil keeps the
 	// session in memory only.
 	Tokens TokenStore
@@ -87,6 +91,7 @@ type Client struct {
 	baseStr string // base without a trailing slash, the TokenStore key
 	hc      *http.Client
 	static  string // Options.Token
+	origin  string // Options.TokenOrigin
 	tokens  TokenStore
 
 	timeout, validateTimeout time.Duration
@@ -119,6 +124,7 @@ func New(baseURL string, hc *http.Client, opts Options) (*Client, error) {
 		baseStr:         strings.TrimRight(u.String(), "/"),
 		hc:              hc,
 		static:          strings.TrimSpace(opts.Token),
+		origin:          opts.TokenOrigin,
 		tokens:          opts.Tokens,
 		timeout:         opts.Timeout,
 		validateTimeout: opts.ValidateTimeout,
@@ -141,6 +147,9 @@ func New(baseURL string, hc *http.Client, opts Options) (*Client, error) {
 	}
 	if c.now == nil {
 		c.now = time.Now
+	}
+	if c.origin == "" {
+		c.origin = "in " + EnvToken
 	}
 	if c.userAgent == "" {
 		c.userAgent = "fbllm"

@@ -40,6 +40,10 @@ var (
 	// ErrBadResponse means a success answer that could not be understood:
 	// not JSON, truncated, too large or success:false.
 	ErrBadResponse = errors.New("unexpected answer from flashback")
+	// ErrIntermediary means an error answer came from something in front
+	// of the API — a forward proxy, a gateway, a captive portal — not from
+	// the API itself (flashback.unreachable: the API was not reached).
+	ErrIntermediary = errors.New("an intermediary answered instead of the flashback api")
 	// ErrBadRequest means the API refused the request as invalid (400), or
 	// the client refused to send it.
 	ErrBadRequest = errors.New("invalid request")
@@ -91,7 +95,7 @@ func Code(err error) string {
 	case errors.Is(err, ErrValidationFailed):
 		return "flashback.validation_failed"
 	case errors.Is(err, ErrUnreachable), errors.Is(err, ErrRateLimited),
-		errors.Is(err, ErrServer), errors.Is(err, ErrBadResponse):
+		errors.Is(err, ErrServer), errors.Is(err, ErrBadResponse), errors.Is(err, ErrIntermediary):
 		return "flashback.unreachable"
 	case errors.Is(err, ErrBadRequest):
 		return "flashback.invalid_request"

@@ -96,7 +96,7 @@ func (c *Client) do(ctx context.Context, cl *call, out enveloped) (*response, er
 			if ctx.Err() != nil {
 				return nil, fmt.Errorf("%s: %w", cl.op, ctx.Err())
 			}
-			if cl.retry && attempt < c.maxAttempts {
+			if cl.retry && attempt < c.maxAttempts && !noConnection(err) {
 				if werr := sleep(ctx, c.backoff(attempt)); werr != nil {
 					return nil, fmt.Errorf("%s: %w", cl.op, werr)
 				}
@@ -206,6 +206,20 @@ func (c *Client) netError(ctx, actx context.Context, op string, err error) error
 	var ne net.Error
 	timeout := (actx.Err() != nil && ctx.Err() == nil) || (errors.As(err, &ne) && ne.Timeout())
 	return &NetworkError{Op: op, Timeout: timeout, Err: err}
+}
+
+// noConnection reports whether err means no connection was ever made:
+// the host does not resolve, the connect was refused or timed out (an
+// unroutable address), the proxy could not be reached or its setting is
+// malformed. Retrying cannot help within a command's patience, and with
+// the API down three 5-second connect timeouts made a plain `list` wait
+// 15 s; errors after a connection (reset, cut answer) are still retried.
+func noConnection(err error) bool {
+	var op *net.OpError
+	var dnsErr *net.DNSError
+	var pce *ProxyConfigError
+	return errors.As(err, &dnsErr) || errors.As(err, &pce) ||
+		(errors.As(err, &op) && (op.Op == "dial" || op.Op == "proxyconnect"))
 }
 
 // backoff is the wait before attempt+1: 250 ms doubling, with ±20 %
@@ -336,11 +350,21 @@ func (c *Client) apiError(cl *call, resp *response) *APIError {
 	ae := &APIError{
 		Op:        cl.op,
 		Status:    resp.status,
-		RequestID: requestID(resp.header),
+		RequestID: c.serverText(requestID(resp.header), cl.secrets...),
 		kind:      kindFor(resp.status),
 	}
 	if ra, ok := parseRetryAfter(resp.header.Get("Retry-After"), c.now()); ok {
 		ae.RetryAfter = ra
+	}
+	if who, ok := intermediaryAnswer(resp); ok {
+		// A proxy's or gateway's own page says nothing about the token
+		// or the role: a 403 from squid is not flashback.forbidden, a 401
+		// from a sign-in portal is not flashback.unauthenticated.
+		if resp.status < 500 {
+			ae.kind = ErrIntermediary // a 5xx stays ErrServer: retried, unreachable
+		}
+		ae.Message = c.serverText("not the Flashback API: "+who, cl.secrets...)
+		return ae
 	}
 	var msg string
 	var eb errorBody
@@ -358,9 +382,37 @@ func (c *Client) apiError(cl *call, resp *response) *APIError {
 	}
 	ae.Message = c.serverText(msg, cl.secrets...)
 	if ae.Status == http.StatusUnauthorized && cl.auth && c.static != "" {
-		ae.Message = strings.TrimLeft(ae.Message+"; the access token in "+EnvToken+" was refused (expired or revoked?)", "; ")
+		ae.Message = strings.TrimLeft(ae.Message+"; the access token "+c.origin+" was refused (expired or revoked?)", "; ")
 	}
 	return ae
+}
+
+// intermediaryAnswer recognises an error answer that something in front
+// of the API wrote: a proxy that names itself (ProxyOwnAnswer), or an HTML
+// page (the API answers JSON, or nothing). It says who answered and what.
+func intermediaryAnswer(resp *response) (string, bool) {
+	if a, ok := ProxyOwnAnswer(resp.header, resp.body); ok {
+		return fmt.Sprintf("the proxy %s answered %d itself (%s)", a.Product, resp.status, a.Summary()), true
+	}
+	if len(bytes.TrimSpace(resp.body)) == 0 || looksJSON(resp) {
+		return "", false
+	}
+	mt, _, _ := mime.ParseMediaType(resp.header.Get("Content-Type"))
+	b := bytes.ToLower(bytes.TrimSpace(resp.body))
+	if mt != "text/html" && !bytes.HasPrefix(b, []byte("<!doctype html")) && !bytes.HasPrefix(b, []byte("<html")) {
+		return "", false
+	}
+	who := "a web server, proxy or captive portal"
+	if srv := clean(strings.TrimSpace(resp.header.Get("Server"))); srv != "" {
+		who = clip(srv, 60)
+	} else if via := clean(strings.TrimSpace(resp.header.Get("Via"))); via != "" {
+		who = "a proxy (Via: " + clip(via, 60) + ")"
+	}
+	page := "an HTML page"
+	if t := PageMessage(resp.body); t != "" {
+		page += fmt.Sprintf(" (%q)", clip(t, 120))
+	}
+	return fmt.Sprintf("%s answered %d with %s (is FLASHBACK_API_URL right, or is a proxy in the way?)", who, resp.status, page), true
 }
 
 // serverText makes a server string displayable: control characters and

@@ -343,7 +343,7 @@ func TestAPIErrorText(t *testing.T) {
 		{"500 with error", 500, "application/json", `{"success":false,"error":"db down"}`,
 			"delete ai llm x: flashback answered 500 internal server error: db down (request id r1)"},
 		{"html", 502, "text/html", `<html><body>Bad gateway</body></html>`,
-			"delete ai llm x: flashback answered 502 bad gateway: an HTML page instead of the API's JSON (a proxy, a captive portal, or the wrong API URL?) (request id r1)"},
+			"delete ai llm x: flashback answered 502 bad gateway: not the Flashback API: a web server, proxy or captive portal answered 502 with an HTML page (is FLASHBACK_API_URL right, or is a proxy in the way?) (request id r1)"},
 		{"escapes and secret", 400, "application/json", `{"success":false,"message":"bad \u001b]52;c;Zm9v\u0007key hunter2-very-secret-value"}`,
 			"delete ai llm x: flashback answered 400 bad request: bad key [redacted] (request id r1)"},
 		{"empty", 503, "", ``, "delete ai llm x: flashback answered 503 service unavailable (request id r1)"},

@@ -17,8 +17,8 @@ import (
 	"github.com/fbllm/fbllm/assets"
 )
 
-// ProbeBogusSecret is the credential of the negative control: an OTHER
-// endpoint that answers it like a real key does not check keys.
+// ProbeBogusSecret is the credential of the negative control: an endpoint
+// that answers it like a real key does not check keys.
 const ProbeBogusSecret = "fbllm-probe-invalid-0000"
 
 // ProbeUserAgent identifies probe requests in provider and proxy logs.
@@ -48,6 +48,10 @@ type ProbeRequest struct {
 	BearerAuth bool
 	// Now is the signing clock (tests); nil means time.Now.
 	Now func() time.Time
+	// NegativeControl sends the same request again with ProbeBogusSecret
+	// after a 2xx: any endpoint that is not the provider's own API host
+	// (a gateway, a local server) may answer every key alike.
+	NegativeControl bool
 }
 
 // ProbePhase is the step a request had reached, used to say where it
@@ -78,12 +82,15 @@ func (p ProbePhase) String() string {
 	return phaseNames[p]
 }
 
-// ProbeTimings are the durations of each phase that completed. With a
-// proxy, DNS and Connect are about the proxy.
+// ProbeTimings are the real durations of each phase the request entered,
+// finished or not: a connect that timed out after 5 s is 5 s. With a
+// proxy, DNS and Connect are about the proxy and Proxy is the CONNECT
+// exchange.
 type ProbeTimings struct {
-	DNS, Connect, TLS time.Duration
-	FirstByte         time.Duration // request written → first response byte
-	Total             time.Duration
+	DNS, Connect, Proxy, TLS time.Duration
+	FirstByte                time.Duration // request written → first response byte
+	HTTP                     time.Duration // request written → last byte read (or the failure)
+	Total                    time.Duration
 }
 
 // ProbeTLS describes the server certificate seen during the handshake,
@@ -122,18 +129,37 @@ type ProbeResult struct {
 	Phase ProbePhase // where the request was when Err happened, or PhaseBody
 	Err   error      // transport error: no usable response
 
-	// Negative is the negative control of an OTHER probe: the same request
-	// with ProbeBogusSecret, sent only after a 2xx.
+	// Negative is the negative control (ProbeRequest.NegativeControl):
+	// the same request with ProbeBogusSecret, sent only after a 2xx.
 	Negative *ProbeResult
 }
 
+// ProbeStallError is a probe abandoned because nothing happened for the
+// transport's stall budget: no DNS answer, no connection, no CONNECT
+// answer, no handshake, no response byte. Phase names the layer that hung.
+type ProbeStallError struct {
+	Phase ProbePhase
+	After time.Duration
+}
+
+func (e *ProbeStallError) Error() string {
+	return fmt.Sprintf("no progress during %s for %s", e.Phase, e.After.Round(time.Millisecond))
+}
+
+// Timeout makes a stall a net.Error timeout, like the transport's own.
+func (e *ProbeStallError) Timeout() bool { return true }
+
+// Temporary implements net.Error.
+func (e *ProbeStallError) Temporary() bool { return true }
+
 // Probe sends the one cheap, read-only, authenticated request of
 // req.Type (provider-probes §0) through t and records what happened. It
-// never retries and never classifies. An OTHER probe that succeeds is
-// followed by its negative control (see ProbeResult.Negative).
+// never retries and never classifies. With req.NegativeControl, a 2xx
+// read in full is followed by the negative control (see
+// ProbeResult.Negative).
 func Probe(ctx context.Context, t *Transport, req ProbeRequest) *ProbeResult {
 	res := probeOnce(ctx, t, req)
-	if req.Type == assets.Other && res.Err == nil && res.StatusCode >= 200 && res.StatusCode < 300 {
+	if req.NegativeControl && res.Err == nil && res.BodyErr == nil && res.StatusCode >= 200 && res.StatusCode < 300 {
 		bogus := req
 		bogus.Secret = ProbeBogusSecret
 		res.Negative = probeOnce(ctx, t, bogus)
@@ -151,32 +177,71 @@ func probeOnce(ctx context.Context, t *Transport, req ProbeRequest) *ProbeResult
 
 	ctx, cancel := context.WithTimeout(ctx, t.timeout)
 	defer cancel()
+	ctx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
 	tr := &probeTrace{start: time.Now(), proxied: res.Proxy != nil, https: httpReq.URL.Scheme == "https"}
+	// The watchdog ends the request when no layer makes progress for the
+	// stall budget, whichever layer hangs (the CONNECT exchange and the
+	// body have no timeout of their own in net/http).
+	tr.stall = t.stall
+	tr.watchdog = time.AfterFunc(t.stall, func() {
+		stop(&ProbeStallError{Phase: tr.phase(), After: t.stall})
+	})
+	defer tr.watchdog.Stop()
 	httpReq = httpReq.WithContext(httptrace.WithClientTrace(ctx, tr.clientTrace()))
 
 	resp, err := t.RoundTrip(httpReq)
 	if err != nil {
 		tr.finish(res)
-		res.Err = err
+		res.Err = stallOr(ctx, err)
 		res.Phase = tr.phase()
+		if se := (*ProbeStallError)(nil); errors.As(res.Err, &se) {
+			res.Phase = se.Phase
+		}
 		probeTLSFromError(res, err)
 		return res
 	}
 	defer resp.Body.Close()
 	res.StatusCode = resp.StatusCode
 	res.Header = ProbeKeptHeaders(resp.Header)
-	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxProbeBody+1))
+	body, err := io.ReadAll(io.LimitReader(progressReader{resp.Body, tr.progress}, MaxProbeBody+1))
 	if len(body) > MaxProbeBody {
 		body, res.Truncated = body[:MaxProbeBody], true
 	}
 	res.Body = body
-	res.BodyErr = err
+	if err != nil {
+		res.BodyErr = stallOr(ctx, err)
+	}
 	res.Phase = PhaseBody
 	if resp.TLS != nil && res.TLS == nil {
 		res.TLS = probeTLSInfo(*resp.TLS, true)
 	}
 	tr.finish(res)
 	return res
+}
+
+// stallOr returns the watchdog's stall error when it is what ended err's
+// request, else err.
+func stallOr(ctx context.Context, err error) error {
+	var se *ProbeStallError
+	if errors.As(context.Cause(ctx), &se) {
+		return se
+	}
+	return err
+}
+
+// progressReader reports every read that returned data as progress.
+type progressReader struct {
+	r        io.Reader
+	progress func()
+}
+
+func (p progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	if n > 0 {
+		p.progress()
+	}
+	return n, err
 }
 
 // BuildProbeRequest builds the probe request of req.Type, signed or with
@@ -286,6 +351,8 @@ func probeAzurePath(u *url.URL, q url.Values) {
 // goroutines as well as the caller's, hence the mutex.
 type probeTrace struct {
 	mu              sync.Mutex
+	watchdog        *time.Timer
+	stall           time.Duration
 	start           time.Time
 	proxied, https  bool
 	dnsStart        time.Time
@@ -308,14 +375,23 @@ type probeTrace struct {
 	tlsDur          time.Duration
 }
 
+// progress pushes the stall watchdog back: something happened.
+func (p *probeTrace) progress() {
+	if p.watchdog != nil {
+		p.watchdog.Reset(p.stall)
+	}
+}
+
 func (p *probeTrace) clientTrace() *httptrace.ClientTrace {
 	return &httptrace.ClientTrace{
 		DNSStart: func(httptrace.DNSStartInfo) {
+			p.progress()
 			p.mu.Lock()
 			defer p.mu.Unlock()
 			p.dnsStart = time.Now()
 		},
 		DNSDone: func(i httptrace.DNSDoneInfo) {
+			p.progress()
 			p.mu.Lock()
 			defer p.mu.Unlock()
 			p.dnsDone = true
@@ -323,6 +399,7 @@ func (p *probeTrace) clientTrace() *httptrace.ClientTrace {
 			p.dnsDur = time.Since(p.dnsStart)
 		},
 		ConnectStart: func(string, string) {
+			p.progress()
 			p.mu.Lock()
 			defer p.mu.Unlock()
 			if p.connStarted == 0 {
@@ -331,21 +408,24 @@ func (p *probeTrace) clientTrace() *httptrace.ClientTrace {
 			p.connStarted++
 		},
 		ConnectDone: func(_, addr string, err error) {
+			p.progress()
 			p.mu.Lock()
 			defer p.mu.Unlock()
+			p.connDur = time.Since(p.connStart)
 			if err == nil {
 				p.connDone++
 				p.remote = addr
 				p.connectedAt = time.Now()
-				p.connDur = time.Since(p.connStart)
 			}
 		},
 		TLSHandshakeStart: func() {
+			p.progress()
 			p.mu.Lock()
 			defer p.mu.Unlock()
 			p.tlsStart = time.Now()
 		},
 		TLSHandshakeDone: func(st tls.ConnectionState, err error) {
+			p.progress()
 			p.mu.Lock()
 			defer p.mu.Unlock()
 			p.tlsDone = true
@@ -354,6 +434,7 @@ func (p *probeTrace) clientTrace() *httptrace.ClientTrace {
 			p.tlsErr = err
 		},
 		GotConn: func(i httptrace.GotConnInfo) {
+			p.progress()
 			p.mu.Lock()
 			defer p.mu.Unlock()
 			p.gotConn = true
@@ -363,11 +444,13 @@ func (p *probeTrace) clientTrace() *httptrace.ClientTrace {
 			}
 		},
 		WroteRequest: func(httptrace.WroteRequestInfo) {
+			p.progress()
 			p.mu.Lock()
 			defer p.mu.Unlock()
 			p.wrote = time.Now()
 		},
 		GotFirstResponseByte: func() {
+			p.progress()
 			p.mu.Lock()
 			defer p.mu.Unlock()
 			p.firstByte = time.Now()
@@ -399,12 +482,39 @@ func (p *probeTrace) phase() ProbePhase {
 	}
 }
 
+// finish records what the trace saw. A phase still in progress (the one
+// that failed or hung) counts until now, so a connect abandoned after 5 s
+// reports 5 s rather than nothing.
 func (p *probeTrace) finish(res *ProbeResult) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	res.Timings = ProbeTimings{DNS: p.dnsDur, Connect: p.connDur, TLS: p.tlsDur, Total: time.Since(p.start)}
-	if !p.wrote.IsZero() && !p.firstByte.IsZero() {
-		res.Timings.FirstByte = p.firstByte.Sub(p.wrote)
+	now := time.Now()
+	res.Timings = ProbeTimings{DNS: p.dnsDur, Connect: p.connDur, TLS: p.tlsDur, Total: now.Sub(p.start)}
+	if !p.dnsStart.IsZero() && !p.dnsDone {
+		res.Timings.DNS = now.Sub(p.dnsStart)
+	}
+	if p.connStarted > 0 && p.connDone == 0 && p.connDur == 0 {
+		res.Timings.Connect = now.Sub(p.connStart)
+	}
+	if !p.tlsStart.IsZero() && !p.tlsDone {
+		res.Timings.TLS = now.Sub(p.tlsStart)
+	}
+	if p.proxied && p.https && !p.connectedAt.IsZero() {
+		// The CONNECT exchange runs from the proxy connection to the
+		// tunnel's TLS handshake (or to the failure).
+		end := p.tlsStart
+		if end.IsZero() {
+			end = now
+		}
+		res.Timings.Proxy = end.Sub(p.connectedAt)
+	}
+	if !p.wrote.IsZero() {
+		res.Timings.HTTP = now.Sub(p.wrote)
+		if !p.firstByte.IsZero() {
+			res.Timings.FirstByte = p.firstByte.Sub(p.wrote)
+		} else {
+			res.Timings.FirstByte = res.Timings.HTTP
+		}
 	}
 	res.DNSAddrs = p.dnsAddrs
 	res.RemoteAddr = p.remote

@@ -3,7 +3,9 @@ package client
 import (
 	"context"
 	"crypto/x509"
+	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -140,8 +142,8 @@ func TestProbeNoRedirectBodyCapHeaders(t *testing.T) {
 	require.Nil(t, res.Negative, "only OTHER runs the negative control")
 }
 
-// TestNegativeControl: after a 2xx, an OTHER probe repeats the request
-// with a bogus key.
+// TestNegativeControl: after a 2xx, a probe asked for the negative
+// control repeats the request with a bogus key.
 func TestNegativeControl(t *testing.T) {
 	t.Parallel()
 	var mu sync.Mutex
@@ -157,7 +159,7 @@ func TestNegativeControl(t *testing.T) {
 		_, _ = io.WriteString(w, `{"object":"list","data":[]}`)
 	}))
 	defer srv.Close()
-	res := Probe(context.Background(), testTransport(t, nil), ProbeRequest{Type: assets.Other, Endpoint: srv.URL + "/v1", Secret: "good"})
+	res := Probe(context.Background(), testTransport(t, nil), ProbeRequest{Type: assets.Other, Endpoint: srv.URL + "/v1", Secret: "good", NegativeControl: true})
 	require.Equal(t, 200, res.StatusCode)
 	require.NotNil(t, res.Negative)
 	require.Equal(t, 401, res.Negative.StatusCode)
@@ -165,7 +167,7 @@ func TestNegativeControl(t *testing.T) {
 	require.Equal(t, []string{"Bearer good", "Bearer " + ProbeBogusSecret}, seen)
 	seen = nil
 	mu.Unlock()
-	res = Probe(context.Background(), testTransport(t, nil), ProbeRequest{Type: assets.Other, Endpoint: srv.URL + "/v1", Secret: "bad"})
+	res = Probe(context.Background(), testTransport(t, nil), ProbeRequest{Type: assets.Other, Endpoint: srv.URL + "/v1", Secret: "bad", NegativeControl: true})
 	require.Equal(t, 401, res.StatusCode)
 	require.Nil(t, res.Negative, "no control after a failure")
 	mu.Lock()
@@ -180,7 +182,7 @@ func TestProxyFor(t *testing.T) {
 	})
 	p, err := tr.ProxyFor(&url.URL{Scheme: "https", Host: "api.openai.com"})
 	require.NoError(t, err)
-	require.Equal(t, &ProxyInfo{URL: "http://[redacted]@proxy.corp:3128", Source: "HTTPS_PROXY", HostPort: "proxy.corp:3128"}, p)
+	require.Equal(t, &ProxyInfo{URL: "http://[redacted]@proxy.corp:3128", Source: "HTTPS_PROXY", HostPort: "proxy.corp:3128", Credentials: true}, p)
 	p, err = tr.ProxyFor(&url.URL{Scheme: "http", Host: "llm.example.com"})
 	require.NoError(t, err)
 	require.Equal(t, "http_proxy", p.Source)
@@ -233,4 +235,65 @@ func TestPhaseString(t *testing.T) {
 	require.Equal(t, "first byte", PhaseFirstByte.String())
 	require.Equal(t, "tls", PhaseTLS.String())
 	require.Equal(t, "ProbePhase(99)", ProbePhase(99).String())
+}
+
+// TestMalformedProxyIsRefused: a proxy variable that is not a proxy URL
+// stops the request with a *ProxyConfigError before any connection, as
+// curl refuses it; net/http alone would go direct (a leading space, a
+// trailing newline) or to a guessed host ("http//proxy" → host "http").
+func TestMalformedProxyIsRefused(t *testing.T) {
+	t.Parallel()
+	for _, v := range []string{
+		" http://proxy.corp:3128", "http://proxy.corp:3128\n", "http//proxy.corp:3128", "http:/proxy.corp:3128",
+		"proxy.corp:31x8", "ftp://proxy.corp:21", "http://proxy.corp:3128/path", "http://:3128", "http://user:pa ss@proxy.corp:3128",
+	} {
+		t.Run(v, func(t *testing.T) {
+			t.Parallel()
+			var dials atomic.Int32
+			tr, err := NewTransport(TransportOptions{
+				Getenv:  func(k string) string { return map[string]string{"HTTPS_PROXY": v}[k] },
+				Timeout: time.Second,
+				DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+					dials.Add(1)
+					return nil, errors.New("dialled " + addr)
+				},
+			})
+			require.NoError(t, err)
+			res := Probe(context.Background(), tr, ProbeRequest{Type: assets.OpenAI, Endpoint: "https://api.openai.com/v1", Secret: "sk-test"})
+			var pce *ProxyConfigError
+			require.ErrorAs(t, res.Err, &pce)
+			require.Equal(t, "HTTPS_PROXY", pce.Var)
+			require.NotContains(t, pce.Error(), "pa ss")
+			require.Zero(t, dials.Load(), "nothing may be sent, directly or to a guessed proxy")
+			_, err = tr.ProxyFor(&url.URL{Scheme: "https", Host: "api.openai.com"})
+			require.ErrorAs(t, err, &pce)
+		})
+	}
+	// Where the proxy does not apply (NO_PROXY, loopback, another
+	// scheme's variable), a malformed value is not in the way.
+	tr, err := NewTransport(TransportOptions{Getenv: func(k string) string {
+		return map[string]string{"HTTPS_PROXY": " bad", "NO_PROXY": "llm.internal"}[k]
+	}})
+	require.NoError(t, err)
+	for _, u := range []string{"https://llm.internal/v1", "https://127.0.0.1:8443/v1", "http://api.example.com/v1"} {
+		pu, _ := url.Parse(u)
+		p, err := tr.ProxyFor(pu)
+		require.NoError(t, err, u)
+		require.Nil(t, p, u)
+	}
+	// Valid forms, curl's included, still work.
+	for _, v := range []string{"proxy.corp:3128", "http://alice:s3cret@proxy.corp:3128/", "socks5h://127.0.0.1:1080", "https://proxy.corp"} {
+		tr, err := NewTransport(TransportOptions{Getenv: func(k string) string { return map[string]string{"HTTPS_PROXY": v}[k] }})
+		require.NoError(t, err)
+		p, err := tr.ProxyFor(&url.URL{Scheme: "https", Host: "api.openai.com"})
+		require.NoError(t, err, v)
+		require.NotNil(t, p, v)
+	}
+}
+
+// TestProxySecrets: the proxy passwords are what the redactor needs.
+func TestProxySecrets(t *testing.T) {
+	t.Parallel()
+	tr := testTransport(t, map[string]string{"https_proxy": "http://alice:s3cret-pass@proxy.corp:3128", "HTTP_PROXY": "http://proxy.corp:3128"})
+	require.Equal(t, []string{"s3cret-pass", "alice:s3cret-pass"}, tr.ProxySecrets())
 }

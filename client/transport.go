@@ -11,19 +11,25 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
 	"golang.org/x/net/http/httpproxy"
+
+	"github.com/fbllm/fbllm/internal/redact"
 )
 
 // Production timeouts of provider probes and API calls
 // (reference/provider-probes.md §1.4). A probe that stalls in one phase is
-// abandoned at that phase's limit, so the report can name the phase.
+// abandoned at that phase's limit, so the report can name the phase; no
+// phase waits longer than TransportStallTimeout without progress, so any
+// hang is diagnosed in about 5 s.
 const (
 	TransportDialTimeout           = 5 * time.Second
 	TransportTLSHandshakeTimeout   = 5 * time.Second
-	TransportResponseHeaderTimeout = 10 * time.Second
+	TransportResponseHeaderTimeout = 5 * time.Second
+	TransportStallTimeout          = 5 * time.Second
 	TransportTimeout               = 15 * time.Second
 )
 
@@ -43,6 +49,10 @@ type TransportOptions struct {
 	TLSHandshakeTimeout   time.Duration // 0 means TransportTLSHandshakeTimeout
 	ResponseHeaderTimeout time.Duration // from request written to headers; 0 means TransportResponseHeaderTimeout
 	Timeout               time.Duration // whole request; 0 means TransportTimeout
+	// StallTimeout ends a probe when no layer (DNS, connect, CONNECT,
+	// TLS, response, body) made progress for this long; 0 means
+	// TransportStallTimeout.
+	StallTimeout time.Duration
 
 	// Getenv reads HTTPS_PROXY, HTTP_PROXY, NO_PROXY (and their lower-case
 	// forms) and FBLLM_CA_FILE. Nil means os.Getenv. Tests inject a map
@@ -66,6 +76,7 @@ type Transport struct {
 	getenv  func(string) string
 	proxy   func(*url.URL) (*url.URL, error)
 	timeout time.Duration
+	stall   time.Duration
 	caFile  string
 }
 
@@ -77,8 +88,8 @@ func NewTransport(opts TransportOptions) (*Transport, error) {
 	if getenv == nil {
 		getenv = os.Getenv
 	}
-	t := &Transport{getenv: getenv, timeout: orDefault(opts.Timeout, TransportTimeout)}
-	t.proxy = transportProxyConfig(getenv).ProxyFunc()
+	t := &Transport{getenv: getenv, timeout: orDefault(opts.Timeout, TransportTimeout), stall: orDefault(opts.StallTimeout, TransportStallTimeout)}
+	t.proxy = checkedProxyFunc(getenv)
 
 	roots := opts.RootCAs
 	if roots == nil {
@@ -135,6 +146,104 @@ func transportProxyConfig(getenv func(string) string) *httpproxy.Config {
 	}
 }
 
+// ProxyConfigError is a proxy variable that is not a usable proxy URL.
+// net/http would go direct for some such values (a leading space, a
+// trailing newline) and guess at others ("http//proxy:3128" becomes a
+// proxy named "http"); like curl, fbllm refuses to send anything instead.
+type ProxyConfigError struct {
+	Var    string // HTTPS_PROXY, http_proxy, …
+	Value  string // as set, credentials redacted
+	Reason string
+}
+
+func (e *ProxyConfigError) Error() string {
+	return fmt.Sprintf("%s=%q is not a valid proxy URL: %s; nothing was sent", e.Var, e.Value, e.Reason)
+}
+
+// checkProxyValue validates a proxy variable's value the way curl reads
+// one: an optional scheme (http, https, socks5, socks5h; http:// when
+// absent), a host, an optional numeric port and nothing else.
+func checkProxyValue(v string) string {
+	switch {
+	case strings.TrimSpace(v) != v:
+		return "it starts or ends with white space"
+	case strings.ContainsFunc(v, func(r rune) bool { return r < 0x21 || r == 0x7f }):
+		return "it contains a space or a control character"
+	}
+	raw := v
+	if !strings.Contains(raw, "://") {
+		raw = "http://" + raw
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "it cannot be parsed as a URL"
+	}
+	switch u.Scheme {
+	case "http", "https", "socks5", "socks5h":
+	default:
+		return fmt.Sprintf("the scheme %q is not http, https, socks5 or socks5h", u.Scheme)
+	}
+	if u.Hostname() == "" {
+		return "it has no host name"
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return "its port must be a number from 1 to 65535"
+		}
+	} else if strings.HasSuffix(u.Host, ":") {
+		return "its port is empty"
+	}
+	if strings.Trim(u.Path, "/") != "" || u.RawQuery != "" || u.Fragment != "" {
+		return "it has a path, query or fragment after the host"
+	}
+	return ""
+}
+
+// proxyValueForDisplay hides what may be a password in a proxy value that
+// did not parse: everything before the last "@".
+func proxyValueForDisplay(v string) string {
+	if i := strings.LastIndex(v, "@"); i >= 0 {
+		scheme := ""
+		if j := strings.Index(v[:i], "://"); j >= 0 {
+			scheme = v[:j+3]
+		}
+		v = scheme + redact.Mark + v[i:]
+	}
+	return redact.Shapes(redact.Terminal(v))
+}
+
+// checkedProxyFunc is the proxy function of the environment with the
+// variables validated: a URL that one of them applies to (by scheme, after
+// NO_PROXY and loopback) fails with a *ProxyConfigError when its value is
+// malformed, instead of going direct or to a guessed host.
+func checkedProxyFunc(getenv func(string) string) func(*url.URL) (*url.URL, error) {
+	cfg := transportProxyConfig(getenv)
+	proxy := cfg.ProxyFunc()
+	// applies answers "would a proxy be used for this URL?" with valid
+	// placeholder values and the real NO_PROXY.
+	placeholder := *cfg
+	placeholder.HTTPProxy, placeholder.HTTPSProxy = "http://proxy.invalid:1", "http://proxy.invalid:1"
+	applies := placeholder.ProxyFunc()
+	bad := map[string]*ProxyConfigError{}
+	for _, pair := range [][2]string{{"https", "HTTPS_PROXY"}, {"http", "HTTP_PROXY"}} {
+		v, name := transportEnvSource(getenv, pair[1], strings.ToLower(pair[1]))
+		if v == "" {
+			continue
+		}
+		if reason := checkProxyValue(v); reason != "" {
+			bad[pair[0]] = &ProxyConfigError{Var: name, Value: proxyValueForDisplay(v), Reason: reason}
+		}
+	}
+	return func(u *url.URL) (*url.URL, error) {
+		if e := bad[u.Scheme]; e != nil {
+			if p, _ := applies(u); p != nil {
+				return nil, e
+			}
+		}
+		return proxy(u)
+	}
+}
+
 // transportEnvAny returns the first non-empty variable, like net/http's
 // getEnvAny, and "" when none is set.
 func transportEnvAny(getenv func(string) string, names ...string) string {
@@ -184,6 +293,9 @@ type ProxyInfo struct {
 	// HostPort is the proxy's host:port: what the dns and tcp checks of a
 	// proxied request are about (PRODUCT §4).
 	HostPort string `json:"-"`
+	// Credentials says the proxy URL carries user:password@, so a 407
+	// means they were refused rather than missing.
+	Credentials bool `json:"-"`
 }
 
 // ProxyFor returns the proxy that applies to u, or nil when the request
@@ -208,7 +320,25 @@ func (t *Transport) ProxyFor(u *url.URL) (*ProxyInfo, error) {
 		}
 		hostPort = net.JoinHostPort(p.Hostname(), port)
 	}
-	return &ProxyInfo{URL: RedactURL(p), Source: source, HostPort: hostPort}, nil
+	return &ProxyInfo{URL: RedactURL(p), Source: source, HostPort: hostPort, Credentials: p.User != nil}, nil
+}
+
+// ProxySecrets returns the passwords (and user:password pairs) of the
+// proxy variables, for the redactor: a proxy may echo them back, plain or
+// base64-encoded in a Proxy-Authorization it quotes.
+func (t *Transport) ProxySecrets() []string {
+	var out []string
+	for _, names := range [][]string{{"HTTPS_PROXY", "https_proxy"}, {"HTTP_PROXY", "http_proxy"}} {
+		v, _ := transportEnvSource(t.getenv, names...)
+		u, err := url.Parse(strings.TrimSpace(v))
+		if err != nil || u.User == nil {
+			continue
+		}
+		if pw, ok := u.User.Password(); ok && pw != "" {
+			out = append(out, pw, u.User.Username()+":"+pw)
+		}
+	}
+	return out
 }
 
 // RedactURL returns u as a string with any user info replaced, so a proxy
@@ -260,7 +390,7 @@ func transportOnConnect(_ context.Context, _ *url.URL, _ *http.Request, res *htt
 var keptHeaders = []string{
 	"Content-Type", "Content-Length", "Server", "Via", "Date", "Retry-After", "Location",
 	"X-Request-Id", "Request-Id", "X-Amzn-Requestid", "X-Amz-Request-Id", "Apim-Request-Id", "Cf-Ray",
-	"X-Amzn-Errortype", "Www-Authenticate", "Proxy-Authenticate", "X-Squid-Error",
+	"X-Amzn-Errortype", "Www-Authenticate", "Proxy-Authenticate", "X-Squid-Error", "X-Cache", "X-Cache-Lookup",
 	"Openai-Organization", "Openai-Processing-Ms",
 }
 
@@ -302,6 +432,8 @@ var inspectionProducts = []struct {
 	{regexp.MustCompile(`(?i)forcepoint|websense`), "Forcepoint"},
 	{regexp.MustCompile(`(?i)blue ?coat|symantec`), "Blue Coat (Symantec)"},
 	{regexp.MustCompile(`(?i)cisco umbrella|opendns|\bumbrella\b`), "Cisco Umbrella"},
+	{regexp.MustCompile(`(?i)\bmitmproxy\b`), "mitmproxy"},
+	{regexp.MustCompile(`(?i)\bsquid\b`), "Squid"},
 }
 
 // InspectionProduct names the TLS-inspection product that issued a

@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -44,6 +45,10 @@ type Finding struct {
 	// StatusOverride replaces the code's usual status (a proxy's own 403
 	// is endpoint.proxy but blocked, PRODUCT §6).
 	StatusOverride Status
+	// Evidence replaces the evidence the run would write from the
+	// response, when the finding has better words (a proxy's own error
+	// token rather than an excerpt of its HTML page).
+	Evidence string
 }
 
 func (f *Finding) set(k, v string) {
@@ -64,6 +69,14 @@ func Classify(t assets.AIType, res *client.ProbeResult) Finding {
 	if res.Err != nil {
 		return classifyTransport(res)
 	}
+	if res.BodyErr != nil && isTimeout(res.BodyErr) {
+		// The headers came, then the body stalled: a hang, not a
+		// malformed answer.
+		f := Finding{Code: CodeEndpointTimeout, Layer: LayerTransport}
+		f.set("phase", client.PhaseBody.String())
+		f.Evidence = fmt.Sprintf("HTTP %d arrived, then the body stalled after %d bytes: %v", res.StatusCode, len(res.Body), res.BodyErr)
+		return f
+	}
 	return classifyResponse(t, res)
 }
 
@@ -79,20 +92,48 @@ func classifyTransport(res *client.ProbeResult) Finding {
 	var cie x509.CertificateInvalidError
 	var uae x509.UnknownAuthorityError
 	var cve *tls.CertificateVerificationError
+	var pce *client.ProxyConfigError
 	switch {
 	case errors.Is(err, client.ErrProbeRegion):
 		f.Code = CodeEndpointInvalidURL
 		f.set("reason", "the endpoint's host carries no AWS region; give one with --region.")
+	case errors.As(err, &pce):
+		f.Code, f.Variant = CodeEndpointProxy, "malformed"
+		f.set("proxySource", pce.Var)
+		f.set("proxy", pce.Value)
+		f.set("proxyDetail", pce.Reason+".")
+		f.Evidence = pce.Error()
 	case errors.As(err, &ppe):
 		f.Code = CodeEndpointProxy
-		switch ppe.StatusCode {
-		case http.StatusProxyAuthRequired:
-			f.set("proxyDetail", "it answered 407 Proxy Authentication Required: it wants a user name and password.")
-		case http.StatusForbidden:
-			f.set("proxyDetail", "it answered 403 Forbidden: its policy does not allow this destination. Your key was never sent.")
+		own, isOwn := client.ProxyOwnAnswer(ppe.Header, ppe.Body)
+		words := ""
+		if isOwn {
+			words = " (" + own.Summary() + ")"
+		}
+		switch {
+		case ppe.StatusCode == http.StatusProxyAuthRequired:
+			f.set("proxyDetail", proxyAuthDetail(res.Proxy))
+			if res.Proxy != nil && res.Proxy.Credentials {
+				f.Variant = "credentials"
+			}
+		case ppe.StatusCode == http.StatusForbidden:
+			f.Variant = "policy"
+			f.set("proxyDetail", "it answered 403 Forbidden"+words+": its policy does not allow this destination. Your key was never sent.")
 			f.StatusOverride = StatusBlocked
+		case ppe.StatusCode >= 500:
+			f.Variant = "upstream"
+			f.set("proxyDetail", fmt.Sprintf("it could not open the tunnel and answered %s itself%s.", ppe.Status, words))
 		default:
-			f.set("proxyDetail", fmt.Sprintf("it refused the tunnel with %s.", ppe.Status))
+			f.set("proxyDetail", fmt.Sprintf("it refused the tunnel with %s%s.", ppe.Status, words))
+		}
+		f.Evidence = "CONNECT → " + ppe.Status
+		if isOwn {
+			f.Evidence += ": " + own.Summary()
+		} else if len(ppe.Body) > 0 {
+			f.Evidence += ": " + excerpt(string(ppe.Body))
+		}
+		if v := ppe.Header.Get("Via"); v != "" {
+			f.Evidence += " [Via: " + v + "]"
 		}
 	case errors.As(err, &op) && op.Op == "proxyconnect":
 		f.Code = CodeEndpointProxy
@@ -196,7 +237,13 @@ func classifyResponse(t assets.AIType, res *client.ProbeResult) Finding {
 	switch {
 	case st == http.StatusProxyAuthRequired:
 		f.Code = CodeEndpointProxy
-		f.set("proxyDetail", "it answered 407 Proxy Authentication Required: it wants a user name and password.")
+		f.set("proxyDetail", proxyAuthDetail(res.Proxy))
+		if res.Proxy != nil && res.Proxy.Credentials {
+			f.Variant = "credentials"
+		}
+		if own, ok := client.ProxyOwnAnswer(res.Header, res.Body); ok {
+			f.Evidence = fmt.Sprintf("HTTP 407 from %s: %s", own.Product, own.Summary())
+		}
 		return f
 	case st >= 300 && st < 400 && st != http.StatusNotModified:
 		f.Layer = LayerRedirect
@@ -216,9 +263,18 @@ func classifyResponse(t assets.AIType, res *client.ProbeResult) Finding {
 		f.set("suggestedScheme", "https")
 		return f
 	}
+	if st >= 400 {
+		if own, ok := proxyOwnAnswer(res); ok {
+			proxyAnswered(&f, res, own)
+			return f
+		}
+	}
 	if name := intermediaryFingerprint(res.Header, lowerBody); name != "" && st >= 400 {
 		f.Code = CodePolicyIntermediary
 		f.set("intermediary", name)
+		return f
+	}
+	if st == http.StatusUnauthorized && challengeMismatch(t, res, env, &f) {
 		return f
 	}
 	isHTML := strings.Contains(ct, "html") || htmlStartRe.Match(body)
@@ -245,7 +301,14 @@ func classifyResponse(t assets.AIType, res *client.ProbeResult) Finding {
 		case st == http.StatusTooManyRequests:
 			f.Code = CodeQuotaRateLimited
 		case st >= 500:
-			f.Code = CodeProviderServerError
+			// A web server's own error page, not the API's JSON: the
+			// gateway in front of the API could not get an answer from
+			// the server behind it.
+			f.Code, f.Variant = CodeProviderServerError, "gateway"
+			f.set("intermediary", softwareName(res.Header, "a gateway or reverse proxy"))
+		case st >= 400:
+			f.Code, f.Variant = CodeEndpointNotAPI, "error_page"
+			f.set("intermediary", softwareName(res.Header, "a web server or gateway"))
 		default:
 			f.Code = CodeEndpointNotAPI
 		}
@@ -378,7 +441,9 @@ func dialectType(d string) assets.AIType {
 // intermediaryFingerprints recognise proxies, WAFs and captive portals
 // by headers and body (provider-probes §8.4). Cloudflare's own header
 // proves nothing (OpenAI and Anthropic sit behind Cloudflare), only its
-// block page does.
+// block page does; likewise Via and X-Cache are added to answers a proxy
+// relays, so only a proxy's own answer (proxyOwnAnswer, checked first)
+// is about the proxy.
 var intermediaryFingerprints = []struct {
 	header   string
 	headerRe *regexp.Regexp
@@ -393,8 +458,6 @@ var intermediaryFingerprints = []struct {
 	{bodyRe: regexp.MustCompile(`forcepoint|websense`), name: "Forcepoint (a corporate web filter)"},
 	{bodyRe: regexp.MustCompile(`blue ?coat|symantec web`), name: "Blue Coat / Symantec (a corporate proxy)"},
 	{bodyRe: regexp.MustCompile(`cisco umbrella|opendns`), name: "Cisco Umbrella (a DNS and web filter)"},
-	{header: "X-Squid-Error", headerRe: regexp.MustCompile(`.`), name: "a Squid proxy"},
-	{header: "Via", headerRe: regexp.MustCompile(`(?i)squid`), name: "a Squid proxy"},
 	{bodyRe: regexp.MustCompile(`sorry, you have been blocked|attention required! \| cloudflare|error code: 1020|error reference number: 1020`), name: "Cloudflare's firewall in front of the service (IP reputation or VPN)"},
 	{bodyRe: regexp.MustCompile(`access denied due to missing subscription key`), name: "an Azure API Management gateway that wants its own Ocp-Apim-Subscription-Key header"},
 }
@@ -416,6 +479,17 @@ func intermediaryFingerprint(h http.Header, lowerBody string) string {
 
 // serverName names an unrecognised intermediary by its Server or Via
 // header when it has one.
+// softwareName is what the Server (or Via) header says answered, or
+// fallback: "nginx/1.22.1" for a web server's own error page.
+func softwareName(h http.Header, fallback string) string {
+	for _, k := range []string{"Server", "Via"} {
+		if v := strings.TrimSpace(h.Get(k)); v != "" && !strings.EqualFold(v, "cloudflare") {
+			return v
+		}
+	}
+	return fallback
+}
+
 func serverName(h http.Header, fallback string) string {
 	for _, k := range []string{"Server", "Via"} {
 		if v := strings.TrimSpace(h.Get(k)); v != "" && !strings.EqualFold(v, "cloudflare") {
@@ -437,12 +511,131 @@ func redirectHint(from, loc string) string {
 	switch {
 	case lu.Host != fu.Host && loginPathRe.MatchString(lu.Host+lu.Path):
 		return "It leads to a sign-in page: a captive portal or a single sign-on gateway is in the way."
-	case lu.Host == fu.Host && fu.Scheme == "http" && lu.Scheme == "https":
-		return "The server wants https://."
+	case lu.Hostname() == fu.Hostname() && fu.Scheme == "http" && lu.Scheme == "https":
+		return "The server wants https:// (same host): use the https:// address."
 	case lu.Host == fu.Host && strings.TrimSuffix(lu.Path, "/") == strings.TrimSuffix(fu.Path, "/"):
 		return "It only adds or removes a trailing slash."
-	case lu.Host != fu.Host:
+	case lu.Hostname() != fu.Hostname():
 		return "It leads to another host."
 	}
 	return ""
+}
+
+// proxyAuthDetail is what a 407 means: credentials are missing, or the
+// ones in the proxy URL were refused.
+func proxyAuthDetail(p *client.ProxyInfo) string {
+	if p != nil && p.Credentials {
+		return "it answered 407 Proxy Authentication Required: it refused the user name and password given in the proxy URL."
+	}
+	return "it answered 407 Proxy Authentication Required: it wants a user name and password."
+}
+
+// proxyOwnAnswer recognises an answer a proxy wrote itself (squid's
+// X-Squid-Error, a proxy product in Server), or an error page written
+// through a TLS-inspecting proxy (the certificate's issuer names the
+// product) in place of the API's JSON.
+func proxyOwnAnswer(res *client.ProbeResult) (client.ProxyAnswer, bool) {
+	if a, ok := client.ProxyOwnAnswer(res.Header, res.Body); ok {
+		return a, true
+	}
+	if res.TLS != nil && res.TLS.InspectedBy != "" && !isJSON(res.Body) {
+		return client.ProxyAnswer{Product: res.TLS.InspectedBy, Token: client.PageMessage(res.Body)}, true
+	}
+	return client.ProxyAnswer{}, false
+}
+
+// proxyAnswered fills the finding of an answer a proxy wrote itself: it
+// is about the proxy (endpoint.proxy), never about the provider or the
+// key, and its own error token is the evidence. Its refusal by policy
+// (403, 451) is blocked, as for CONNECT; anything else — the proxy could
+// not reach the server — is unreachable.
+func proxyAnswered(f *Finding, res *client.ProbeResult, own client.ProxyAnswer) {
+	st := res.StatusCode
+	f.Code = CodeEndpointProxy
+	f.set("intermediary", own.Product)
+	if res.Proxy == nil {
+		// No proxy is configured: one on the network intercepted the
+		// request (a transparent proxy), or one stands in front of the
+		// server.
+		f.Variant = "intercepted"
+	}
+	switch {
+	case st == http.StatusForbidden || st == 451:
+		f.StatusOverride = StatusBlocked
+		if f.Variant == "" {
+			f.Variant = "policy"
+		}
+	case f.Variant == "":
+		f.Variant = "upstream"
+	}
+	f.set("proxyDetail", fmt.Sprintf("it answered %d itself: %s.", st, own.Summary()))
+	f.Evidence = fmt.Sprintf("HTTP %d from %s: %s", st, own.Product, own.Summary())
+}
+
+// challengeMismatch recognises a 401 whose WWW-Authenticate challenge
+// names a scheme the probe did not send, in a body that is no provider's
+// envelope (an OpenAPI mock's problem+json, a web server's Basic-auth
+// page). The credential then arrived where the server does not look: a
+// type mismatch (the server wants Bearer or SigV4, which another type
+// sends) or a credential fbllm does not send (Basic, Negotiate, …) —
+// never an invalid key.
+func challengeMismatch(t assets.AIType, res *client.ProbeResult, env Envelope, f *Finding) bool {
+	if env.Dialect != "" && env.Dialect != DialectFastAPI {
+		return false
+	}
+	challenges := res.Header.Values("Www-Authenticate")
+	schemes := challengeSchemes(challenges)
+	if len(schemes) == 0 {
+		return false
+	}
+	sent := map[string]string{"bearer": "bearer", "sigv4": "aws4-hmac-sha256"}[res.Auth]
+	if slices.Contains(schemes, sent) {
+		return false
+	}
+	f.Layer = LayerEnvelope
+	f.set("challenge", excerpt(strings.Join(challenges, ", ")))
+	f.set("sentAs", sentAs(res.Auth))
+	switch {
+	case slices.Contains(schemes, "bearer") && t != assets.Other && t != assets.OpenAI:
+		f.Code, f.Variant = CodeEndpointWrongType, "challenge"
+		f.set("likelyType", string(assets.Other)+" (OpenAI-compatible, which sends Authorization: Bearer)")
+	case slices.Contains(schemes, "aws4-hmac-sha256") && t != assets.AWS:
+		f.Code, f.Variant = CodeEndpointWrongType, "challenge"
+		f.set("likelyType", string(assets.AWS))
+	default:
+		f.Code, f.Variant = CodeAuthMissingSecret, "challenge"
+	}
+	return true
+}
+
+// challengeSchemes returns the lower-case auth schemes of WWW-Authenticate
+// values ("Bearer realm=\"x\", Basic" → bearer, basic); parameters are
+// skipped.
+func challengeSchemes(values []string) []string {
+	var out []string
+	for _, v := range values {
+		for _, part := range strings.Split(v, ",") {
+			part = strings.TrimSpace(part)
+			word, _, _ := strings.Cut(part, " ")
+			if word == "" || strings.Contains(word, "=") {
+				continue // a parameter of the previous challenge
+			}
+			out = append(out, strings.ToLower(word))
+		}
+	}
+	return out
+}
+
+// sentAs says how the probe sent the credential.
+func sentAs(auth string) string {
+	switch auth {
+	case "bearer":
+		return "Authorization: Bearer"
+	case "sigv4":
+		return "an AWS SigV4 signature"
+	case "none":
+		return "nothing (no secret)"
+	default:
+		return "an " + auth + " header"
+	}
 }

@@ -223,6 +223,11 @@ func successSchema(body []byte) (dialect string, n int) {
 	}
 	var object string
 	_ = json.Unmarshal(m["object"], &object)
+	if object == "list" && string(m["data"]) == "null" {
+		// How a Go server writes an empty slice: a fresh local server
+		// with no model pulled yet (Ollama answers exactly this).
+		return DialectOpenAI, 0
+	}
 	if c, ok := count("modelSummaries"); ok {
 		return DialectAWS, c
 	}

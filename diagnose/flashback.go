@@ -86,9 +86,10 @@ func ValidationCode(msg string) string {
 }
 
 // ValidationPart turns a validation answer into the flashback check and,
-// on failure, the diagnosis: the classified provider code when the message
-// carries one (its status decides), else flashback.validation_failed
-// (rejected).
+// on failure, the diagnoses of PRODUCT §6: always
+// flashback.validation_failed (an error: Flashback's own check failed),
+// and with it the provider code the message carries, which decides the
+// status (else flashback.validation_failed's own, rejected).
 func ValidationPart(v Validation) Part {
 	if v.Success {
 		return Part{Verified: true, Checks: []Check{{ID: CheckFlashback, Status: CheckPass, Detail: "Flashback validated the connection: " + excerpt(v.Message)}}}
@@ -97,11 +98,17 @@ func ValidationPart(v Validation) Part {
 	evidence := "Flashback validation: " + excerpt(v.Message)
 	vars := map[string]string{"message": excerpt(v.Message), "host": "the provider (as seen from Flashback)"}
 	st, _ := StatusOf(code)
-	return Part{
+	p := Part{
 		Status:    st,
 		Checks:    []Check{{ID: CheckFlashback, Status: CheckFail, Detail: "Flashback's validation failed: " + excerpt(v.Message)}},
-		Diagnoses: []Diagnosis{part(code, "", "", vars, evidence)},
+		Diagnoses: []Diagnosis{part(CodeFlashbackValidation, "", SeverityError, vars, evidence)},
 	}
+	if code != CodeFlashbackValidation {
+		// The classified code first: it is the one that decided the
+		// status, and Report.Primary returns the first error.
+		p.Diagnoses = append([]Diagnosis{part(code, "", "", vars, evidence)}, p.Diagnoses...)
+	}
+	return p
 }
 
 // PolicyBlock is one Flashback AI policy that blocked calls of this

@@ -60,6 +60,15 @@ func TestValidationPartMerge(t *testing.T) {
 	require.Equal(t, StatusRejected, bad.Status)
 	require.Equal(t, CodeAuthInvalidSecret, primary(bad))
 	require.Equal(t, ExitNotWorking, bad.ExitCode())
+	// PRODUCT §6: flashback.validation_failed is always there (an error),
+	// with the classified provider code, whose status is the report's.
+	require.Equal(t, []string{CodeAuthInvalidSecret, CodeFlashbackValidation}, codes(bad))
+	for _, d := range bad.Diagnoses {
+		require.Equal(t, SeverityError, d.Severity, d.Code)
+	}
+	limited := Merge(SkippedProbe(cfg, "no secret"), red, ValidationPart(Validation{Message: "Validation failed: Request failed with status code 429"}))
+	require.Equal(t, StatusRateLimited, limited.Status)
+	require.Equal(t, []string{CodeQuotaRateLimited, CodeFlashbackValidation}, codes(limited))
 
 	unknown := Merge(SkippedProbe(cfg, "no secret"), red, ValidationPart(Validation{Message: "Validation failed: the moon is in the wrong phase"}))
 	require.Equal(t, StatusRejected, unknown.Status)

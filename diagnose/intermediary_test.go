@@ -25,8 +25,8 @@ func TestIntermediaries(t *testing.T) {
 		code   string
 		names  string
 	}{
-		{"squid error page on a 503", assets.OpenAI, 503, map[string]string{"X-Squid-Error": "ERR_DNS_FAIL 0", "Content-Type": "text/html"},
-			"<html><body>The requested URL could not be retrieved</body></html>", CodePolicyIntermediary, "Squid"},
+		{"squid error page on a 503 is about the proxy", assets.OpenAI, 503, map[string]string{"X-Squid-Error": "ERR_DNS_FAIL 0", "Content-Type": "text/html"},
+			"<html><body>The requested URL could not be retrieved</body></html>", CodeEndpointProxy, "squid could not resolve the host name: ERR_DNS_FAIL 0"},
 		{"cloudflare 1020", assets.Anthropic, 403, map[string]string{"Server": "cloudflare", "Cf-Ray": "8a1b2c3d4e5f-AMS", "Content-Type": "text/html"},
 			"<!DOCTYPE html><title>Attention Required! | Cloudflare</title><p>Error 1020</p><p>Access denied</p>", CodePolicyIntermediary, "Cloudflare"},
 		{"netskope block page with 200 is still a web page", assets.OpenAI, 200, map[string]string{"Content-Type": "text/html"},

@@ -129,8 +129,9 @@ func TestTargetNeverResolvedLocally(t *testing.T) {
 }
 
 // TestProxyBlockPageIsNotAnAuthProblem: a secure web gateway that answers
-// with its own 403 HTML page inside the tunnel is an intermediary, never
-// an invalid key.
+// with its own 403 HTML page inside the tunnel (Server: Zscaler/6.2) is
+// the proxy refusing by policy — endpoint.proxy, blocked, as its 403 to
+// CONNECT is — never an invalid key.
 func TestProxyBlockPageIsNotAnAuthProblem(t *testing.T) {
 	t.Parallel()
 	tr, _, _ := trustedProxy(t, func(o *providertest.ConnectProxyOptions) {
@@ -142,7 +143,7 @@ func TestProxyBlockPageIsNotAnAuthProblem(t *testing.T) {
 			target := defaultTarget(t, typ)
 			rep := runOne(t, target, tr)
 			require.Equal(t, StatusBlocked, rep.Status, "%v", codes(rep))
-			require.Equal(t, CodePolicyIntermediary, primary(rep))
+			require.Equal(t, CodeEndpointProxy, primary(rep))
 			for _, c := range codes(rep) {
 				require.False(t, strings.HasPrefix(c, "auth."), "never an auth code: %v", codes(rep))
 			}

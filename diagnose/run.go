@@ -40,9 +40,9 @@ type Options struct {
 }
 
 // Run tests one configuration from this machine and returns its report:
-// pre-flight checks, one probe (two for OTHER: the negative control; and a
-// /v1 retry after a 404 on an unversioned base), and the layered
-// classification. The error is non-nil only when no report could be made
+// pre-flight checks, one probe (two off the type's own provider host and
+// for OTHER: the negative control with a wrong key; and a /v1 retry after
+// a 404 on an unversioned OTHER base), and the layered classification. The error is non-nil only when no report could be made
 // (FBLLM_CA_FILE unreadable) or ctx ended; the report is then partial.
 func Run(ctx context.Context, target Target, opts Options) (Report, error) {
 	r := newRun(target)
@@ -58,6 +58,20 @@ func Run(ctx context.Context, target Target, opts Options) (Report, error) {
 			return r.finish(), fmt.Errorf("diagnose: %w", err)
 		}
 		defer tr.CloseIdleConnections()
+	}
+	// A proxy may echo its own password (or the Basic credential built
+	// from it) back: the report must not show it in any form.
+	r.red = r.red.With(tr.ProxySecrets()...)
+	if pu, err := url.Parse(req.Endpoint); err == nil {
+		var pce *client.ProxyConfigError
+		if _, err := tr.ProxyFor(pu); errors.As(err, &pce) {
+			// Refused as curl does: nothing is sent, neither direct nor
+			// to a host guessed from the malformed value.
+			f := Classify(r.typ, &client.ProbeResult{Err: pce})
+			r.check(CheckProxy, CheckFail, 0, pce.Error())
+			r.add(f.Code, f.Variant, "", f.Vars, f.Evidence, "")
+			return r.finish(), nil
+		}
 	}
 	res := client.Probe(ctx, tr, req)
 	if err := ctx.Err(); err != nil {
@@ -97,6 +111,9 @@ type run struct {
 	endpoint string // normalised
 	path     string
 	decided  Status
+	// negative is set when the probe runs the negative control: the host
+	// is not the type's own provider API host.
+	negative bool
 }
 
 func newRun(t Target) *run {
@@ -223,7 +240,8 @@ func (r *run) preflight() (client.ProbeRequest, bool) {
 		for _, rw := range ep.Rewrites {
 			parts = append(parts, fmt.Sprintf("%s (%s → %s)", rw.Reason, rw.From, rw.To))
 		}
-		r.add(CodeInputEndpointRewritten, "", SeverityInfo, map[string]string{"rewrites": strings.Join(parts, "; ")}, "", "")
+		evidence := fmt.Sprintf("entered %s; tested %s", strings.TrimSpace(r.t.Config.Endpoint), ep.URL)
+		r.add(CodeInputEndpointRewritten, "", SeverityInfo, map[string]string{"rewrites": strings.Join(parts, "; ")}, evidence, "")
 	}
 	notes = append(notes, ep.Warnings...)
 	if ep.ExtractedKey != "" {
@@ -252,7 +270,9 @@ func (r *run) preflight() (client.ProbeRequest, bool) {
 	}
 	for _, h := range input.KeyShapeHints(r.typ, ep.URL, key.Value, sec.Value) {
 		likely := string(h.LikelyType)
-		r.add(CodeInputKeyShape, "", "", map[string]string{"hint": h.Message, "likelyType": likely}, "", "")
+		// The hint names the credential by its recognised prefix only.
+		evidence := fmt.Sprintf("%s field: %s (type %s, host %s)", h.Field, h.Message, r.typ, u.Hostname())
+		r.add(CodeInputKeyShape, "", "", map[string]string{"hint": h.Message, "likelyType": likely}, evidence, "")
 	}
 
 	detail := fmt.Sprintf("%s %s; secret %d characters", r.typ, ep.URL, len([]rune(sec.Value)))
@@ -265,9 +285,11 @@ func (r *run) preflight() (client.ProbeRequest, bool) {
 		detail += " — " + strings.Join(notes, " ")
 	}
 	r.check(CheckInput, st, 0, strings.TrimSuffix(detail, " — "))
+	r.negative = r.typ == assets.Other || !input.FirstPartyHost(r.typ, u.Hostname())
 	return client.ProbeRequest{
 		Type: r.typ, Endpoint: ep.URL, Key: key.Value, Secret: sec.Value,
 		SessionToken: token.Value, Region: region, BearerAuth: bearer,
+		NegativeControl: r.negative,
 	}, true
 }
 
@@ -299,8 +321,11 @@ func (r *run) probeChecks(res *client.ProbeResult, f Finding, retry *client.Prob
 		st, detail := CheckPass, fmt.Sprintf("via %s (%s)", res.Proxy.URL, res.Proxy.Source)
 		if f.Code == CodeEndpointProxy {
 			st = CheckFail
+			if d := f.Vars["proxyDetail"]; d != "" {
+				detail += ": " + d
+			}
 		}
-		r.check(CheckProxy, st, 0, detail)
+		r.check(CheckProxy, st, res.Timings.Proxy, detail)
 	}
 	about := ""
 	if res.Proxy != nil {
@@ -360,17 +385,20 @@ func (r *run) probeChecks(res *client.ProbeResult, f Finding, retry *client.Prob
 	switch {
 	case res.StatusCode != 0:
 		st := CheckPass
-		if f.Layer == LayerRedirect || f.Layer == LayerIntermediary {
+		if f.Layer == LayerRedirect || f.Layer == LayerIntermediary || f.Code == CodeEndpointTimeout {
 			st = CheckFail
 		}
 		detail := fmt.Sprintf("%s %s → %d", res.Method, path, res.StatusCode)
+		if f.Code == CodeEndpointTimeout {
+			detail += ", then the body stalled"
+		}
 		if retry != nil && retry.Err == nil {
 			ru, _ := url.Parse(retry.URL)
 			detail += fmt.Sprintf("; retried %s → %d", ru.RequestURI(), retry.StatusCode)
 		}
-		r.check(CheckHTTP, st, res.Timings.Total, detail)
+		r.check(CheckHTTP, st, res.Timings.HTTP, detail)
 	case res.Err != nil && res.Phase >= client.PhaseRequest:
-		r.check(CheckHTTP, CheckFail, res.Timings.Total, fmt.Sprintf("%s %s: no answer (%s)", res.Method, path, res.Phase))
+		r.check(CheckHTTP, CheckFail, res.Timings.HTTP, fmt.Sprintf("%s %s: no answer (%s)", res.Method, path, res.Phase))
 	default:
 		r.check(CheckHTTP, CheckSkip, 0, "not reached")
 	}
@@ -420,16 +448,21 @@ func (r *run) conclude(res *client.ProbeResult, f Finding) {
 			vars["suggested"] = s
 		}
 	}
-	evidence := ""
-	var ppe *client.ProbeProxyError
-	switch {
-	case errors.As(res.Err, &ppe):
-		evidence = fmt.Sprintf("CONNECT → %s", ppe.Status)
-		if v := ppe.Header.Get("Via"); v != "" {
-			evidence += " (Via: " + v + ")"
+	if f.Code == CodeEndpointRedirect {
+		if s := redirectBase(res.URL, r.endpoint, res.Header.Get("Location")); s != "" {
+			vars["suggested"] = s
 		}
-		if len(ppe.Body) > 0 {
-			evidence += ": " + excerpt(string(ppe.Body))
+	}
+	evidence := ""
+	switch {
+	case f.Evidence != "":
+		evidence = f.Evidence
+		if f.Layer == LayerIntermediary {
+			for _, h := range []string{"Server", "Via"} {
+				if v := res.Header.Get(h); v != "" {
+					evidence += fmt.Sprintf(" [%s: %s]", h, v)
+				}
+			}
 		}
 	case res.Err != nil:
 		evidence = res.Err.Error()
@@ -445,6 +478,9 @@ func (r *run) conclude(res *client.ProbeResult, f Finding) {
 				}
 			}
 		}
+		if c := f.Vars["challenge"]; c != "" {
+			evidence += " [WWW-Authenticate: " + c + "]"
+		}
 	}
 	if f.Code != "" {
 		r.add(f.Code, f.Variant, "", vars, evidence, f.StatusOverride)
@@ -458,6 +494,10 @@ func (r *run) conclude(res *client.ProbeResult, f Finding) {
 		r.check(CheckAuth, authSt, 0, authDetail(f, res))
 	}
 	switch {
+	case f.Code == "" && f.Models == 0:
+		// Reachable and answering, with nothing to use yet: a fresh
+		// local server before any model was pulled or loaded.
+		r.check(CheckModels, CheckWarn, 0, "no models available yet: the server lists none; pull or load a model before using this configuration")
 	case f.Code == "":
 		r.check(CheckModels, CheckPass, 0, modelsDetail(f))
 	case f.Code == CodeAuthInsufficientScope:
@@ -465,16 +505,42 @@ func (r *run) conclude(res *client.ProbeResult, f Finding) {
 	default:
 		r.check(CheckModels, CheckSkip, 0, "not reached")
 	}
-	if f.Code == "" && r.typ == assets.Other {
+	if f.Code == "" && r.negative {
 		r.enforcement(res.Negative)
 	}
 }
 
-// enforcement judges the negative control of an OTHER probe: only an
-// endpoint that refuses a wrong key proves that it checked the right one.
+// redirectBase is the endpoint a redirect of the probe suggests: the
+// Location without the probe's own path and query (an http→https 301 of
+// …/v1/models suggests https://…/v1, not a URL ending in /models), or ""
+// when Location is not the probe path under another base.
+func redirectBase(probeURL, endpoint, location string) string {
+	pu, err1 := url.Parse(probeURL)
+	eu, err2 := url.Parse(endpoint)
+	lu, err3 := url.Parse(location)
+	if err1 != nil || err2 != nil || err3 != nil {
+		return ""
+	}
+	lu = pu.ResolveReference(lu)
+	ep := strings.TrimRight(eu.Path, "/")
+	if !strings.HasPrefix(pu.Path, ep) {
+		return ""
+	}
+	suffix := pu.Path[len(ep):]
+	if suffix == "" || !strings.HasSuffix(lu.Path, suffix) {
+		return ""
+	}
+	base := *lu
+	base.Path = strings.TrimSuffix(lu.Path, suffix)
+	base.RawPath, base.RawQuery, base.Fragment = "", "", ""
+	return strings.TrimRight(base.String(), "/")
+}
+
+// enforcement judges the negative control: only an endpoint that refuses
+// a wrong key proves that it checked the right one.
 func (r *run) enforcement(neg *client.ProbeResult) {
 	switch {
-	case neg != nil && neg.Err == nil && (neg.StatusCode == 401 || neg.StatusCode == 403):
+	case neg != nil && neg.Err == nil && r.refusesKey(neg):
 		r.check(CheckEnforcement, CheckPass, neg.Timings.Total, fmt.Sprintf("a wrong key was refused (%d)", neg.StatusCode))
 	case neg != nil && neg.Err == nil:
 		r.check(CheckEnforcement, CheckWarn, neg.Timings.Total, fmt.Sprintf("a wrong key was accepted too (%d)", neg.StatusCode))
@@ -488,6 +554,20 @@ func (r *run) enforcement(neg *client.ProbeResult) {
 		r.check(CheckEnforcement, CheckWarn, 0, detail)
 		r.add(CodeAuthUnverifiable, "", "", nil, detail, "")
 	}
+}
+
+// refusesKey says whether the negative control's answer refused the
+// bogus key: a 401 or 403, or any answer the provider's envelope calls a
+// key problem (Google answers 400 API_KEY_INVALID).
+func (r *run) refusesKey(neg *client.ProbeResult) bool {
+	if neg.StatusCode == 401 || neg.StatusCode == 403 {
+		return true
+	}
+	switch Classify(r.typ, neg).Code {
+	case CodeAuthInvalidSecret, CodeAuthMissingSecret, CodeAuthExpired:
+		return true
+	}
+	return false
 }
 
 // fixEvidence states the real status codes in the unverifiable evidence.

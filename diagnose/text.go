@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/fbllm/fbllm/assets"
+	"github.com/fbllm/fbllm/client"
 	"github.com/fbllm/fbllm/internal/redact"
 )
 
@@ -18,6 +19,7 @@ var placeholderDefaults = map[string]string{
 	"billingPage":     "the provider's billing page",
 	"blocks":          "some",
 	"certNames":       "another name",
+	"challenge":       "another authentication scheme",
 	"contentType":     "a body that is not JSON",
 	"dialect":         "another provider",
 	"dnsDetail":       "no such host",
@@ -54,6 +56,7 @@ var placeholderDefaults = map[string]string{
 	"schemeDetail":    "The endpoint's scheme does not match what the server speaks.",
 	"scope":           "workspace",
 	"scopeName":       "",
+	"sentAs":          "the type's usual header",
 	"status":          "an error",
 	"suggested":       "the base URL from the server's documentation (often ending in /v1)",
 	"suggestedScheme": "https",
@@ -138,6 +141,11 @@ func responseEvidence(status int, env Envelope, body []byte, requestID string) s
 	msg := env.Message
 	if msg == "" {
 		msg = string(body)
+		if htmlStartRe.Match(body) {
+			// An HTML page's excerpt would be markup and CSS; its own
+			// message is what a person reads on it.
+			msg = client.PageMessage(body)
+		}
 	}
 	if m := excerpt(msg); m != "" {
 		b.WriteString(": " + m)

@@ -267,3 +267,43 @@ func TestEndpointHost(t *testing.T) {
 		})
 	}
 }
+
+func TestFirstPartyHost(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		typ  assets.AIType
+		host string
+		want bool
+	}{
+		{assets.OpenAI, "api.openai.com", true},
+		{assets.OpenAI, "eu.api.openai.com", true},
+		{assets.OpenAI, "API.OpenAI.com.", true},
+		{assets.OpenAI, "llm.example.com", false},
+		{assets.OpenAI, "127.0.0.1", false},
+		{assets.OpenAI, "api.anthropic.com", false},
+		{assets.Anthropic, "api.anthropic.com", true},
+		{assets.Anthropic, "gateway.corp.internal", false},
+		{assets.Google, "generativelanguage.googleapis.com", true},
+		{assets.Google, "us-central1-aiplatform.googleapis.com", true},
+		{assets.Google, "localhost", false},
+		{assets.AWS, "bedrock-runtime.us-east-1.amazonaws.com", true},
+		{assets.AWS, "bedrock.gw.example.com", false},
+		{assets.Other, "openrouter.ai", false},
+	} {
+		require.Equal(t, tc.want, FirstPartyHost(tc.typ, tc.host), "%s %s", tc.typ, tc.host)
+	}
+}
+
+func TestCheckAPIURL(t *testing.T) {
+	t.Parallel()
+	for _, ok := range []string{"https://backend.flashback.tech", "http://127.0.0.1:8080", "http://localhost:3000/api", "http://10.0.0.5", "http://flashback.internal", "http://devbox:8080", "not a url %%"} {
+		require.NoError(t, CheckAPIURL(ok), ok)
+	}
+	for _, bad := range []string{"http://backend.flashback.tech", "HTTP://api.example.com:8080/v1", "http://8.8.8.8"} {
+		err := CheckAPIURL(bad)
+		var ie *InputError
+		require.ErrorAs(t, err, &ie, bad)
+		require.Equal(t, CodeInsecureScheme, ie.Code)
+		require.Contains(t, ie.Msg, "clear text")
+	}
+}

@@ -1,7 +1,9 @@
 package input
 
 import (
+	"fmt"
 	"net/netip"
+	"net/url"
 	"regexp"
 	"strings"
 
@@ -104,3 +106,45 @@ func bedrockRegion(host string) (string, bool) {
 // localServerPorts are the default ports of local OpenAI-compatible
 // servers (§6.9): Ollama, vLLM, LM Studio, LiteLLM.
 var localServerPorts = map[string]bool{"11434": true, "8000": true, "1234": true, "4000": true}
+
+// CheckAPIURL applies the endpoint rule of PRODUCT §1 to the Flashback API
+// URL (FLASHBACK_API_URL, or the one saved at sign-in): every request
+// carries the access token, so http:// is refused unless the host is this
+// machine or a private network. A URL that does not parse is left to the
+// client, which reports it.
+func CheckAPIURL(raw string) error {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || !strings.EqualFold(u.Scheme, "http") || u.Hostname() == "" {
+		return nil
+	}
+	host := strings.ToLower(u.Hostname())
+	if _, local := localReason(host); local {
+		return nil
+	}
+	return &InputError{Code: CodeInsecureScheme, Field: "FLASHBACK_API_URL", Msg: fmt.Sprintf(
+		"the Flashback API URL http://%s would send the Flashback token in clear text: use https:// (plain http is only allowed to this machine or a private network); nothing was sent",
+		u.Host)}
+}
+
+// FirstPartyHost reports whether host is type t's own provider API host,
+// where an answer to the probe comes from the provider itself. Anywhere
+// else — a gateway, a local server, an OpenAI-compatible stand-in — the
+// server may accept any key, so the probe runs its negative control
+// (provider-probes §6.1). OTHER has no first-party host.
+func FirstPartyHost(t assets.AIType, host string) bool {
+	k, ok := hostVendor(strings.TrimSuffix(strings.ToLower(host), "."))
+	if !ok || t == assets.Other {
+		return false
+	}
+	switch t {
+	case assets.OpenAI:
+		return k.Vendor == "OpenAI"
+	case assets.Anthropic:
+		return k.Vendor == "Anthropic"
+	case assets.Google:
+		return k.Vendor == "Google" || k.Vendor == vendorVertex
+	case assets.AWS:
+		return k.Vendor == "AWS"
+	}
+	return false
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/fbllm/fbllm/assets"
 	"github.com/fbllm/fbllm/client"
 	"github.com/fbllm/fbllm/diagnose"
+	"github.com/fbllm/fbllm/input"
 	"github.com/fbllm/fbllm/internal/redact"
 	"github.com/fbllm/fbllm/keyscan"
 	"github.com/fbllm/fbllm/store"
@@ -517,6 +518,9 @@ func (s *Session) keyringPart(ctx context.Context) diagnose.Part {
 // reach asks the API base URL for anything: any HTTP answer means the
 // platform is reachable from here (through the proxy in use).
 func (s *Session) reach(ctx context.Context) (time.Duration, int, error) {
+	if err := input.CheckAPIURL(s.APIURL()); err != nil {
+		return 0, 0, err
+	}
 	hc := s.opts.APIHTTPClient
 	if hc == nil {
 		t, err := client.NewTransport(client.TransportOptions{Getenv: s.opts.Getenv, Timeout: 10 * time.Second})

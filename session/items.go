@@ -285,7 +285,10 @@ func (s *Session) Resolve(ctx context.Context, ref string, sc Scope) (Item, erro
 		return Item{}, &NotVisibleError{Ref: ref, Workspace: *l.Workspace}
 	}
 	if l.Problem != nil {
-		return Item{}, fmt.Errorf("%w: %q (Flashback configurations could not be listed: %v)", store.ErrNotFound, ref, l.Problem)
+		// REF may well be on the platform, which could not be listed: the
+		// listing's own error (a refused FLASHBACK_TOKEN is exit 4, an
+		// unreachable API exit 1) says why, "not found" would be a guess.
+		return Item{}, fmt.Errorf("%q is not a configuration of this machine, and the Flashback configurations could not be listed: %w", ref, l.Problem)
 	}
 	return Item{}, fmt.Errorf("%w: no configuration %q", store.ErrNotFound, ref)
 }

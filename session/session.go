@@ -11,6 +11,7 @@ import (
 
 	"github.com/fbllm/fbllm/client"
 	"github.com/fbllm/fbllm/diagnose"
+	"github.com/fbllm/fbllm/input"
 	"github.com/fbllm/fbllm/store"
 )
 
@@ -36,6 +37,11 @@ type Options struct {
 	APIURL string
 	// Probe configures the direct provider probes of Test.
 	Probe diagnose.Options
+	// TokenOrigin names where FLASHBACK_TOKEN's value really came from when
+	// it is not the environment (login --token-stdin passes the token it
+	// checks that way), for the words of its refusal; see
+	// client.Options.TokenOrigin.
+	TokenOrigin string
 	// Simulated marks a session against the built-in simulated platform
 	// (fbllm demo); the UI shows it.
 	Simulated bool
@@ -104,6 +110,12 @@ func (s *Session) TokenFromEnv() bool {
 // API returns the Flashback client, building it on first use.
 func (s *Session) API() (*client.Client, error) {
 	s.apiOnce.Do(func() {
+		// The token goes out with every request: no http:// to a public
+		// host (the endpoint rule of PRODUCT §1), refused before any.
+		if err := input.CheckAPIURL(s.APIURL()); err != nil {
+			s.apiErr = err
+			return
+		}
 		hc := s.opts.APIHTTPClient
 		if hc == nil {
 			// The API's own timeouts are per request (client.Options);
@@ -123,8 +135,9 @@ func (s *Session) API() (*client.Client, error) {
 			}
 		}
 		s.api, s.apiErr = client.New(s.APIURL(), hc, client.Options{
-			Token:  strings.TrimSpace(s.opts.Getenv(EnvToken)),
-			Tokens: gatedTokens{s},
+			Token:       strings.TrimSpace(s.opts.Getenv(EnvToken)),
+			TokenOrigin: s.opts.TokenOrigin,
+			Tokens:      gatedTokens{s},
 		})
 	})
 	return s.api, s.apiErr

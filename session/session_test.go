@@ -315,3 +315,45 @@ func TestRecordSetupNeverOverwritesAChoice(t *testing.T) {
 	st, _ = f.st.Settings()
 	require.Equal(t, session.ModeLocal, st.Mode, "the first choice stays")
 }
+
+// TestRefusedTokenIsNotNotFound (issue 11.6): with FLASHBACK_TOKEN refused,
+// a REF that is not local is not "not found" (config.not_found, exit 1):
+// the listing's error comes back, flashback.unauthenticated (exit 4).
+// A local configuration is still found.
+func TestRefusedTokenIsNotNotFound(t *testing.T) {
+	f := newFixture(t)
+	f.env[session.EnvToken] = "refused-token-0123456789"
+	secret := "local-secret-0123456789"
+	local, err := f.sess.Create(context.Background(), session.Destination{Store: session.StoreLocal},
+		session.Change{Name: "here", AIType: assets.Other, Endpoint: "http://127.0.0.1:11434/v1", Secret: &secret})
+	require.NoError(t, err)
+
+	_, err = f.sess.Resolve(context.Background(), "Production OpenAI", session.Scope{})
+	require.ErrorIs(t, err, client.ErrUnauthenticated)
+	require.NotErrorIs(t, err, store.ErrNotFound)
+	require.Equal(t, "flashback.unauthenticated", client.Code(err))
+
+	it, err := f.sess.Resolve(context.Background(), "here", session.Scope{})
+	require.NoError(t, err)
+	require.Equal(t, local.ID, it.ID)
+}
+
+// TestInsecureAPIURLIsRefused (issue 11.7): FLASHBACK_API_URL with http://
+// to a public host is refused before any request; loopback is allowed.
+func TestInsecureAPIURLIsRefused(t *testing.T) {
+	f := newFixture(t)
+	f.env[client.EnvAPIURL] = "http://backend.flashback.example"
+	f.env[session.EnvToken] = "tok-0123456789abcdef"
+	_, err := f.sess.Identity(context.Background())
+	var ie *input.InputError
+	require.ErrorAs(t, err, &ie)
+	require.Equal(t, input.CodeInsecureScheme, ie.Code)
+	require.NotContains(t, err.Error(), "tok-0123456789abcdef")
+	_, err = f.sess.DoctorEnvironment(context.Background())
+	require.Error(t, err)
+
+	ok := newFixture(t) // its API URL is http://127.0.0.1:port
+	ok.signIn(t)
+	_, err = ok.sess.Identity(context.Background())
+	require.NoError(t, err)
+}

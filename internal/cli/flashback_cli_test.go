@@ -238,6 +238,10 @@ func TestLoginTokenStdinAndFlashbackToken(t *testing.T) {
 	r = h.run("not-a-token\n", "login", "--token-stdin")
 	require.Equal(t, exitSignIn, r.code, r.stderr)
 	require.Contains(t, r.stderr, "[flashback.unauthenticated]")
+	// Issue 11.6: the refused token is the one read from stdin, not
+	// FLASHBACK_TOKEN (which is not even set).
+	require.Contains(t, r.stderr, "the access token read by --token-stdin was refused")
+	require.NotContains(t, r.stderr, "token in FLASHBACK_TOKEN")
 
 	r = h.run("\n", "login", "--token-stdin")
 	require.Equal(t, exitUsage, r.code)
@@ -255,6 +259,18 @@ func TestLoginTokenStdinAndFlashbackToken(t *testing.T) {
 	r = h.run("", "list", "--workspace", "Production", "--json")
 	require.Equal(t, 0, r.code, r.stderr)
 	require.Len(t, jsonOut[[]configJSON](t, r), 5)
+
+	// Issue 11.6: a refused FLASHBACK_TOKEN is not "signed in" with a
+	// blank name.
+	h.env["FLASHBACK_TOKEN"] = "not-a-token-0123456789"
+	r = h.run("", "status", "--json")
+	s = jsonOut[statusJSON](t, r)
+	require.False(t, s.SignedIn, r.stdout)
+	require.False(t, s.Flashback.SignedIn, r.stdout)
+	require.Equal(t, "flashback.unauthenticated", s.Flashback.ErrorCode, r.stdout)
+	require.Equal(t, "env", s.Flashback.TokenSource)
+	r = h.run("", "status")
+	require.NotContains(t, r.stdout, "signed in as  (", "no blank name")
 }
 
 func TestLogoutThenFlashbackIsUnauthenticated(t *testing.T) {

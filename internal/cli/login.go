@@ -146,7 +146,7 @@ func (c *cli) loginToken(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	sess, err := session.New(session.Options{Store: st, Getenv: func(k string) string {
+	sess, err := session.New(session.Options{Store: st, TokenOrigin: "read by --token-stdin", Getenv: func(k string) string {
 		if k == session.EnvToken {
 			return token
 		}

@@ -1,6 +1,12 @@
 package redact
 
 import (
+	"encoding/base64"
+	"fmt"
+	"html"
+	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -111,4 +117,129 @@ func FuzzRedactor(f *testing.F) {
 			t.Fatalf("not idempotent: %q -> %q", out, r.Display(out))
 		}
 	})
+}
+
+// reversible reports whether out still holds secret in a form a reader
+// can undo: raw, percent-encoded, as HTML or JSON escapes, or inside a
+// base64 run at any alignment (a 12-character piece for long secrets,
+// the whole value for short ones).
+func reversible(out, secret string) bool {
+	holds := func(text string) bool {
+		if len(secret) < minPiece {
+			return strings.Contains(text, secret)
+		}
+		for i := 0; i+minPiece <= len(secret); i++ {
+			if strings.Contains(text, secret[i:i+minPiece]) {
+				return true
+			}
+		}
+		return false
+	}
+	dec, _ := decodedView(out)
+	if holds(out) || holds(dec) {
+		return true
+	}
+	for _, run := range regexp.MustCompile(`[A-Za-z0-9+/_-]{6,}={0,2}`).FindAllString(out, -1) {
+		for off := 0; off < 4 && off < len(run); off++ {
+			part := strings.TrimRight(run[off:], "=")
+			for _, enc := range []*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
+				for cut := len(part); cut > len(part)-4 && cut > 0; cut-- {
+					if b, err := enc.DecodeString(part[:cut]); err == nil && holds(string(b)) {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+// TestEncodedEchoes: a server that echoes a credential base64-encoded
+// (either alphabet, padded or not, alone or inside a longer value such as
+// user:password), percent-encoded (every byte or only some), as HTML
+// character references or as JSON \u escapes gets it redacted like the
+// raw value.
+func TestEncodedEchoes(t *testing.T) {
+	t.Parallel()
+	const (
+		long      = "Zq8vN3xKp2LmW7rT5yHbQ4sD9fGj6cVa?+/&="
+		short     = "hunter2!"
+		proxyUser = "corpuser"
+	)
+	r := New(long, short, proxyUser+":"+short)
+	percentAll := func(s string, hex string) string {
+		var b strings.Builder
+		for i := 0; i < len(s); i++ {
+			b.WriteString("%" + strings.ToUpper(string(hex[s[i]>>4])) + string(hex[s[i]&15]))
+		}
+		return b.String()
+	}
+	everyOther := func(s string) string {
+		var b strings.Builder
+		for i := 0; i < len(s); i++ {
+			if i%2 == 0 {
+				fmt.Fprintf(&b, "%%%02x", s[i])
+			} else {
+				b.WriteByte(s[i])
+			}
+		}
+		return b.String()
+	}
+	entities := func(s string, hex bool) string {
+		var b strings.Builder
+		for i := 0; i < len(s); i++ {
+			if hex {
+				fmt.Fprintf(&b, "&#x%x;", s[i])
+			} else {
+				fmt.Fprintf(&b, "&#%d;", s[i])
+			}
+		}
+		return b.String()
+	}
+	forms := func(s string) map[string]string {
+		out := map[string]string{
+			"raw":            s,
+			"percent upper":  percentAll(s, "0123456789ABCDEF"),
+			"percent lower":  strings.ToLower(percentAll(s, "0123456789abcdef")),
+			"percent query":  url.QueryEscape(s),
+			"percent partly": everyOther(s),
+			"html decimal":   entities(s, false),
+			"html hex":       entities(s, true),
+			"html named":     html.EscapeString(s),
+			"json escapes":   strings.Trim(strconv.QuoteToASCII(s), `"`),
+		}
+		for name, enc := range map[string]*base64.Encoding{"std": base64.StdEncoding, "url": base64.URLEncoding, "raw std": base64.RawStdEncoding, "raw url": base64.RawURLEncoding} {
+			out["base64 "+name] = enc.EncodeToString([]byte(s))
+			for _, prefix := range []string{"a", "ab", "abc"} {
+				out["base64 "+name+" after "+prefix] = enc.EncodeToString([]byte(prefix + s + "tail"))
+			}
+		}
+		return out
+	}
+	for _, secret := range []string{long, short} {
+		for name, echoed := range forms(secret) {
+			in := "X-Request-Id: req-" + echoed + "; body <p>" + echoed + "</p>"
+			out := r.Display(in)
+			require.False(t, reversible(out, secret), "%s of %q survived: %s", name, secret, out)
+			require.Equal(t, out, r.Display(out), "idempotent")
+		}
+	}
+	basic := "Proxy-Authorization: Basic " + base64.StdEncoding.EncodeToString([]byte(proxyUser+":"+short))
+	require.False(t, reversible(r.String(basic), short), r.String(basic))
+}
+
+// TestNoOverRedaction: prose that only looks like a credential context
+// is printed as written.
+func TestNoOverRedaction(t *testing.T) {
+	t.Parallel()
+	for _, s := range []string{
+		"Put credentials in the key and secret fields, never in the URL (no user:password@, no ?key=).",
+		"The server wants HTTP Basic authentication.",
+		"WWW-Authenticate: Bearer realm=\"api\"",
+		"The API key: required.",
+		"Percent signs 100% and ampersands & stay & so do \\n escapes.",
+	} {
+		require.Equal(t, s, New(secret).Display(s))
+	}
+	require.Equal(t, "https://x.example/v1?key="+Mark, New().String("https://x.example/v1?key=plainword"))
 }
