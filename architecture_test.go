@@ -19,7 +19,7 @@ var allowedImports = map[string][]string{
 	".":                               {"internal/cli", "internal/dbusguard"},
 	"internal/cli":                    {"assets", "client", "diagnose", "input", "internal/demo", "session", "store", "toolenv", "keyscan", "ui"},
 	"ui":                              {"assets", "client", "diagnose", "forms", "input", "session", "store"},
-	"session":                         {"assets", "client", "diagnose", "input", "internal/redact", "store"},
+	"session":                         {"assets", "client", "diagnose", "input", "internal/redact", "keyscan", "store"},
 	"diagnose":                        {"assets", "client", "input", "internal/redact"},
 	"client":                          {"assets", "internal/redact"},
 	"forms":                           {"assets", "input"},
