@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/stretchr/testify/require"
 
 	"github.com/fbllm/fbllm/assets"
@@ -413,25 +414,34 @@ func TestTestAllRunsConcurrently(t *testing.T) {
 	require.Less(t, elapsed, 5*time.Second, "probes run concurrently")
 }
 
-// TestReportColourOnlyOnATerminal: colour repeats the words on a
-// terminal, and disappears with NO_COLOR or when piped.
-func TestReportColourOnlyOnATerminal(t *testing.T) {
+// TestColourFollowsTheConventions: colour repeats the words on a terminal
+// and follows NO_COLOR, CLICOLOR=0 and CLICOLOR_FORCE=1 (NO_COLOR wins).
+func TestColourFollowsTheConventions(t *testing.T) {
 	rep := diagnose.Report{Config: diagnose.ConfigRef{Name: "x"}, Status: diagnose.StatusRejected,
 		Checks:    []diagnose.Check{{ID: diagnose.CheckAuth, Status: diagnose.CheckFail, Detail: "refused"}},
 		Diagnoses: []diagnose.Diagnosis{{Code: "auth.invalid_secret", Severity: diagnose.SeverityError, Title: "T"}}}
-	env := map[string]string{}
-	getenv := func(k string) string { return env[k] }
-	render := func(tty bool) string {
+	for _, tc := range []struct {
+		tty   bool
+		env   map[string]string
+		color bool
+	}{
+		{true, nil, true},
+		{false, nil, false},
+		{true, map[string]string{"NO_COLOR": "1"}, false},
+		{true, map[string]string{"CLICOLOR": "0"}, false},
+		{false, map[string]string{"CLICOLOR_FORCE": "1"}, true},
+		{true, map[string]string{"CLICOLOR_FORCE": "0"}, true},
+		{false, map[string]string{"CLICOLOR_FORCE": "1", "NO_COLOR": "1"}, false},
+		{true, map[string]string{"FBLLM_ACCESSIBLE": "1"}, false},
+	} {
+		c := &cli{env: &Env{stdoutTTY: tc.tty, getenv: func(k string) string { return tc.env[k] }}}
+		require.Equal(t, tc.color, c.colorEnabled(), "tty %v %v", tc.tty, tc.env)
 		var b strings.Builder
-		writeReport(&b, rep, newReportStyles(tty, getenv))
-		return b.String()
+		writeReport(&b, rep, c.reportStyles())
+		require.Equal(t, tc.color, strings.Contains(b.String(), "\x1b["), "tty %v %v", tc.tty, tc.env)
+		plain := ansi.Strip(b.String())
+		require.Contains(t, plain, "✗ fail auth", "the words are there either way")
+		require.Contains(t, plain, "x: rejected")
+		require.Contains(t, plain, "ERROR [auth.invalid_secret] T")
 	}
-	require.Contains(t, render(true), "\x1b[")
-	require.NotContains(t, render(false), "\x1b[")
-	env["NO_COLOR"] = "1"
-	plain := render(true)
-	require.NotContains(t, plain, "\x1b[")
-	require.Contains(t, plain, "✗ fail auth")
-	require.Contains(t, plain, "x: rejected")
-	require.Contains(t, plain, "ERROR [auth.invalid_secret] T")
 }

@@ -36,6 +36,9 @@ type Env struct {
 	execve func(argv0 string, argv, envv []string) error
 	// getwd is the current directory (import reads its .env).
 	getwd func() (string, error)
+	// termWidth is the width of the terminal behind stdout, for tables and
+	// help that fit it; nil or 0 when stdout is not a terminal.
+	termWidth func() int
 }
 
 func SystemEnv() *Env {
@@ -63,6 +66,13 @@ func SystemEnv() *Env {
 		openTTY: func() (*os.File, error) { return os.OpenFile("/dev/tty", os.O_RDWR, 0) },
 		execve:  execve,
 		getwd:   os.Getwd,
+		termWidth: func() int {
+			w, _, err := term.GetSize(os.Stdout.Fd())
+			if err != nil {
+				return 0
+			}
+			return w
+		},
 	}
 }
 
@@ -94,8 +104,19 @@ func Run(args []string, env *Env, version string) int {
 	root.SetIn(env.stdin)
 	root.SetOut(env.stdout)
 	root.SetErr(env.stderr)
+	// cobra adds these when it executes; help lists them before that.
+	root.InitDefaultHelpCmd()
+	root.InitDefaultHelpFlag()
+	root.InitDefaultCompletionCmd()
+	if wantsRootHelp(root, args) {
+		// fang serves the root's help itself; fbllm's is writeHelp's.
+		c.noInput = noInputFromEnv(env.getenv)
+		c.writeHelp(root, env.stdout)
+		return exitOK
+	}
 	err := fang.Execute(context.Background(), root,
 		fang.WithVersion(c.version),
+		fang.WithoutManpage(),
 		fang.WithErrorHandler(c.printError),
 		fang.WithNotifySignal(os.Interrupt),
 	)
@@ -146,6 +167,39 @@ func (c *cli) session() (*session.Session, error) {
 			Probe: diagnose.Options{TransportOptions: client.TransportOptions{Getenv: c.env.getenv}}})
 	})
 	return c.sess, c.sessErr
+}
+
+// width is the terminal width tables fit, or 0 when stdout is piped (rows
+// are then printed whole, tab-separated).
+func (c *cli) width() int {
+	if !c.env.stdoutTTY {
+		return 0
+	}
+	if c.env.termWidth != nil {
+		if w := c.env.termWidth(); w > 0 {
+			return w
+		}
+	}
+	return 80
+}
+
+// colorEnabled reports whether output on stdout may carry colour, by the
+// conventions scripts rely on: NO_COLOR (set to anything) turns colour
+// off whatever else is set (no-color.org, and the app's colour profile
+// agrees); otherwise CLICOLOR_FORCE (not 0) turns it on even when piped,
+// and CLICOLOR=0 turns it off; otherwise a terminal gets colour. Accessible
+// mode never does: screen readers announce nothing of it.
+func (c *cli) colorEnabled() bool {
+	get := c.env.getenv
+	switch {
+	case get("NO_COLOR") != "":
+		return false
+	case get("CLICOLOR_FORCE") != "" && get("CLICOLOR_FORCE") != "0":
+		return true
+	case get("CLICOLOR") == "0", accessibleMode(get):
+		return false
+	}
+	return c.env.stdoutTTY
 }
 
 // noInputFromEnv reads FBLLM_NO_INPUT as a boolean.

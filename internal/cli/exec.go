@@ -75,10 +75,11 @@ with configurations on this machine (exec.secret_write_only otherwise).`,
 	fl := cmd.Flags()
 	fl.BoolVar(&dryRun, "dry-run", false, "print the variables CMD would get, with fingerprints instead of values, and run nothing")
 	fl.BoolVar(&dryRun, "explain", false, "the same as --dry-run")
+	_ = fl.MarkHidden("explain")
 	fl.StringArrayVar(&envSpecs, "env", nil, "also set `NAME=FIELD` (field: secret, key, endpoint or region; N:FIELD picks the Nth REF) for tools with their own variable names")
 	fl.BoolVar(&mask, "mask", false, "run CMD as a child and hide the secrets in its output")
 	fl.BoolVar(&asJSON, "json", false, "with --dry-run, print the variables as JSON")
-	sf.registerLookup(cmd, "look REF up in")
+	sf.registerLookup(cmd, "look REF up")
 	return cmd
 }
 

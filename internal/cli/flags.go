@@ -36,7 +36,7 @@ var (
 // --store's help: "list from", "look in".
 func (f *scopeFlags) registerLookup(cmd *cobra.Command, verb string) {
 	f.stores = lookupStores
-	cmd.Flags().StringVar(&f.storeName, "store", "", verb+" `local|flashback|all` (default: local, plus the current Flashback workspace when signed in)")
+	cmd.Flags().StringVar(&f.storeName, "store", "", "where to "+verb+": `local|flashback|all` (default: local, plus the current Flashback workspace when signed in)")
 	f.registerWorkspace(cmd)
 }
 
@@ -213,7 +213,7 @@ type configFlags struct {
 func (f *configFlags) registerFields(cmd *cobra.Command, adhoc bool) {
 	fl := cmd.Flags()
 	if adhoc {
-		fl.StringVar(&f.name, "name", "", "name shown in the report (ad-hoc test; optional)")
+		fl.StringVar(&f.name, "name", "", "the `NAME` shown in the report (ad-hoc test; optional)")
 		fl.StringVar(&f.typ, "type", "", "AI LLM type of an ad-hoc test: `OPENAI|GOOGLE|ANTHROPIC|AWS|OTHER`")
 		fl.StringVar(&f.endpoint, "endpoint", "", "API endpoint `URL` of an ad-hoc test")
 	} else {
@@ -249,7 +249,7 @@ func (f *checkFlags) register(cmd *cobra.Command, adhoc, secrets bool) {
 	if adhoc {
 		f.registerFields(cmd, true)
 	}
-	f.registerLookup(cmd, "look REF up in")
+	f.registerLookup(cmd, "look REF up")
 	if secrets {
 		f.credFlags.register(cmd, "(overrides the stored one)")
 	}

@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -286,8 +285,7 @@ func (c *cli) printImportPlan(p importPlan) {
 		c.notef("No provider keys found in clear on this machine.")
 		return
 	}
-	tw := tabwriter.NewWriter(c.env.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ACTION\tTYPE\tFINGERPRINT\tFOUND IN\tNAME")
+	t := newTable("ACTION", "TYPE", "FINGERPRINT", "FOUND IN", "NAME")
 	for _, r := range p.rows {
 		sources := make([]string, len(r.cand.Locations))
 		for i, l := range r.cand.Locations {
@@ -300,9 +298,9 @@ func (c *cli) printImportPlan(p importPlan) {
 		case "skip":
 			what = r.reason
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.action, r.cand.Type, r.cand.Fingerprint, strings.Join(sources, ", "), what)
+		t.add(r.action, string(r.cand.Type), r.cand.Fingerprint, strings.Join(sources, ", "), what)
 	}
-	_ = tw.Flush()
+	t.render(c.env.stdout, c.width())
 }
 
 // runImport stores the chosen candidates and says where the plaintext

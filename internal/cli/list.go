@@ -81,11 +81,11 @@ never decrypts a secret.`,
 				c.notef("No configurations yet. Run `fbllm` to add one, or `fbllm add --help`.")
 				return nil
 			}
-			writeItemTable(c.env.stdout, l.Items, c.env.stdoutTTY)
+			writeItemTable(c.env.stdout, l.Items, c.width())
 			return nil
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (PRODUCT §5 shape)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
 	sf.registerLookup(cmd, "list from")
 	sf.registerAllWorkspaces(cmd)
 	return cmd

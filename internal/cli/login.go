@@ -46,7 +46,7 @@ you out silently. Export it as FLASHBACK_TOKEN for the commands that follow.`,
 			return c.loginPassword(cmd.Context(), strings.TrimSpace(email))
 		},
 	}
-	cmd.Flags().StringVar(&email, "email", "", "account email (the password is always asked for on the terminal)")
+	cmd.Flags().StringVar(&email, "email", "", "the account's `EMAIL` (the password is always asked for on the terminal)")
 	cmd.Flags().BoolVar(&tokenStdin, "token-stdin", false, "check an access token read from stdin instead of signing in (see above)")
 	cmd.MarkFlagsMutuallyExclusive("email", "token-stdin")
 	return cmd

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/fbllm/fbllm/session"
@@ -114,28 +113,27 @@ func itemWhere(it session.Item) string {
 	return "local · " + store.BackendLabel(backend)
 }
 
-// writeItemTable prints configurations of both stores for people. Piped, the
-// first five tab-separated fields keep their old meaning (id, name, type,
-// endpoint, secret fingerprint) and the store and workspace follow, so
-// existing `cut` pipelines keep working.
-func writeItemTable(w io.Writer, items []session.Item, tty bool) {
-	if !tty {
+// writeItemTable prints configurations of both stores for people, fitted
+// to width. Piped (width 0), the first five tab-separated fields keep their
+// old meaning (id, name, type, endpoint, secret fingerprint) and the store
+// and workspace follow, so existing `cut` pipelines keep working.
+func writeItemTable(w io.Writer, items []session.Item, width int) {
+	if width <= 0 {
 		for _, it := range items {
 			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", it.ID, it.Name, it.AIType, it.Endpoint,
 				orNone(it.SecretFingerprint), it.Store, it.WorkspaceName)
 		}
 		return
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tTYPE\tENDPOINT\tCREDENTIAL\tWHERE\tUPDATED")
+	t := newTable("NAME", "TYPE", "ENDPOINT", "CREDENTIAL", "WHERE", "UPDATED")
 	for _, it := range items {
 		cred := orNone(it.SecretFingerprint)
 		if it.IsRemote() {
 			cred = "key " + orNone(it.KeyFingerprint)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", it.Name, it.AIType, it.Endpoint, cred, itemWhere(it), it.UpdatedAt.Local().Format(time.DateOnly))
+		t.add(it.Name, string(it.AIType), it.Endpoint, cred, itemWhere(it), it.UpdatedAt.Local().Format(time.DateOnly))
 	}
-	_ = tw.Flush()
+	t.render(w, width)
 }
 
 // writeItemDetail prints every fact of one configuration for people, in

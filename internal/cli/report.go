@@ -148,16 +148,17 @@ var checkMark = map[diagnose.CheckStatus]string{
 }
 
 // reportStyles colour the readable report. Colour only repeats what the
-// words say, and is used only on a terminal without NO_COLOR (piped
-// output stays plain, as list's does). The basic ANSI colours follow the
-// terminal's own palette, so they read on light and dark backgrounds.
+// words say, and is used only when colorEnabled says so (a terminal, no
+// NO_COLOR or CLICOLOR=0, or CLICOLOR_FORCE=1). The basic ANSI colours
+// follow the terminal's own palette, so they read on light and dark
+// backgrounds.
 type reportStyles struct {
 	on                           bool
 	pass, warn, fail, skip, head lipgloss.Style
 }
 
-func newReportStyles(tty bool, getenv func(string) string) reportStyles {
-	if !tty || getenv("NO_COLOR") != "" || accessibleMode(getenv) {
+func newReportStyles(on bool) reportStyles {
+	if !on {
 		return reportStyles{}
 	}
 	st := lipgloss.NewStyle()
@@ -166,7 +167,7 @@ func newReportStyles(tty bool, getenv func(string) string) reportStyles {
 		fail: st.Foreground(lipgloss.Red), skip: st.Faint(true), head: st.Bold(true)}
 }
 
-func (c *cli) reportStyles() reportStyles { return newReportStyles(c.env.stdoutTTY, c.env.getenv) }
+func (c *cli) reportStyles() reportStyles { return newReportStyles(c.colorEnabled()) }
 
 // status styles a check status or a severity.
 func (s reportStyles) status(word string, text string) string {

@@ -61,6 +61,6 @@ their names: detach it from them first.`,
 	}
 	cmd.Flags().BoolVarP(&yes, "yes", "y", false, "do not ask for confirmation")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
-	sf.registerLookup(cmd, "look in")
+	sf.registerLookup(cmd, "look")
 	return cmd
 }

@@ -30,7 +30,7 @@ write-only: fbllm never shows, prints or logs them, and no flag takes one.`,
 		},
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !c.env.stdinTTY || !c.env.stdoutTTY {
-				_ = cmd.Help()
+				c.writeHelp(cmd, c.env.stdout)
 				return usageErrorf("no terminal: run fbllm in a terminal for the interactive app, or use a subcommand")
 			}
 			if c.noInput {
@@ -45,9 +45,10 @@ write-only: fbllm never shows, prints or logs them, and no flag takes one.`,
 		c.statusCmd(), c.lockCmd(), c.versionCmd(),
 		c.loginCmd(), c.logoutCmd(), c.workspacesCmd(), c.useCmd(), c.statsCmd(),
 		c.testCmd(), c.validateCmd(), c.doctorCmd(), c.demoCmd(),
-		c.execCmd(), c.importCmd(),
+		c.execCmd(), c.importCmd(), c.manCmd(),
 	)
 	c.catchCancel(root)
+	c.installHelp(root)
 	return root
 }
 

@@ -33,7 +33,7 @@ up on this machine and in the current Flashback workspace (see --store and
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
-	sf.registerLookup(cmd, "look in")
+	sf.registerLookup(cmd, "look")
 	return cmd
 }
 

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -91,21 +90,24 @@ configurations have no counters: only calls through Flashback are counted.`,
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
-	cmd.Flags().StringVar(&workspace, "workspace", "", "Flashback workspace (id or name) instead of the current one")
+	cmd.Flags().StringVar(&workspace, "workspace", "", "Flashback workspace `ID|NAME` instead of the current one")
 	return cmd
 }
 
 func (c *cli) writeStatsTable(rows []statsJSON) {
-	if !c.env.stdoutTTY {
+	width := c.width()
+	if width <= 0 {
 		for _, r := range rows {
 			fmt.Fprintf(c.env.stdout, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\n", r.ID, r.Name, r.Calls, r.TokensIn, r.TokensOut, r.PolicyViolations, r.Alerts, r.Blocks)
 		}
 		return
 	}
-	tw := tabwriter.NewWriter(c.env.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "NAME\tCALLS\tTOKENS IN\tTOKENS OUT\tVIOLATIONS\tALERTS\tBLOCKS\t")
-	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t\n", r.Name, r.Calls, r.TokensIn, r.TokensOut, r.PolicyViolations, r.Alerts, r.Blocks)
+	t := newTable("NAME", "CALLS", "TOKENS IN", "TOKENS OUT", "VIOLATIONS", "ALERTS", "BLOCKS")
+	for i := 1; i <= 6; i++ {
+		t.right[i] = true
 	}
-	_ = tw.Flush()
+	for _, r := range rows {
+		t.add(r.Name, fmt.Sprint(r.Calls), fmt.Sprint(r.TokensIn), fmt.Sprint(r.TokensOut), fmt.Sprint(r.PolicyViolations), fmt.Sprint(r.Alerts), fmt.Sprint(r.Blocks))
+	}
+	t.render(c.env.stdout, width)
 }

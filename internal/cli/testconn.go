@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -207,7 +206,7 @@ func (c *cli) testAll(ctx context.Context, f *checkFlags) error {
 			return err
 		}
 	} else {
-		tw := tabwriter.NewWriter(c.env.stdout, 0, 0, 2, ' ', 0)
+		t := newTable("STATUS", "NAME", "WHERE", "CODE")
 		for i, r := range reps {
 			if errs[i] != nil {
 				continue
@@ -217,9 +216,9 @@ func (c *cli) testAll(ctx context.Context, f *checkFlags) error {
 				primary = d.Code
 			}
 			it := l.Items[i]
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.Status, it.Name, it.WorkspaceName, primary)
+			t.add(string(r.Status), it.Name, it.WorkspaceName, primary)
 		}
-		_ = tw.Flush()
+		t.render(c.env.stdout, c.width())
 	}
 	if code == exitOK {
 		return nil

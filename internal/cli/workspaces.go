@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
@@ -55,26 +54,15 @@ the only or default one) is marked with *.`,
 				c.notef("%s", session.ErrNoWorkspace)
 				return nil
 			}
-			if !c.env.stdoutTTY {
-				for _, w := range out {
-					mark := ""
-					if w.Current {
-						mark = "*"
-					}
-					fmt.Fprintf(c.env.stdout, "%s\t%s\t%s\t%s\n", mark, w.Name, w.ID, w.Role)
+			t := newTable("", "NAME", "ID", "ROLE")
+			for _, w := range out {
+				mark := ""
+				if w.Current {
+					mark = "*"
 				}
-			} else {
-				tw := tabwriter.NewWriter(c.env.stdout, 0, 0, 2, ' ', 0)
-				fmt.Fprintln(tw, "\tNAME\tID\tROLE")
-				for _, w := range out {
-					mark := " "
-					if w.Current {
-						mark = "*"
-					}
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", mark, w.Name, w.ID, w.Role)
-				}
-				_ = tw.Flush()
+				t.add(mark, w.Name, w.ID, w.Role)
 			}
+			t.render(c.env.stdout, c.width())
 			if curErr != nil {
 				c.notef("No current workspace: %s", classify(curErr, c.noInput).Error())
 			}
