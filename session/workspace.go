@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/fbllm/fbllm/client"
+	"github.com/fbllm/fbllm/store"
 )
 
 // ChooseWorkspaceError means several workspaces are reachable and none is
@@ -69,7 +71,43 @@ func (s *Session) Workspaces(ctx context.Context) ([]client.Workspace, error) {
 	s.mu.Lock()
 	s.workspaces = wss
 	s.mu.Unlock()
+	s.rememberWorkspaceNames(wss)
 	return wss, nil
+}
+
+// rememberWorkspaceNames keeps the reachable workspaces' names for shell
+// completion (best effort: completion only suggests).
+func (s *Session) rememberWorkspaceNames(wss []client.Workspace) {
+	names := make([]string, len(wss))
+	for i, w := range wss {
+		names[i] = w.Name
+	}
+	if st, err := s.opts.Store.Settings(); err == nil && slices.Equal(st.Workspaces, names) {
+		return
+	}
+	_ = s.opts.Store.UpdateSettings(func(st *store.Settings) { st.Workspaces = names })
+}
+
+// Completion is what shell completion may offer without unlocking the
+// keyring or calling the network: the names of the configurations on this
+// machine and of the workspaces seen when last listed.
+type Completion struct {
+	Configs    []string
+	Workspaces []string
+}
+
+// CompletionData reads it from the index and the settings.
+func (s *Session) CompletionData() Completion {
+	var c Completion
+	if cfgs, err := s.opts.Store.List(); err == nil {
+		for _, cfg := range cfgs {
+			c.Configs = append(c.Configs, cfg.Name)
+		}
+	}
+	if st, err := s.opts.Store.Settings(); err == nil {
+		c.Workspaces = st.Workspaces
+	}
+	return c
 }
 
 // FindWorkspace resolves a workspace id or (case-insensitive) name among

@@ -31,6 +31,10 @@ type Settings struct {
 	// configurations, by configuration id (local ones keep theirs in the
 	// index). Only a status word and a time: nothing secret.
 	RemoteChecks map[string]Check `json:"remoteChecks,omitempty"`
+	// Workspaces are the names of the Flashback workspaces the user could
+	// reach when last listed, remembered for shell completion, which must
+	// not call the network. Not secret.
+	Workspaces []string `json:"workspaces,omitempty"`
 }
 
 // Settings reads config.json. A missing file gives zero Settings and nil.

@@ -548,3 +548,15 @@ func TestExecRefusesAFlashbackConfiguration(t *testing.T) {
 	r = h.run("", "exec", "mine", "--", "sh", "-c", `test -n "$OPENAI_API_KEY" && exit 5`)
 	require.Equal(t, 5, r.code, "the child's exit status: %s", r.stderr)
 }
+
+// TestWorkspacesAreRememberedForCompletion: listing workspaces remembers
+// their names, so completing --workspace later needs no network.
+func TestWorkspacesAreRememberedForCompletion(t *testing.T) {
+	h := newFBHome(t)
+	h.login()
+	r := h.run("", "workspaces")
+	require.Equal(t, 0, r.code, r.stderr)
+	h.env["FLASHBACK_API_URL"] = "http://127.0.0.1:9" // nothing listens: completion must not try
+	require.Equal(t, []string{"Production"}, h.completions("list", "--workspace", "Pro"))
+	require.Equal(t, []string{"local", "Production", "Research"}, h.completions("use", ""))
+}
