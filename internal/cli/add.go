@@ -185,7 +185,7 @@ func (c *cli) reportHints(hints []input.Hint) {
 // otherwise a confirmation line.
 func (c *cli) printSaved(it session.Item, asJSON bool) error {
 	if asJSON {
-		return writeJSON(c.env.stdout, itemJSON(it))
+		return c.printJSON(itemJSON(it))
 	}
 	if it.IsRemote() {
 		fmt.Fprintf(c.env.stdout, "✓ Saved %q (%s) in Flashback workspace %s\n", it.Name, it.ID, it.WorkspaceName)

@@ -80,6 +80,8 @@ func SystemEnv() *Env {
 type cli struct {
 	env     *Env
 	version string
+	// jsonOut shapes --json output (--json FIELDS, --jq, --template).
+	jsonOut jsonOutput
 	noInput bool
 	// exit overrides the exit code of a run that returned no error (a
 	// cancellation, see catchCancel).
@@ -99,6 +101,12 @@ type cli struct {
 // or "" for a build from source (see buildVersion).
 func Run(args []string, env *Env, version string) int {
 	c := &cli{env: env, version: buildVersion(version)}
+	args, shape, err := takeJSONOptions(args)
+	if err != nil {
+		fmt.Fprintln(env.stderr, "fbllm: "+err.Error()+" [usage]")
+		return exitUsage
+	}
+	c.jsonOut.fields = shape.fields
 	root := c.rootCmd()
 	root.SetArgs(args)
 	root.SetIn(env.stdin)
@@ -114,7 +122,7 @@ func Run(args []string, env *Env, version string) int {
 		c.writeHelp(root, env.stdout)
 		return exitOK
 	}
-	err := fang.Execute(context.Background(), root,
+	err = fang.Execute(context.Background(), root,
 		fang.WithVersion(c.version),
 		fang.WithoutManpage(),
 		fang.WithErrorHandler(c.printError),

@@ -64,7 +64,7 @@ with configurations on this machine (exec.secret_write_only otherwise).`,
 			}
 			if dryRun {
 				if asJSON {
-					return writeJSON(c.env.stdout, plan.Describe())
+					return c.printJSON(plan.Describe())
 				}
 				fmt.Fprint(c.env.stdout, plan.Describe().String())
 				return nil

@@ -85,7 +85,7 @@ them with fbllm exec.`,
 			todo := plan.count("import")
 			if dryRun || todo == 0 {
 				if asJSON {
-					return writeJSON(c.env.stdout, plan.json(nil, nil))
+					return c.printJSON(plan.json(nil, nil))
 				}
 				c.printImportPlan(plan)
 				if todo == 0 && !dryRun {
@@ -327,7 +327,7 @@ func (c *cli) runImport(ctx context.Context, p importPlan, asJSON bool) error {
 		saved[i] = it
 	}
 	if asJSON {
-		if err := writeJSON(c.env.stdout, p.json(saved, failed)); err != nil {
+		if err := c.printJSON(p.json(saved, failed)); err != nil {
 			return err
 		}
 	} else {

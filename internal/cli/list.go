@@ -75,7 +75,7 @@ never decrypts a secret.`,
 				for _, it := range l.Items {
 					out = append(out, itemJSON(it))
 				}
-				return writeJSON(c.env.stdout, out)
+				return c.printJSON(out)
 			}
 			if len(l.Items) == 0 && c.env.stdoutTTY {
 				c.notef("No configurations yet. Run `fbllm` to add one, or `fbllm add --help`.")

@@ -90,7 +90,7 @@ func (c *cli) finishReport(rep diagnose.Report, err error, asJSON bool) error {
 		return c.maybeJSONError(asJSON, checkError(err))
 	}
 	if asJSON {
-		if werr := writeJSON(c.env.stdout, rep); werr != nil {
+		if werr := c.printJSON(rep); werr != nil {
 			return werr
 		}
 	} else {

@@ -53,7 +53,7 @@ their names: detach it from them first.`,
 				return c.maybeJSONError(asJSON, err)
 			}
 			if asJSON {
-				return writeJSON(c.env.stdout, map[string]any{"deleted": itemJSON(it)})
+				return c.printJSON(map[string]any{"deleted": itemJSON(it)})
 			}
 			fmt.Fprintf(c.env.stdout, "✓ Deleted %q (%s) and its secret from %s\n", it.Name, it.ID, where)
 			return nil

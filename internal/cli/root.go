@@ -50,6 +50,7 @@ write-only: fbllm never shows, prints or logs them, and no flag takes one.`,
 	c.catchCancel(root)
 	c.installHelp(root)
 	c.installCompletion(root)
+	c.installJSONOptions(root)
 	return root
 }
 

@@ -26,7 +26,7 @@ up on this machine and in the current Flashback workspace (see --store and
 				return c.maybeJSONError(asJSON, err)
 			}
 			if asJSON {
-				return writeJSON(c.env.stdout, itemJSON(it))
+				return c.printJSON(itemJSON(it))
 			}
 			writeItemDetail(c.env.stdout, it)
 			return nil

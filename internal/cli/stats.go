@@ -83,7 +83,7 @@ configurations have no counters: only calls through Flashback are counted.`,
 					PolicyViolations: uint64(s.PolicyViolations), Alerts: uint64(s.Alerts), Blocks: uint64(s.Blocks)})
 			}
 			if asJSON {
-				return writeJSON(c.env.stdout, out)
+				return c.printJSON(out)
 			}
 			c.writeStatsTable(out)
 			return nil

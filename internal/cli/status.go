@@ -127,7 +127,7 @@ func (c *cli) statusCmd() *cobra.Command {
 				}
 			}
 			if asJSON {
-				return writeJSON(c.env.stdout, s)
+				return c.printJSON(s)
 			}
 			c.printStatus(s)
 			return nil

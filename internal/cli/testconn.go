@@ -202,7 +202,7 @@ func (c *cli) testAll(ctx context.Context, f *checkFlags) error {
 				out = append(out, r)
 			}
 		}
-		if err := writeJSON(c.env.stdout, out); err != nil {
+		if err := c.printJSON(out); err != nil {
 			return err
 		}
 	} else {

@@ -16,7 +16,7 @@ func (c *cli) versionCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if asJSON {
-				return writeJSON(c.env.stdout, map[string]string{
+				return c.printJSON(map[string]string{
 					"version": c.version, "go": runtime.Version(), "os": runtime.GOOS, "arch": runtime.GOARCH,
 				})
 			}

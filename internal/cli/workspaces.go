@@ -48,7 +48,7 @@ the only or default one) is marked with *.`,
 					Current: curErr == nil && w.ID == cur.ID, Default: w.Default}
 			}
 			if asJSON {
-				return writeJSON(c.env.stdout, out)
+				return c.printJSON(out)
 			}
 			if len(out) == 0 {
 				c.notef("%s", session.ErrNoWorkspace)
@@ -96,7 +96,7 @@ id, so renaming the workspace keeps it; FBLLM_WORKSPACE overrides it.`,
 				c.notef("note: %s=%s is set and overrides this choice while it is", session.EnvWorkspace, v)
 			}
 			if asJSON {
-				return writeJSON(c.env.stdout, workspaceItemJSON{ID: w.ID, Name: w.Name, Role: roleName(w.Role), Current: true, Default: w.Default})
+				return c.printJSON(workspaceItemJSON{ID: w.ID, Name: w.Name, Role: roleName(w.Role), Current: true, Default: w.Default})
 			}
 			fmt.Fprintf(c.env.stdout, "✓ Current workspace: %s (%s)\n", w.Name, roleName(w.Role))
 			if ok, why := session.CanWrite(w); !ok {
