@@ -172,12 +172,13 @@ func (s *Session) Doctor(ctx context.Context, it Item, cred *store.Credentials) 
 }
 
 // DoctorEnvironment checks what every command relies on, without a
-// configuration: the Flashback API answers, the sign-in holds, the keyring
-// backend works, and the current workspace with the user's role. Its
-// status is verified when no check failed. Not being signed in fails only
-// when setup chose Flashback (or FLASHBACK_TOKEN is set); a local-only
-// user sees the sign-in skipped. extra parts (the plaintext audit) come
-// last.
+// configuration, one check per question: does the Flashback API answer
+// (flashback), does the sign-in hold (auth), does the keyring work
+// (keyring), which workspace and role (visibility); extra parts (the
+// plaintext audit) come last. Not being signed in fails only when setup
+// chose Flashback (or FLASHBACK_TOKEN is set); a local-only user sees the
+// platform checks skipped. What could not be checked because an earlier
+// check failed is a skip that says so.
 func (s *Session) DoctorEnvironment(ctx context.Context, extra ...diagnose.Part) (diagnose.Report, error) {
 	var parts []diagnose.Part
 	var perr *PlatformError
@@ -187,45 +188,60 @@ func (s *Session) DoctorEnvironment(ctx context.Context, extra ...diagnose.Part)
 			perr = &PlatformError{Code: code, Err: err}
 		}
 	}
+	skip := func(id diagnose.CheckID, why string) {
+		parts = append(parts, checkPart(id, diagnose.CheckSkip, 0, why))
+	}
+	platformFailure := func(id diagnose.CheckID, code string, err error) {
+		p := diagnose.FlashbackPart(diagnose.FlashbackProblem{Code: code, Message: err.Error(), APIURL: s.APIURL()})
+		p.Checks[0].ID = id
+		fail(code, err, p)
+	}
 
-	apiURL := s.APIURL()
 	if !s.SignedInHint() {
 		// Local-only use: the platform is none of this user's business,
 		// and doctor must not fail (or wait) on it.
-		parts = append(parts, checkPart(diagnose.CheckFlashback, diagnose.CheckSkip, 0,
-			"Flashback is not set up (local configurations only; `fbllm login` to use workspaces)"))
+		skip(diagnose.CheckFlashback, "Flashback is not set up (local configurations only; `fbllm login` to use workspaces)")
 		return s.environmentReport(append(append(parts, s.keyringPart(ctx)), extra...), nil)
 	}
+	apiURL := s.APIURL()
+	reached := false
 	if d, status, err := s.reach(ctx); err != nil {
-		fail(diagnose.CodeFlashbackUnreachable, err, diagnose.FlashbackPart(diagnose.FlashbackProblem{
-			Code: diagnose.CodeFlashbackUnreachable, Message: err.Error(), APIURL: apiURL}))
+		if ctx.Err() != nil {
+			return diagnose.Report{}, ctx.Err()
+		}
+		code := client.Code(err)
+		if code == "" {
+			code = diagnose.CodeFlashbackUnreachable
+		}
+		platformFailure(diagnose.CheckFlashback, code, err)
 	} else {
+		reached = true
 		parts = append(parts, checkPart(diagnose.CheckFlashback, diagnose.CheckPass, d,
 			fmt.Sprintf("API %s answered (HTTP %d)", apiURL, status)))
 	}
 
 	signedIn := false
-	id, err := s.Identity(ctx)
-	switch code := client.Code(err); {
-	case err == nil:
-		signedIn = true
-		who := cmp.Or(id.Email, id.Name, id.UserID)
-		parts = append(parts, checkPart(diagnose.CheckFlashback, diagnose.CheckPass, 0,
-			fmt.Sprintf("signed in as %s (token from %s)", who, id.Source)))
-	case keyringCode(err) != "":
-		fail(keyringCode(err), err, diagnose.KeyringPart("", keyringCode(err),
-			"the sign-in is kept in the keyring: "+err.Error()))
-	case code == diagnose.CodeFlashbackUnauthenticated && !s.SignedInHint():
-		parts = append(parts, checkPart(diagnose.CheckFlashback, diagnose.CheckSkip, 0,
-			"not signed in to Flashback (local configurations only; `fbllm login` to use workspaces)"))
-	case code != "" && code != diagnose.CodeWorkspaceNotVisible:
-		fail(code, err, diagnose.FlashbackPart(diagnose.FlashbackProblem{Code: code, Message: err.Error(), APIURL: apiURL}))
-	default:
-		if ctx.Err() != nil {
+	if !reached {
+		skip(diagnose.CheckAuth, "the sign-in could not be checked: the API did not answer")
+	} else {
+		start := time.Now()
+		id, err := s.VerifiedIdentity(ctx)
+		switch code := client.Code(err); {
+		case err == nil:
+			signedIn = true
+			who := cmp.Or(id.Email, id.Name, id.UserID, "an account without a name")
+			parts = append(parts, checkPart(diagnose.CheckAuth, diagnose.CheckPass, time.Since(start),
+				fmt.Sprintf("signed in to Flashback as %s (token from %s)", who, id.Source)))
+		case keyringCode(err) != "":
+			fail(keyringCode(err), err, diagnose.KeyringPart("", keyringCode(err),
+				"the sign-in is kept in the keyring: "+err.Error()))
+		case ctx.Err() != nil:
 			return diagnose.Report{}, ctx.Err()
+		case code == "" || code == diagnose.CodeWorkspaceNotVisible:
+			platformFailure(diagnose.CheckAuth, diagnose.CodeFlashbackUnreachable, err)
+		default:
+			platformFailure(diagnose.CheckAuth, code, err)
 		}
-		fail(diagnose.CodeFlashbackUnreachable, err, diagnose.FlashbackPart(diagnose.FlashbackProblem{
-			Code: diagnose.CodeFlashbackUnreachable, Message: err.Error(), APIURL: apiURL}))
 	}
 
 	kp := s.keyringPart(ctx)
@@ -234,37 +250,59 @@ func (s *Session) DoctorEnvironment(ctx context.Context, extra ...diagnose.Part)
 		perr = &PlatformError{Code: kp.Diagnoses[0].Code, Err: errors.New(kp.Checks[0].Detail)}
 	}
 
-	if signedIn {
-		start := time.Now()
-		ws, err := s.CurrentWorkspace(ctx)
-		var choose *ChooseWorkspaceError
-		switch code := client.Code(err); {
-		case err == nil:
-			detail := fmt.Sprintf("current workspace %s, role %s", ws.Name, ws.Role)
-			if ok, why := CanWrite(ws); !ok {
-				detail += " (" + why + ")"
-			}
-			parts = append(parts, checkPart(diagnose.CheckVisibility, diagnose.CheckPass, time.Since(start), detail))
-		case errors.As(err, &choose), errors.Is(err, ErrNoWorkspace):
-			parts = append(parts, checkPart(diagnose.CheckVisibility, diagnose.CheckWarn, time.Since(start), err.Error()))
-		case code != "":
-			fail(code, err, diagnose.FlashbackPart(diagnose.FlashbackProblem{Code: code, Message: err.Error(), APIURL: apiURL}))
-		default:
-			// FBLLM_WORKSPACE names a workspace the user cannot reach.
-			parts = append(parts, checkPart(diagnose.CheckVisibility, diagnose.CheckFail, time.Since(start), err.Error()))
-		}
+	if !signedIn {
+		skip(diagnose.CheckVisibility, "the current workspace could not be checked without a sign-in")
+		return s.environmentReport(append(parts, extra...), perr)
 	}
-
+	start := time.Now()
+	ws, err := s.CurrentWorkspace(ctx)
+	var choose *ChooseWorkspaceError
+	switch code := client.Code(err); {
+	case err == nil:
+		detail := fmt.Sprintf("current workspace %s, role %s", ws.Name, ws.Role)
+		if ok, why := CanWrite(ws); !ok {
+			detail += " (" + why + ")"
+		}
+		parts = append(parts, checkPart(diagnose.CheckVisibility, diagnose.CheckPass, time.Since(start), detail))
+	case errors.As(err, &choose), errors.Is(err, ErrNoWorkspace):
+		parts = append(parts, checkPart(diagnose.CheckVisibility, diagnose.CheckWarn, time.Since(start), err.Error()))
+	case code != "":
+		platformFailure(diagnose.CheckVisibility, code, err)
+	default:
+		// FBLLM_WORKSPACE names a workspace the user cannot reach.
+		parts = append(parts, checkPart(diagnose.CheckVisibility, diagnose.CheckFail, time.Since(start), err.Error()))
+	}
 	return s.environmentReport(append(parts, extra...), perr)
 }
 
+// environmentStatus is the status of an environment report whose check
+// failed with code: what a user reads first, so it names the kind of
+// failure rather than "unverified".
+func environmentStatus(code string) diagnose.Status {
+	switch code {
+	case diagnose.CodeFlashbackUnreachable, diagnose.CodeKeyringUnavailable:
+		return diagnose.StatusUnreachable
+	case diagnose.CodeFlashbackUnauthenticated, diagnose.CodeFlashbackForbidden,
+		diagnose.CodeKeyringLocked, diagnose.CodeKeyringWrongPassphrase:
+		return diagnose.StatusRejected
+	}
+	return diagnose.StatusMisconfigured
+}
+
 // environmentReport merges the environment checks. Its status is verified
-// when no check failed: there is no connection to verify, and "verified"
-// says everything doctor could check holds.
+// when no check failed (there is no connection to verify, and "verified"
+// says everything doctor could check holds), else the kind of the first
+// failure.
 func (s *Session) environmentReport(parts []diagnose.Part, perr *PlatformError) (diagnose.Report, error) {
 	rep := diagnose.Merge(diagnose.Report{}, nil, parts...)
-	if !slices.ContainsFunc(rep.Checks, func(c diagnose.Check) bool { return c.Status == diagnose.CheckFail }) {
+	failed := slices.ContainsFunc(rep.Checks, func(c diagnose.Check) bool { return c.Status == diagnose.CheckFail })
+	switch {
+	case !failed:
 		rep.Status = diagnose.StatusVerified
+	case perr != nil:
+		rep.Status = environmentStatus(perr.Code)
+	default:
+		rep.Status = diagnose.StatusMisconfigured
 	}
 	if perr != nil {
 		return rep, perr

@@ -310,9 +310,16 @@ func TestDoctorEnvironment(t *testing.T) {
 	require.Contains(t, vis.Detail, "ADMIN")
 	var signedIn bool
 	for _, c := range rep.Checks {
-		signedIn = signedIn || (c.ID == diagnose.CheckFlashback && strings.Contains(c.Detail, flashbacktest.DemoEmail))
+		signedIn = signedIn || (c.ID == diagnose.CheckAuth && strings.Contains(c.Detail, flashbacktest.DemoEmail))
 	}
 	require.True(t, signedIn, "checks %+v", rep.Checks)
+	ids := map[diagnose.CheckID]int{}
+	for _, c := range rep.Checks {
+		ids[c.ID]++
+	}
+	for id, n := range ids {
+		require.Equal(t, 1, n, "check %s appears once: one check per question", id)
+	}
 
 	// Setup chose Flashback, then the token is gone: exit 4.
 	f.env[session.EnvToken] = "not-a-token"
@@ -323,6 +330,7 @@ func TestDoctorEnvironment(t *testing.T) {
 	require.ErrorAs(t, err, &pe)
 	require.Equal(t, diagnose.CodeFlashbackUnauthenticated, pe.Code)
 	require.Equal(t, 4, pe.ExitCode())
+	require.Equal(t, diagnose.StatusRejected, rep.Status, "not \"unverified\" while exiting 4")
 	require.ErrorIs(t, err, client.ErrUnauthenticated)
 	_, ok := findDiagnosis(rep, diagnose.CodeFlashbackUnauthenticated)
 	require.True(t, ok)

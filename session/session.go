@@ -1,6 +1,7 @@
 package session
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -152,6 +153,28 @@ func (s *Session) Identity(ctx context.Context) (client.Identity, error) {
 		return client.Identity{}, err
 	}
 	return api.Session(ctx)
+}
+
+// VerifiedIdentity is Identity checked with the platform: a token from
+// FLASHBACK_TOKEN is only decoded by Identity, so the platform is asked who
+// it belongs to — a refused token is flashback.unauthenticated, and the
+// profile fills in the name and email a token without claims lacks.
+func (s *Session) VerifiedIdentity(ctx context.Context) (client.Identity, error) {
+	id, err := s.Identity(ctx)
+	if err != nil || id.Source != client.SourceEnv {
+		return id, err
+	}
+	api, err := s.API()
+	if err != nil {
+		return id, err
+	}
+	p, err := api.Profile(ctx)
+	if err != nil {
+		return id, err
+	}
+	id.Email = cmp.Or(id.Email, p.Email)
+	id.Name = cmp.Or(id.Name, strings.TrimSpace(p.Name+" "+p.LastName))
+	return id, nil
 }
 
 // SignedInHint reports, without any network or keyring call, whether a

@@ -282,7 +282,7 @@ func TestDoctor(t *testing.T) {
 	r = h.run("", "doctor")
 	require.Equal(t, 0, r.code, r.stdout+r.stderr)
 	require.Contains(t, r.stdout, "environment: verified")
-	require.Contains(t, r.stdout, "signed in as "+flashbacktest.DemoEmail)
+	require.Contains(t, r.stdout, "signed in to Flashback as "+flashbacktest.DemoEmail)
 
 	// A Flashback config: the direct checks are skipped, validate decides.
 	r = h.run("", "doctor", "Legacy OpenAI key", "--json")

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 
@@ -82,7 +83,11 @@ type cli struct {
 	version string
 	// jsonOut shapes --json output (--json FIELDS, --jq, --template).
 	jsonOut jsonOutput
-	noInput bool
+	// wantsJSON is true when the command line asked for JSON, so that
+	// even an error cobra finds before the command runs (an unknown flag,
+	// a missing argument) is reported as JSON on stdout.
+	wantsJSON bool
+	noInput   bool
 	// exit overrides the exit code of a run that returned no error (a
 	// cancellation, see catchCancel).
 	exit int
@@ -107,6 +112,7 @@ func Run(args []string, env *Env, version string) int {
 		return exitUsage
 	}
 	c.jsonOut.fields = shape.fields
+	c.wantsJSON = slices.Contains(beforeDash(args), "--json")
 	root := c.rootCmd()
 	root.SetArgs(args)
 	root.SetIn(env.stdin)
@@ -223,6 +229,21 @@ func noInputFromEnv(getenv func(string) string) bool {
 // parse).
 func (c *cli) notef(format string, args ...any) {
 	fmt.Fprintf(c.env.stderr, format+"\n", args...)
+}
+
+// beforeDash is args up to a "--" (after it, the arguments are another
+// program's).
+func beforeDash(args []string) []string {
+	if i := slices.Index(args, "--"); i >= 0 {
+		return args[:i]
+	}
+	return args
+}
+
+// warnf prints a warning on stderr: something went wrong but the command
+// still did what it could.
+func (c *cli) warnf(format string, args ...any) {
+	c.notef("warning: "+format, args...)
 }
 
 // flashback returns the session ready for Flashback API calls: the stored

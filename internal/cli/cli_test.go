@@ -305,3 +305,22 @@ func TestScopeFlagsAreCheckedAlikeByEveryCommand(t *testing.T) {
 	r = h.run("", "list", "--all-workspaces", "--workspace", "Prod")
 	require.Equal(t, exitUsage, r.code, r.stderr)
 }
+
+// TestJSONUsageErrorsAreJSON: under --json, an error cobra finds before the
+// command runs (an unknown flag, a missing argument) is a JSON error object
+// on stdout too, with its documented code and exit code.
+func TestJSONUsageErrorsAreJSON(t *testing.T) {
+	h := newCLIHome(t)
+	for _, args := range [][]string{{"list", "--json", "--bogus"}, {"show", "--json"}, {"test", "a", "b", "--json"}} {
+		r := h.run("", args...)
+		require.Equal(t, exitUsage, r.code, "%v", args)
+		var body struct {
+			Error struct{ Code, Message string } `json:"error"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(r.stdout), &body), "%v: stdout %q", args, r.stdout)
+		require.Equal(t, "usage", body.Error.Code)
+		require.NotEmpty(t, body.Error.Message)
+	}
+	r := h.run("", "list", "--bogus")
+	require.Empty(t, r.stdout, "without --json nothing goes to stdout")
+}

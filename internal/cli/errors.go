@@ -98,6 +98,11 @@ func (c *cli) printError(w io.Writer, styles fang.Styles, err error) {
 	if ce.silent {
 		return
 	}
+	if c.wantsJSON {
+		// The command did not get to report it (cobra refused the flags
+		// or arguments first): scripts still read JSON on stdout.
+		_ = c.jsonError(err)
+	}
 	msg := ce.Error() + " [" + ce.diag + "]"
 	if c.env.stderrTTY {
 		fmt.Fprintln(w, styles.ErrorHeader.String())

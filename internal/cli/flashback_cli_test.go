@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http/httptest"
 	"os"
 	"strings"
@@ -559,4 +560,28 @@ func TestWorkspacesAreRememberedForCompletion(t *testing.T) {
 	h.env["FLASHBACK_API_URL"] = "http://127.0.0.1:9" // nothing listens: completion must not try
 	require.Equal(t, []string{"Production"}, h.completions("list", "--workspace", "Pro"))
 	require.Equal(t, []string{"local", "Production", "Research"}, h.completions("use", ""))
+}
+
+// TestListWithTheAPIDownPrintsTheLocalOnesAtOnce: signed in but with the
+// platform unreachable, list prints this machine's configurations without
+// waiting on retries, warns about the rest on stderr and exits 1.
+func TestListWithTheAPIDownPrintsTheLocalOnesAtOnce(t *testing.T) {
+	h := newCLIHome(t)
+	h.env["K"] = cliSecret
+	r := h.run("", "add", "--name", "mine", "--type", "OPENAI", "--endpoint", "https://api.openai.com/v1", "--secret-env", "K")
+	require.Equal(t, 0, r.code, r.stderr)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close()) // nothing listens there now: connections are refused
+	h.env["FLASHBACK_API_URL"], h.env["FLASHBACK_TOKEN"] = "http://"+addr, "a-token"
+
+	start := time.Now()
+	r = h.run("", "list", "--json")
+	elapsed := time.Since(start)
+	require.Equal(t, exitFailed, r.code, r.stderr)
+	require.Contains(t, r.stdout, `"name": "mine"`, "the local ones are listed")
+	require.Contains(t, r.stderr, "warning: Flashback configurations are not listed")
+	require.Contains(t, r.stderr, "[flashback.unreachable]")
+	require.Less(t, elapsed, 3*time.Second, "a refused connection is not retried")
 }

@@ -66,9 +66,19 @@ never decrypts a secret.`,
 				return fail(err)
 			}
 			if l.Problem != nil {
-				// Only the Flashback half is missing: say why on stderr and
-				// still print the local ones.
-				c.notef("note: Flashback configurations are not listed: %s", classify(l.Problem, c.noInput).Error())
+				// Only the Flashback half is missing: the local ones are
+				// printed at once and the warning says why the rest is
+				// not. The exit code is the problem's (PRODUCT §3: the
+				// listing did not fully succeed) — unless the user simply
+				// is not signed in (signed out, no FLASHBACK_TOKEN): then
+				// there is nothing to list there, and that is no failure.
+				ce := classify(l.Problem, c.noInput)
+				if ce.diag == "flashback.unauthenticated" && !sess.StoredSignIn() && !sess.TokenFromEnv() && sf.storeName == "" {
+					c.notef("note: not signed in to Flashback: only this machine's configurations are listed (fbllm login)")
+				} else {
+					c.warnf("Flashback configurations are not listed: %s [%s]", ce.Error(), ce.diag)
+					c.exit = ce.code
+				}
 			}
 			if asJSON {
 				out := make([]configJSON, 0, len(l.Items))

@@ -1,10 +1,8 @@
 package cli
 
 import (
-	"cmp"
 	"context"
 	"fmt"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -153,12 +151,8 @@ func (c *cli) statusFlashback(ctx context.Context, sess *session.Session, s *sta
 	}
 	ctx, cancel := context.WithTimeout(ctx, statusTimeout)
 	defer cancel()
-	id, err := sess.Identity(ctx)
-	if err == nil && id.Source == client.SourceEnv {
-		// A token from the environment is only decoded, never checked,
-		// by Identity: ask the platform, which also names the account a
-		// token without claims does not.
-		id, err = confirmEnvToken(ctx, sess, id)
+	id, err := sess.VerifiedIdentity(ctx)
+	if sess.TokenFromEnv() {
 		s.Flashback.TokenSource = "env"
 	}
 	if err != nil {
@@ -183,23 +177,6 @@ func (c *cli) statusFlashback(ctx context.Context, sess *session.Session, s *sta
 		return
 	}
 	s.Workspace = workspaceJSON{ID: w.ID, Name: w.Name, Store: session.StoreFlashback, Role: roleName(w.Role)}
-}
-
-// confirmEnvToken asks the platform who FLASHBACK_TOKEN belongs to: a
-// refused token is an error (not signed in), and the profile fills in the
-// name and email a token without claims lacks.
-func confirmEnvToken(ctx context.Context, sess *session.Session, id client.Identity) (client.Identity, error) {
-	api, err := sess.API()
-	if err != nil {
-		return id, err
-	}
-	p, err := api.Profile(ctx)
-	if err != nil {
-		return id, err
-	}
-	id.Email = cmp.Or(id.Email, p.Email)
-	id.Name = cmp.Or(id.Name, strings.TrimSpace(p.Name+" "+p.LastName))
-	return id, nil
 }
 
 func (c *cli) printStatus(s statusJSON) {

@@ -150,7 +150,8 @@ func (c *cli) testAll(ctx context.Context, f *checkFlags) error {
 		return c.maybeJSONError(f.asJSON, checkError(err))
 	}
 	if l.Problem != nil {
-		c.notef("note: Flashback configurations are not included: %v", l.Problem)
+		ce := classify(l.Problem, c.noInput)
+		c.warnf("Flashback configurations are not included: %s [%s]", ce.Error(), ce.diag)
 	}
 	for _, it := range l.Items {
 		if !it.IsRemote() {
