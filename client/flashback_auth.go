@@ -254,7 +254,7 @@ func (c *Client) postRefresh(ctx context.Context, rt string) (*refreshAnswer, er
 	_, err := c.do(ctx, cl, &ans)
 	var ae *APIError
 	if errors.As(err, &ae) && (ae.Status == http.StatusBadRequest || ae.Status == http.StatusForbidden ||
-		(ae.Status == http.StatusOK && ae.kind == ErrBadRequest)) {
+		(ae.Status == http.StatusOK && errors.Is(ae.kind, ErrBadRequest))) {
 		// A refused refresh token is reported as 400, 401 or 403
 		// depending on the server; all mean "sign in again".
 		ae.kind = ErrUnauthenticated

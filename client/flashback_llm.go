@@ -237,7 +237,9 @@ func (c *Client) createLLM(ctx context.Context, in NewLLM) (LLM, error) {
 		case errors.Is(lerr, ErrDuplicateName):
 			return LLM{}, lerr
 		case lerr != nil:
-			return LLM{}, fmt.Errorf("%w (checking whether it was created anyway also failed: %v)", err, lerr)
+			// The create's error decides what the user is told; the failed
+			// lookup is context only, so it is not wrapped.
+			return LLM{}, fmt.Errorf("%w (checking whether it was created anyway also failed: %v)", err, lerr) //nolint:errorlint // see above
 		case found:
 			return existing, nil
 		case try >= 2:

@@ -72,10 +72,10 @@ func ValidationCode(msg string) string {
 	case has(lower, "certificate", "self signed", "self-signed"):
 		return CodeEndpointTLSUntrusted
 	}
-	switch st := statusFromMessage(msg); {
-	case st == 401:
+	switch st := statusFromMessage(msg); st {
+	case 401:
 		return CodeAuthInvalidSecret
-	case st == 0:
+	case 0:
 		return CodeFlashbackValidation
 	default:
 		if c := byStatus(st); st >= 400 {

@@ -48,9 +48,9 @@ func TestJSONFieldsJQAndTemplate(t *testing.T) {
 	require.Equal(t, 0, r.code, r.stderr)
 	require.Equal(t, "alpha=OPENAI;beta=OPENAI;", r.stdout)
 
-	r = h.run("", "list", "--json=nmae")
+	r = h.run("", "list", "--json=colour")
 	require.Equal(t, exitUsage, r.code)
-	require.Contains(t, r.stderr, `unknown JSON field "nmae"; available:`)
+	require.Contains(t, r.stderr, `unknown JSON field "colour"; available:`)
 	require.Contains(t, r.stderr, "aiType")
 	r = h.run("", "list", "--jq", ".[")
 	require.Equal(t, exitUsage, r.code)
