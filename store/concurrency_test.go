@@ -50,6 +50,7 @@ func helperAdd() {
 		ConfigDir:   filepath.Join(dir, "config"),
 		DataDir:     filepath.Join(dir, "data"),
 		Backend:     BackendFile,
+		KDF:         testKDF,
 		Env:         envMap{EnvPassphrase: testPass}.get,
 		Timeout:     testTimeout,
 		LockTimeout: testTimeout,
@@ -149,7 +150,7 @@ func checkAll(t *testing.T, dir string, want map[string]int) {
 	require.NoError(t, err)
 	var f indexFile
 	require.NoError(t, json.Unmarshal(raw, &f))
-	require.Equal(t, 1, f.Version)
+	require.Equal(t, indexVersion, f.Version)
 	require.Len(t, f.Configs, total)
 
 	s := fileStore(t, dir, envMap{EnvPassphrase: testPass})

@@ -109,6 +109,12 @@ func memStore(t testing.TB) (*Store, *countingKeyring) {
 	return s, kr
 }
 
+// testKDF makes the Argon2id stretch cheap for tests that are not about
+// its cost: the default takes 64 MiB and about 0.2 s per unlock, and these
+// tests unlock hundreds of times under -race. BenchmarkPassphraseGuess
+// measures the real parameters.
+var testKDF = &KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}
+
 // fileStore opens a Store on the real encrypted-file backend in dir.
 func fileStore(t testing.TB, dir string, env envMap) *Store {
 	t.Helper()
@@ -119,6 +125,7 @@ func fileStore(t testing.TB, dir string, env envMap) *Store {
 		ConfigDir:   filepath.Join(dir, "config"),
 		DataDir:     filepath.Join(dir, "data"),
 		Backend:     BackendFile,
+		KDF:         testKDF,
 		Env:         env.get,
 		Timeout:     testTimeout,
 		LockTimeout: testTimeout,
