@@ -45,7 +45,10 @@ func TestHelperProcess(t *testing.T) {
 func helperAdd() {
 	dir, prefix := os.Getenv("HELPER_DIR"), os.Getenv("HELPER_PREFIX")
 	n := 0
-	fmt.Sscan(os.Getenv("HELPER_N"), &n)
+	if _, err := fmt.Sscan(os.Getenv("HELPER_N"), &n); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	s, err := Open(Options{
 		ConfigDir:   filepath.Join(dir, "config"),
 		DataDir:     filepath.Join(dir, "data"),

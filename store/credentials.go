@@ -96,7 +96,7 @@ func parseGenItemKey(key string) (id string, gen int, ok bool) {
 		gen = n
 	}
 	for _, r := range id {
-		if !(r >= 'a' && r <= 'z' || r >= '2' && r <= '7') {
+		if (r < 'a' || r > 'z') && (r < '2' || r > '7') {
 			return "", 0, false
 		}
 	}
@@ -190,7 +190,12 @@ func (s *Store) Credentials(ctx context.Context, id string) (Credentials, error)
 		return err
 	})
 	if err != nil {
-		return Credentials{}, fmt.Errorf("credentials %s: %w", id, mapKeyringErr(sel.info.Name, err, false))
+		mapped := mapKeyringErr(sel.info.Name, err, false)
+		var de *DamagedError
+		if errors.As(mapped, &de) && de.Path == "" {
+			de.Path = s.itemLocation(sel, key) // other backends: name the item
+		}
+		return Credentials{}, fmt.Errorf("credentials %s: %w", id, mapped)
 	}
 	cred, err := decodeCredentials(s.itemLocation(sel, key), id, c.Generation, item.Data)
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"path/filepath"
 
@@ -114,7 +113,7 @@ func readKDFFile(dir string, uid int) (*kdfFile, error) {
 	if f.V != kdfVersion || f.Algorithm != kdfAlgorithm || len(f.Salt) < kdfSaltLen || f.Epoch == "" {
 		return nil, &DamagedError{Path: path, Reason: "not a key derivation record fbllm wrote"}
 	}
-	if err := f.KDFParams.validate(); err != nil {
+	if err := f.validate(); err != nil {
 		return nil, &DamagedError{Path: path, Reason: err.Error()}
 	}
 	return &f, nil
@@ -128,7 +127,3 @@ func writeKDFFile(dir string, f kdfFile, uid int) error {
 	}
 	return writeFileAtomic(filepath.Join(dir, kdfFileName), append(data, '\n'), uid)
 }
-
-// errNoKDF is never returned to callers; it marks "legacy keyring" inside
-// keyFor.
-var errNoKDF = errors.New("no key derivation record")

@@ -51,7 +51,7 @@ func mapKeyringErr(backend string, err error, verifier bool) error {
 		return fmt.Errorf("item cannot be decrypted with the verified passphrase (written with another passphrase, or damaged): %w", ErrCorrupt)
 	}
 	if isCorruptItem(err) {
-		return fmt.Errorf("item is damaged (%v): %w", err, ErrCorrupt)
+		return &DamagedError{Reason: err.Error()} // the caller names the item
 	}
 	return &BackendError{Backend: backend, Reason: "keyring call failed", Err: err}
 }
