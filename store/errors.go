@@ -127,6 +127,9 @@ type DamagedError struct {
 
 // Error implements error.
 func (e *DamagedError) Error() string {
+	if e.Path == "" {
+		return "keyring item is damaged: " + e.Reason
+	}
 	return fmt.Sprintf("keyring item %s is damaged: %s", e.Path, e.Reason)
 }
 
@@ -294,6 +297,29 @@ func (e *CorruptIndexError) Is(target error) bool { return target == ErrCorrupt 
 
 // Unwrap returns the parse error.
 func (e *CorruptIndexError) Unwrap() error { return e.Err }
+
+// PathOf returns the file or directory an error is about — an
+// *UnsafePathError, *VerifierMissingError, *DamagedError or
+// *CorruptIndexError anywhere in its chain — or "".
+func PathOf(err error) string {
+	var (
+		ue *UnsafePathError
+		ve *VerifierMissingError
+		de *DamagedError
+		ce *CorruptIndexError
+	)
+	switch {
+	case errors.As(err, &ue):
+		return ue.Path
+	case errors.As(err, &ve):
+		return ve.Path
+	case errors.As(err, &de):
+		return de.Path
+	case errors.As(err, &ce):
+		return ce.Path
+	}
+	return ""
+}
 
 // errorf formats a message and wraps sentinel under it.
 func errorf(sentinel error, format string, args ...any) error {

@@ -106,6 +106,19 @@ func (s *Store) Locked() bool {
 	return s.sel != nil && s.sel.info.NeedsPassphrase && s.key == ""
 }
 
+// LockReason selects the backend and says why the keyring cannot be used
+// right now: nil when it can (any backend but the file one, or the file
+// backend unlocked), ErrLocked when its passphrase is needed, or the error
+// FBLLM_KEYRING_PASSPHRASE met (wrong, too short, a missing verifier…). It
+// makes no key derivation of its own.
+func (s *Store) LockReason(ctx context.Context) error {
+	sel, err := s.selection(ctx)
+	if err != nil {
+		return err
+	}
+	return s.needPassphrase(sel)
+}
+
 // needPassphrase returns ErrLocked (or why the environment passphrase was
 // refused) when the file backend cannot be used yet.
 func (s *Store) needPassphrase(sel *selection) error {

@@ -45,6 +45,9 @@ type Env struct {
 	// and removes it from the process environment, so no child process
 	// inherits it; nil means getenv (tests).
 	take func(string) string
+	// kdf lowers the keyring's Argon2id cost for keyrings the tests create
+	// (store.Options.KDF); nil, the production default, in SystemEnv.
+	kdf *store.KDFParams
 }
 
 // takeEnv reads a secret-holding variable; see Env.take.
@@ -194,6 +197,7 @@ func (c *cli) store() (*store.Store, error) {
 			ConfigDir: cfgDir,
 			DataDir:   dataDir,
 			Env:       c.env.getenv,
+			KDF:       c.env.kdf,
 		})
 	})
 	return c.st, c.stErr
