@@ -181,3 +181,13 @@ func ctxT(t *testing.T) context.Context {
 	t.Cleanup(cancel)
 	return ctx
 }
+
+// requireUnsafe asserts a store.unsafe_path refusal naming path.
+func requireUnsafe(t *testing.T, err error, path string) {
+	t.Helper()
+	require.ErrorIs(t, err, ErrUnsafePath)
+	var ue *UnsafePathError
+	require.ErrorAs(t, err, &ue)
+	require.Equal(t, path, ue.Path)
+	require.Contains(t, err.Error(), path)
+}

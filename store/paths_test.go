@@ -37,15 +37,6 @@ func (v victim) requireUntouched(t *testing.T) {
 	require.Equal(t, "precious", string(data), "the symlink's target was written")
 }
 
-func requireUnsafe(t *testing.T, err error, path string) {
-	t.Helper()
-	require.ErrorIs(t, err, ErrUnsafePath)
-	var ue *UnsafePathError
-	require.ErrorAs(t, err, &ue)
-	require.Equal(t, path, ue.Path)
-	require.Contains(t, err.Error(), path)
-}
-
 func TestSymlinkedIndexIsRefusedNeverFollowed(t *testing.T) {
 	t.Parallel()
 	v := newVictim(t)
