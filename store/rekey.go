@@ -8,7 +8,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/99designs/keyring"
 )
@@ -71,10 +73,9 @@ func (s *Store) rekeyLocked(ctx context.Context, sel *selection, oldKey string, 
 	}
 	// The stage directory is fresh and ours alone, so the library may
 	// write into it directly; each file is fsynced before the switch.
-	next, err := s.fileItemsAt(stage, newKey).inner(stage)
-	if err != nil {
-		return err
-	}
+	// Items are independent and each costs two key derivations, so they
+	// are copied by one worker per CPU, each with its own handles.
+	var copyKeys []string
 	for _, k := range keys {
 		if !strings.HasPrefix(k, itemPrefix) || k == verifierKey {
 			continue
@@ -82,15 +83,10 @@ func (s *Store) rekeyLocked(ctx context.Context, sel *selection, oldKey string, 
 		if id, gen, ok := parseGenItemKey(k); ok && !referenced[genItemKey(id, gen)] {
 			continue // an orphan: collected by not copying it
 		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if err := s.failAtStep("rekey-item"); err != nil {
-			return err
-		}
-		if err := copyItem(old, next, stage, k); err != nil {
-			return err
-		}
+		copyKeys = append(copyKeys, k)
+	}
+	if err := s.copyItems(ctx, oldKey, newKey, stage, copyKeys); err != nil {
+		return err
 	}
 	if err := s.failAtStep("rekey-before-marker"); err != nil {
 		return err
@@ -116,6 +112,55 @@ func (s *Store) rekeyLocked(ctx context.Context, sel *selection, oldKey string, 
 	_ = os.RemoveAll(retired)
 	_ = syncDir(s.dataDir)
 	return nil
+}
+
+// copyItems copies keys with copyItem on runtime.NumCPU workers and
+// returns the first error (the others stop at their next item).
+func (s *Store) copyItems(ctx context.Context, oldKey, newKey, stage string, keys []string) error {
+	work := make(chan string)
+	errs := make(chan error, 1)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	for range min(runtime.NumCPU(), max(len(keys), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			old := s.fileItemsWith(oldKey)
+			next, err := s.fileItemsAt(stage, newKey).inner(stage)
+			for k := range work {
+				if err == nil {
+					err = s.failAtStep("rekey-item")
+				}
+				if err == nil {
+					err = copyItem(old, next, stage, k)
+				}
+				if err != nil {
+					select {
+					case errs <- err:
+					default:
+					}
+					cancel()
+				}
+			}
+		}()
+	}
+send:
+	for _, k := range keys {
+		select {
+		case work <- k:
+		case <-ctx.Done():
+			break send
+		}
+	}
+	close(work)
+	wg.Wait()
+	select {
+	case err := <-errs:
+		return err
+	default:
+	}
+	return ctx.Err()
 }
 
 // copyItem re-encrypts one item into the stage directory. Configuration
