@@ -31,7 +31,7 @@ names (for scripts).`,
 			return c.changePassphrase(cmd.Context(), newEnv)
 		},
 	}
-	cmd.Flags().StringVar(&newEnv, "new-passphrase-env", "", "read the new passphrase from this environment variable")
+	cmd.Flags().StringVar(&newEnv, "new-passphrase-env", "", "read the new passphrase from the environment variable `VAR`")
 	return cmd
 }
 
