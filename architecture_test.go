@@ -16,8 +16,8 @@ import (
 // providertest are the simulated platform and providers: only tests and
 // the demo may use them, never the product's own packages.
 var allowedImports = map[string][]string{
-	".":                               {"internal/cli", "internal/dbusguard"},
-	"internal/cli":                    {"assets", "client", "diagnose", "input", "internal/demo", "session", "store", "toolenv", "keyscan", "ui"},
+	".":                               {"internal/cli", "internal/dbusguard", "internal/hygiene"},
+	"internal/cli":                    {"assets", "client", "diagnose", "input", "internal/demo", "internal/hygiene", "session", "store", "toolenv", "keyscan", "ui"},
 	"ui":                              {"assets", "client", "diagnose", "forms", "input", "session", "store"},
 	"session":                         {"assets", "client", "diagnose", "input", "internal/redact", "keyscan", "store"},
 	"diagnose":                        {"assets", "client", "input", "internal/redact"},
@@ -31,6 +31,7 @@ var allowedImports = map[string][]string{
 	"keyscan":                         {"assets", "input", "internal/redact", "store"},
 	"assets":                          {},
 	"internal/dbusguard":              {},
+	"internal/hygiene":                {},
 	"internal/demo":                   {"assets", "client", "diagnose", "internal/flashbacktest", "internal/providertest", "session", "store"},
 	"internal/flashbacktest":          {},
 	"internal/providertest":           {"assets"},

@@ -10,9 +10,13 @@ import (
 	_ "github.com/fbllm/fbllm/internal/dbusguard" // must initialise before the keyring library dials D-Bus
 
 	"github.com/fbllm/fbllm/internal/cli"
+	"github.com/fbllm/fbllm/internal/hygiene"
 )
 
 // version is stamped at release time: -ldflags "-X main.version=…".
 var version string
 
-func main() { os.Exit(cli.Run(os.Args[1:], cli.SystemEnv(), version)) }
+func main() {
+	_ = hygiene.Harden() // no core dumps, no /proc/<pid>/mem for other processes; best effort
+	os.Exit(cli.Run(os.Args[1:], cli.SystemEnv(), version))
+}

@@ -50,6 +50,10 @@ const (
 	CodeKeyringUnavailable       = "keyring.unavailable"
 	CodeKeyringLocked            = "keyring.locked"
 	CodeKeyringWrongPassphrase   = "keyring.wrong_passphrase"
+	CodeKeyringVerifierMissing   = "keyring.verifier_missing"
+	CodeKeyringDamaged           = "keyring.damaged"
+	CodeKeyringItemMismatch      = "keyring.item_mismatch"
+	CodeStoreUnsafePath          = "store.unsafe_path"
 )
 
 // StatusOf returns the status a code decides (PRODUCT §6's status column,

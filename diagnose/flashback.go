@@ -291,11 +291,22 @@ func Merge(direct Report, red *redact.Redactor, parts ...Part) Report {
 // name when reason is "", else the keyring.* diagnosis (code is
 // keyring.unavailable, keyring.locked or keyring.wrong_passphrase).
 func KeyringPart(backend, code, reason string) Part {
+	return KeyringFilePart(backend, code, "", reason)
+}
+
+// KeyringFilePart is KeyringPart for a problem with one file or directory
+// (keyring.verifier_missing, keyring.damaged, store.unsafe_path), whose
+// texts name it.
+func KeyringFilePart(backend, code, path, reason string) Part {
 	if code == "" {
 		return Part{Checks: []Check{{ID: CheckKeyring, Status: CheckPass, Detail: "backend " + backend}}}
 	}
+	vars := map[string]string{"reason": strings.TrimSuffix(excerpt(reason), ".") + "."}
+	if path != "" {
+		vars["path"] = path
+	}
 	return Part{
 		Checks:    []Check{{ID: CheckKeyring, Status: CheckFail, Detail: code + ": " + excerpt(reason)}},
-		Diagnoses: []Diagnosis{part(code, "", SeverityError, map[string]string{"reason": strings.TrimSuffix(excerpt(reason), ".") + "."}, excerpt(reason))},
+		Diagnoses: []Diagnosis{part(code, "", SeverityError, vars, excerpt(reason))},
 	}
 }

@@ -536,8 +536,11 @@ func (s *Session) visibilityPart(ctx context.Context, it Item, always bool) (dia
 func (s *Session) keyringPart(ctx context.Context) diagnose.Part {
 	start := time.Now()
 	info, err := s.opts.Store.Backend(ctx)
+	if err == nil && info.NeedsPassphrase {
+		_, err = s.opts.Store.PassphraseSet(ctx) // a missing verifier over items
+	}
 	if err != nil {
-		p := diagnose.KeyringPart("", diagnose.CodeKeyringUnavailable, err.Error())
+		p := diagnose.KeyringFilePart("", cmp.Or(keyringCode(err), diagnose.CodeKeyringUnavailable), store.PathOf(err), err.Error())
 		p.Checks[0].MS = time.Since(start).Milliseconds()
 		return p
 	}
@@ -550,6 +553,13 @@ func (s *Session) keyringPart(ctx context.Context) diagnose.Part {
 	}
 	p := diagnose.KeyringPart(name, "", "")
 	p.Checks[0].MS = time.Since(start).Milliseconds()
+	// Leftovers of interrupted writes: a warning, with counts (names are
+	// for doctor --fix), never values.
+	if o, err := s.opts.Store.FindOrphans(ctx); err == nil && o.Count() > 0 {
+		p.Checks = append(p.Checks, diagnose.Check{ID: diagnose.CheckKeyring, Status: diagnose.CheckWarn,
+			Detail: fmt.Sprintf("%d orphaned keyring item(s) and %d stale temporary file(s) left by interrupted writes; fbllm doctor --fix removes them",
+				len(o.Items), len(o.Temps))})
+	}
 	return p
 }
 

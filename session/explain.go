@@ -222,8 +222,18 @@ func capitalise(s string) string {
 }
 
 // keyringCode is the PRODUCT §6 code of a keyring error, "" for others.
+// An unsafe path comes first: a refused keyring directory also arrives as
+// a backend that cannot be used. A damaged item is also store.ErrCorrupt.
 func keyringCode(err error) string {
 	switch {
+	case errors.Is(err, store.ErrUnsafePath):
+		return diagnose.CodeStoreUnsafePath
+	case errors.Is(err, store.ErrVerifierMissing):
+		return diagnose.CodeKeyringVerifierMissing
+	case errors.Is(err, store.ErrItemMismatch):
+		return diagnose.CodeKeyringItemMismatch
+	case errors.Is(err, store.ErrDamaged):
+		return diagnose.CodeKeyringDamaged
 	case errors.Is(err, store.ErrLocked):
 		return diagnose.CodeKeyringLocked
 	case errors.Is(err, store.ErrWrongPassphrase):

@@ -47,6 +47,14 @@ func TestExplainClassifiesEveryErrorClass(t *testing.T) {
 		{store.ErrLocked, "keyring.locked", 1, ""},
 		{store.ErrWrongPassphrase, "keyring.wrong_passphrase", 1, ""},
 		{store.ErrTimeout, "keyring.unavailable", 1, ""},
+		// A refused keyring directory arrives inside a backend error: the
+		// path is what the user must fix.
+		{&store.BackendError{Backend: "file", Err: &store.UnsafePathError{Path: "/tmp", Reason: "is a shared directory"}}, "store.unsafe_path", 1, ""},
+		{fmt.Errorf("open store: %w", &store.UnsafePathError{Path: "/", Reason: "is the root directory"}), "store.unsafe_path", 1, ""},
+		{&store.VerifierMissingError{Path: "/k/fbllm%2F__verifier", Items: 3}, "keyring.verifier_missing", 1, ""},
+		// A damaged item is also store.ErrCorrupt: the keyring code wins.
+		{fmt.Errorf("credentials x: %w", &store.DamagedError{Path: "/k/fbllm%2Fx.g1", Reason: "truncated"}), "keyring.damaged", 1, ""},
+		{&store.ItemMismatchError{Item: "fbllm/a.g2", WantID: "a", WantGen: 2, GotID: "b", GotGen: 1}, "keyring.item_mismatch", 1, ""},
 		{&session.PlatformError{Code: "flashback.unauthenticated"}, "flashback.unauthenticated", 4, ""},
 		{session.ErrNotFlashback, "usage", 2, ""},
 		{&input.InputError{Code: "endpoint.insecure_scheme", Field: "endpoint", Msg: "use https"}, "endpoint.insecure_scheme", 2, "endpoint"},

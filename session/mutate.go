@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 
 	"github.com/fbllm/fbllm/assets"
@@ -274,10 +275,59 @@ func (s *Session) Delete(ctx context.Context, it Item) error {
 // for the browser's status word.
 func (s *Session) RecordCheck(it Item, status string) error {
 	chk := store.Check{Status: status, At: s.opts.Now().UTC()}
+	s.batchMu.Lock()
+	if s.batching > 0 {
+		if it.IsRemote() {
+			s.batchRemote[it.ID] = chk
+		} else {
+			s.batchLocal[it.ID] = chk
+		}
+		s.batchMu.Unlock()
+		return nil
+	}
+	s.batchMu.Unlock()
 	if it.IsRemote() {
 		return s.opts.Store.SetRemoteCheck(it.ID, chk)
 	}
 	return s.opts.Store.SetLastCheck(it.ID, chk)
+}
+
+// BatchChecks defers the recording of check outcomes until the returned
+// flush is called, which writes them all in one write of the index (and
+// one of config.json for Flashback configurations): `test --all` of 1,000
+// configurations then rewrites configs.json once, not 1,000 times. Call
+// flush exactly once, also on failure (outcomes already known are kept).
+func (s *Session) BatchChecks() (flush func() error) {
+	s.batchMu.Lock()
+	if s.batching == 0 {
+		s.batchLocal, s.batchRemote = map[string]store.Check{}, map[string]store.Check{}
+	}
+	s.batching++
+	s.batchMu.Unlock()
+	return func() error {
+		s.batchMu.Lock()
+		s.batching--
+		if s.batching > 0 {
+			s.batchMu.Unlock()
+			return nil
+		}
+		local, remote := s.batchLocal, s.batchRemote
+		s.batchLocal, s.batchRemote = nil, nil
+		s.batchMu.Unlock()
+		var errs []error
+		if err := s.opts.Store.SetLastChecks(local); err != nil && !errors.Is(err, store.ErrNotFound) {
+			errs = append(errs, err)
+		}
+		if len(remote) > 0 {
+			errs = append(errs, s.opts.Store.UpdateSettings(func(st *store.Settings) {
+				if st.RemoteChecks == nil {
+					st.RemoteChecks = map[string]store.Check{}
+				}
+				maps.Copy(st.RemoteChecks, remote)
+			}))
+		}
+		return errors.Join(errs...)
+	}
 }
 
 // Names are the configuration names already used at d, for the form's

@@ -61,6 +61,13 @@ type Session struct {
 
 	mu         sync.Mutex
 	workspaces []client.Workspace // cached for the session; Refresh drops it
+
+	// While a batch of checks runs (BatchChecks), their outcomes wait
+	// here and are written once.
+	batchMu     sync.Mutex
+	batching    int
+	batchLocal  map[string]store.Check
+	batchRemote map[string]store.Check
 }
 
 // New returns a Session. It does no I/O: the API client is built on first

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http/httptest"
+	"os"
 	"testing"
 	"time"
 
@@ -356,4 +357,42 @@ func TestInsecureAPIURLIsRefused(t *testing.T) {
 	ok.signIn(t)
 	_, err = ok.sess.Identity(context.Background())
 	require.NoError(t, err)
+}
+
+// TestBatchChecksWritesOnce: during a batch, outcomes wait in memory and
+// reach the index in one write at flush.
+func TestBatchChecksWritesOnce(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	var items []session.Item
+	for _, name := range []string{"a", "b", "c"} {
+		secret := "sk-proj-" + name + "AAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+		it, err := f.sess.Create(ctx, session.Destination{Store: session.StoreLocal},
+			session.Change{Name: name, AIType: "OPENAI", Endpoint: "https://api.openai.com/v1", Secret: &secret})
+		require.NoError(t, err)
+		items = append(items, it)
+	}
+	before, err := os.Stat(f.st.IndexPath())
+	require.NoError(t, err)
+
+	flush := f.sess.BatchChecks()
+	for _, it := range items {
+		require.NoError(t, f.sess.RecordCheck(it, "verified"))
+	}
+	during, err := os.Stat(f.st.IndexPath())
+	require.NoError(t, err)
+	require.True(t, os.SameFile(before, during), "nothing written during the batch")
+
+	require.NoError(t, flush())
+	list, err := f.st.List()
+	require.NoError(t, err)
+	for _, c := range list {
+		require.NotNil(t, c.LastCheck, c.Name)
+		require.Equal(t, "verified", c.LastCheck.Status)
+	}
+	// Outside a batch, a check is written at once.
+	require.NoError(t, f.sess.RecordCheck(items[0], "rejected"))
+	c, err := f.st.Resolve(items[0].ID)
+	require.NoError(t, err)
+	require.Equal(t, "rejected", c.LastCheck.Status)
 }

@@ -13,10 +13,16 @@ import (
 // writeFileAtomic replaces path with data so that a concurrent reader sees
 // either the old or the new content, never a torn file, and a crash leaves
 // one of the two: temp file in the same directory, 0600, fsync, rename over
-// the target, fsync the directory.
-func writeFileAtomic(path string, data []byte) (err error) {
+// the target, fsync the directory. An existing target that fbllm must not
+// replace (a symlink, another user's file) is refused before anything is
+// written; rename would replace a symlink rather than follow it, but its
+// presence means someone tampered with the directory.
+func writeFileAtomic(path string, data []byte, uid int) (err error) {
+	if err := checkExisting(path, false, uid); err != nil {
+		return err
+	}
 	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+"-*.tmp")
+	tmp, err := os.CreateTemp(dir, tempPrefix(filepath.Base(path))+"*"+tempSuffix)
 	if err != nil {
 		return err
 	}
@@ -95,30 +101,12 @@ func moveAside(path string, now time.Time) (string, error) {
 	if err := os.Rename(path, target); err != nil {
 		return "", err
 	}
-	_ = os.Chmod(target, 0o600)
 	return target, syncDir(filepath.Dir(path))
 }
 
-// ensureDir creates dir with 0700 or tightens an existing one to 0700.
-func ensureDir(dir string) error {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	return fixMode(dir, 0o700)
-}
+// Temporary files of writeFileAtomic are ".<name>-<random>.tmp" in the
+// target's directory. Under the exclusive lock nobody is writing one, so
+// any that exists is left over from a crash (see FindOrphans).
+const tempSuffix = ".tmp"
 
-// fixMode tightens the permissions of path to perm if it exists and is more
-// permissive. Other owners' files are left alone (chmod would fail anyway).
-func fixMode(path string, perm fs.FileMode) error {
-	fi, err := os.Stat(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return err
-	}
-	if runtime.GOOS == "windows" || fi.Mode().Perm() == perm {
-		return nil
-	}
-	return os.Chmod(path, perm)
-}
+func tempPrefix(name string) string { return "." + name + "-" }

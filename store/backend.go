@@ -256,25 +256,19 @@ func (s *Store) keyringConfig(spec openSpec, password keyring.PromptFunc) keyrin
 	}
 }
 
-// filePassword is the main file handle's FilePasswordFunc. It never prompts:
-// it returns the passphrase accepted by Unlock or InitPassphrase, or the
-// reason there is none.
+// filePassword is the file backend's password function. It never prompts:
+// it returns the key derived from the passphrase accepted by Unlock or
+// InitPassphrase, or the reason there is none.
 func (s *Store) filePassword(string) (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch {
-	case s.pass != "":
-		return s.pass, nil
+	case s.key != "":
+		return s.key, nil
 	case s.passErr != nil:
 		return "", s.passErr
 	}
 	return "", ErrLocked
-}
-
-// openFile opens a fresh file-backend handle that uses pass, for verifying
-// a candidate passphrase without touching the main handle.
-func (s *Store) openFile(pass string) (keyring.Keyring, error) {
-	return keyring.Open(s.keyringConfig(openSpec{Name: BackendFile}, keyring.FixedStringPrompt(pass)))
 }
 
 // realProber does the actual probing for chooseBackend.
@@ -286,12 +280,16 @@ func (p realProber) secretService(ctx context.Context) (ssStatus, error) {
 
 func (p realProber) open(ctx context.Context, spec openSpec) (keyring.Keyring, error) {
 	if spec.Name == BackendFile {
-		if err := ensureDir(p.s.keyringDir); err != nil {
+		// Nothing is created or scanned here: the keyring directory is
+		// made by the first write, and each item file is checked when it
+		// is used, so start-up costs the same with 10 items or 10,000.
+		if err := p.s.recoverRekey(ctx); err != nil {
 			return nil, err
 		}
-		if err := fixItemModes(p.s.keyringDir); err != nil {
+		if err := checkExisting(p.s.keyringDir, true, p.s.uid); err != nil {
 			return nil, err
 		}
+		return p.s.fileItemsWith(""), nil
 	}
 	cfg := p.s.keyringConfig(spec, p.s.filePassword)
 	kr, err := withTimeout(ctx, p.s.timeout, "open", func() (keyring.Keyring, error) { return keyring.Open(cfg) })
@@ -344,24 +342,6 @@ func (p realProber) check(ctx context.Context, spec openSpec, kr keyring.Keyring
 		return fmt.Errorf("no logon session for Credential Manager (usual over SSH with key authentication): %w", err)
 	}
 	return err
-}
-
-// fixItemModes tightens keyring item files to 0600: the library only sets
-// the mode when it creates a file.
-func fixItemModes(dir string) error {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return err
-	}
-	for _, e := range entries {
-		if !e.Type().IsRegular() {
-			continue
-		}
-		if err := fixMode(filepath.Join(dir, e.Name()), 0o600); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 func pathExists(path string) bool {

@@ -45,11 +45,15 @@ func TestHelperProcess(t *testing.T) {
 func helperAdd() {
 	dir, prefix := os.Getenv("HELPER_DIR"), os.Getenv("HELPER_PREFIX")
 	n := 0
-	fmt.Sscan(os.Getenv("HELPER_N"), &n)
+	if _, err := fmt.Sscan(os.Getenv("HELPER_N"), &n); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
 	s, err := Open(Options{
 		ConfigDir:   filepath.Join(dir, "config"),
 		DataDir:     filepath.Join(dir, "data"),
 		Backend:     BackendFile,
+		KDF:         testKDF,
 		Env:         envMap{EnvPassphrase: testPass}.get,
 		Timeout:     testTimeout,
 		LockTimeout: testTimeout,
@@ -149,7 +153,7 @@ func checkAll(t *testing.T, dir string, want map[string]int) {
 	require.NoError(t, err)
 	var f indexFile
 	require.NoError(t, json.Unmarshal(raw, &f))
-	require.Equal(t, 1, f.Version)
+	require.Equal(t, indexVersion, f.Version)
 	require.Len(t, f.Configs, total)
 
 	s := fileStore(t, dir, envMap{EnvPassphrase: testPass})

@@ -13,7 +13,8 @@ const DefaultWorkspace = "local"
 
 // Config is one AI LLM configuration as recorded in the local, non-secret
 // index (configs.json). The credentials themselves live in the keyring item
-// "fbllm/<ID>" of the backend named by SecretBackend.
+// "fbllm/<ID>.g<Generation>" ("fbllm/<ID>" for generation 0) of the backend
+// named by SecretBackend.
 type Config struct {
 	// ID is opaque and random (26 lower-case base32 characters), assigned by
 	// Add; never derived from the name.
@@ -37,6 +38,12 @@ type Config struct {
 	// SecretBackend names the backend holding the credentials; set by the
 	// store.
 	SecretBackend string `json:"secretBackend"`
+	// Generation numbers the keyring item that holds the credentials; set
+	// by the store. Each new secret goes into a new item (generation + 1)
+	// and the index write that records it is the commit point, so a crash
+	// leaves either the old or the new secret in use, never half of one.
+	// 0 is the item name used before generations existed.
+	Generation int `json:"generation,omitempty"`
 	// CreatedAt and UpdatedAt are set by the store (UTC).
 	CreatedAt time.Time `json:"createdAt"`
 	UpdatedAt time.Time `json:"updatedAt"`

@@ -5,6 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
 
 	"github.com/99designs/keyring"
 )
@@ -45,18 +48,65 @@ const (
 	MaxBlob = 64 << 10
 )
 
-// credBlob is the JSON stored in an item's Data.
+// credBlob is the JSON stored in an item's Data. Version 2 names the
+// configuration and generation the item was written for, inside the
+// encryption: an item copied or swapped to another configuration's name
+// decrypts but is refused (ItemMismatchError). Version 1 items, written
+// before generations, carry no binding and are accepted only at generation
+// 0; they are re-written as version 2 by the next rotation or re-key.
 type credBlob struct {
 	V      int    `json:"v"`
+	ID     string `json:"id,omitempty"`
+	Gen    int    `json:"gen,omitempty"`
 	Key    string `json:"key,omitempty"`
 	Secret string `json:"secret"`
 }
 
-func itemKey(id string) string { return "fbllm/" + id }
+// credBlobVersion is the version written.
+const credBlobVersion = 2
 
-// encodeCredentials renders the blob and enforces the backend's size limit.
-func encodeCredentials(backend string, c Credentials) ([]byte, error) {
-	data, err := json.Marshal(credBlob{V: 1, Key: c.Key, Secret: c.Secret})
+// itemPrefix starts the name of every item fbllm writes.
+const itemPrefix = "fbllm/"
+
+func itemKey(id string) string { return itemPrefix + id }
+
+// genItemKey names the item of a configuration's generation: generation 0
+// keeps the name items had before generations existed.
+func genItemKey(id string, gen int) string {
+	if gen == 0 {
+		return itemKey(id)
+	}
+	return itemKey(id) + ".g" + strconv.Itoa(gen)
+}
+
+// parseGenItemKey is the inverse of genItemKey for configuration items; ok
+// is false for other names (the verifier, the Flashback sign-in, foreign
+// items).
+func parseGenItemKey(key string) (id string, gen int, ok bool) {
+	rest, found := strings.CutPrefix(key, itemPrefix)
+	if !found || rest == "" || strings.HasPrefix(rest, "_") {
+		return "", 0, false
+	}
+	id, g, hasGen := strings.Cut(rest, ".g")
+	if hasGen {
+		n, err := strconv.Atoi(g)
+		if err != nil || n < 1 || strconv.Itoa(n) != g {
+			return "", 0, false
+		}
+		gen = n
+	}
+	for _, r := range id {
+		if (r < 'a' || r > 'z') && (r < '2' || r > '7') {
+			return "", 0, false
+		}
+	}
+	return id, gen, len(id) == 26
+}
+
+// encodeCredentials renders the blob of configuration id's generation gen
+// and enforces the backend's size limit.
+func encodeCredentials(backend, id string, gen int, c Credentials) ([]byte, error) {
+	data, err := json.Marshal(credBlob{V: credBlobVersion, ID: id, Gen: gen, Key: c.Key, Secret: c.Secret})
 	if err != nil {
 		return nil, err
 	}
@@ -70,13 +120,25 @@ func encodeCredentials(backend string, c Credentials) ([]byte, error) {
 	return data, nil
 }
 
-func decodeCredentials(data []byte) (Credentials, error) {
+// decodeCredentials decodes the blob read from the item of configuration
+// id's generation gen and checks that it was written for exactly that.
+// where names the item for messages.
+func decodeCredentials(where, id string, gen int, data []byte) (Credentials, error) {
 	var b credBlob
 	if err := json.Unmarshal(data, &b); err != nil {
-		return Credentials{}, fmt.Errorf("decode credentials: %w", ErrCorrupt)
+		return Credentials{}, &DamagedError{Path: where, Reason: "the decrypted credentials are not valid JSON"}
 	}
-	if b.V != 1 {
-		return Credentials{}, fmt.Errorf("decode credentials: unknown version %d: %w", b.V, ErrCorrupt)
+	switch b.V {
+	case 1:
+		if gen != 0 {
+			return Credentials{}, &ItemMismatchError{Item: genItemKey(id, gen), WantID: id, WantGen: gen, GotID: "(unbound, written before generations)", GotGen: 0}
+		}
+	case credBlobVersion:
+		if b.ID != id || b.Gen != gen {
+			return Credentials{}, &ItemMismatchError{Item: genItemKey(id, gen), WantID: id, WantGen: gen, GotID: b.ID, GotGen: b.Gen}
+		}
+	default:
+		return Credentials{}, &DamagedError{Path: where, Reason: fmt.Sprintf("unknown credentials version %d", b.V)}
 	}
 	return Credentials{Key: b.Key, Secret: b.Secret}, nil
 }
@@ -84,11 +146,30 @@ func decodeCredentials(data []byte) (Credentials, error) {
 // Credentials fetches the credentials of one configuration: one keyring
 // read, nothing cached. It returns an error wrapping ErrNotFound for an
 // unknown id or a missing item; ErrLocked (or ErrWrongPassphrase) when the
-// file backend still needs its passphrase; and a *BackendError wrapping
+// file backend still needs its passphrase; a *BackendError wrapping
 // ErrBackendMismatch, naming the backend that holds them, when they were
-// saved in a different backend than the one selected now.
+// saved in a different backend than the one selected now; a *DamagedError
+// for an item that cannot be decrypted or decoded; and an
+// *ItemMismatchError for an item written for another configuration or
+// generation.
+//
+// The index is read under the shared lock, so a rotation by another
+// process (which commits the new generation and then removes the old item
+// under the exclusive lock) is seen either wholly or not at all.
 func (s *Store) Credentials(ctx context.Context, id string) (Credentials, error) {
-	configs, err := s.readIndex(ctx)
+	sel, err := s.selection(ctx)
+	if err != nil {
+		return Credentials{}, fmt.Errorf("credentials %s: %w", id, err)
+	}
+	if err := s.needPassphrase(sel); err != nil {
+		return Credentials{}, fmt.Errorf("credentials %s: %w", id, err)
+	}
+	unlock, err := s.lock(ctx, false)
+	if err != nil {
+		return Credentials{}, fmt.Errorf("credentials %s: %w", id, err)
+	}
+	defer unlock()
+	configs, err := s.loadIndex(false)
 	if err != nil {
 		return Credentials{}, fmt.Errorf("credentials %s: %w", id, err)
 	}
@@ -96,38 +177,40 @@ func (s *Store) Credentials(ctx context.Context, id string) (Credentials, error)
 	if !ok {
 		return Credentials{}, fmt.Errorf("credentials %s: %w", id, ErrNotFound)
 	}
-	sel, err := s.selection(ctx)
-	if err != nil {
-		return Credentials{}, fmt.Errorf("credentials %s: %w", id, err)
-	}
 	if err := s.checkBackend(sel, c); err != nil {
 		return Credentials{}, fmt.Errorf("credentials %s: %w", id, err)
 	}
-	if err := s.needPassphrase(sel); err != nil {
+	if err := s.checkEpoch(sel); err != nil {
 		return Credentials{}, fmt.Errorf("credentials %s: %w", id, err)
 	}
-	if sel.info.NeedsPassphrase {
-		// The file backend writes items in place; the shared lock keeps
-		// us from reading one half-written by another fbllm process.
-		unlock, err := s.lock(ctx, false)
-		if err != nil {
-			return Credentials{}, fmt.Errorf("credentials %s: %w", id, err)
-		}
-		defer unlock()
-	}
+	key := genItemKey(id, c.Generation)
 	var item keyring.Item
 	err = sel.kr.do(ctx, "get", func(kr keyring.Keyring) (err error) {
-		item, err = kr.Get(itemKey(id))
+		item, err = kr.Get(key)
 		return err
 	})
 	if err != nil {
-		return Credentials{}, fmt.Errorf("credentials %s: %w", id, mapKeyringErr(sel.info.Name, err, false))
+		mapped := mapKeyringErr(sel.info.Name, err, false)
+		var de *DamagedError
+		if errors.As(mapped, &de) && de.Path == "" {
+			de.Path = s.itemLocation(sel, key) // other backends: name the item
+		}
+		return Credentials{}, fmt.Errorf("credentials %s: %w", id, mapped)
 	}
-	cred, err := decodeCredentials(item.Data)
+	cred, err := decodeCredentials(s.itemLocation(sel, key), id, c.Generation, item.Data)
 	if err != nil {
 		return Credentials{}, fmt.Errorf("credentials %s: %w", id, err)
 	}
 	return cred, nil
+}
+
+// itemLocation names an item for messages: its file for the file backend,
+// else "<backend> item <key>".
+func (s *Store) itemLocation(sel *selection, key string) string {
+	if sel.info.Name == BackendFile {
+		return filepath.Join(s.keyringDir, escapeItemName(key))
+	}
+	return sel.info.Name + " item " + key
 }
 
 // checkBackend refuses to look for a configuration's credentials in a
@@ -144,14 +227,19 @@ func (s *Store) checkBackend(sel *selection, c Config) error {
 	}
 }
 
-// setItem writes a configuration's credential blob.
-func (s *Store) setItem(ctx context.Context, sel *selection, id string, data []byte) error {
+// setItem writes an item (a configuration's credential blob under its
+// generation's name, or the Flashback sign-in).
+func (s *Store) setItem(ctx context.Context, sel *selection, key string, data []byte) error {
+	desc := "fbllm AI LLM configuration credentials"
+	if key == itemKey(tokenItem) {
+		desc = "fbllm Flashback sign-in"
+	}
 	err := sel.kr.do(ctx, "set", func(kr keyring.Keyring) error {
 		return kr.Set(keyring.Item{
-			Key:         itemKey(id),
+			Key:         key,
 			Data:        data,
 			Label:       "fbllm",
-			Description: "fbllm AI LLM configuration credentials",
+			Description: desc,
 		})
 	})
 	if err != nil {
@@ -160,9 +248,9 @@ func (s *Store) setItem(ctx context.Context, sel *selection, id string, data []b
 	return nil
 }
 
-// removeItem deletes a configuration's item; a missing item is success.
-func (s *Store) removeItem(ctx context.Context, sel *selection, id string) error {
-	err := sel.kr.do(ctx, "remove", func(kr keyring.Keyring) error { return kr.Remove(itemKey(id)) })
+// removeItem deletes an item by name; a missing item is success.
+func (s *Store) removeItem(ctx context.Context, sel *selection, key string) error {
+	err := sel.kr.do(ctx, "remove", func(kr keyring.Keyring) error { return kr.Remove(key) })
 	if err == nil {
 		return nil
 	}

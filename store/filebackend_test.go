@@ -58,8 +58,10 @@ func TestFileBackendRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "sk-rotated-secret-abcdefghij", cred.Secret)
 
-	item := filepath.Join(dir, "data", "keyring", "fbllm%2F"+c.ID)
+	// The rotation wrote generation 2 and removed generation 1.
+	item := filepath.Join(dir, "data", "keyring", "fbllm%2F"+c.ID+".g2")
 	require.FileExists(t, item)
+	require.NoFileExists(t, filepath.Join(dir, "data", "keyring", "fbllm%2F"+c.ID+".g1"))
 	require.NoError(t, s.Delete(ctx, c.ID))
 	require.NoFileExists(t, item)
 }
@@ -88,12 +90,12 @@ func TestFileBackendNewStoreUnlock(t *testing.T) {
 	require.ErrorIs(t, err, ErrLocked)
 	_, err = second.Update(ctx, c.ID, nil, &Credentials{Secret: "s"})
 	require.ErrorIs(t, err, ErrLocked)
-	// Listing and metadata edits work while locked.
+	// Listing works while locked; edits do not.
 	list, err := second.List()
 	require.NoError(t, err)
 	require.Len(t, list, 1)
 	_, err = second.Update(ctx, c.ID, func(c *Config) error { c.Region = "eu"; return nil }, nil)
-	require.NoError(t, err)
+	require.ErrorIs(t, err, ErrLocked)
 
 	require.ErrorIs(t, second.Unlock(ctx, "wrong passphrase"), ErrWrongPassphrase)
 	require.True(t, second.Locked())
@@ -103,11 +105,12 @@ func TestFileBackendNewStoreUnlock(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "sk-first-process", cred.Secret)
 
-	// Deleting works while locked: removing an item needs no passphrase.
+	// Deleting needs the passphrase too.
 	third := fileStore(t, dir, nil)
+	require.ErrorIs(t, third.Delete(ctx, c.ID), ErrLocked)
+	require.NoError(t, third.Unlock(ctx, testPass))
 	require.NoError(t, third.Delete(ctx, c.ID))
-	require.True(t, third.Locked())
-	require.NoFileExists(t, filepath.Join(dir, "data", "keyring", "fbllm%2F"+c.ID))
+	require.NoFileExists(t, filepath.Join(dir, "data", "keyring", "fbllm%2F"+c.ID+".g1"))
 	require.False(t, keyring.Debug, "keyring debug logging would write over the TUI")
 }
 
@@ -125,7 +128,11 @@ func TestFileBackendWrongPassphraseChangesNothing(t *testing.T) {
 	// Interactive: Unlock with a wrong passphrase.
 	s2 := fileStore(t, dir, nil)
 	require.ErrorIs(t, s2.Unlock(ctx, "not the passphrase"), ErrWrongPassphrase)
-	require.ErrorIs(t, s2.Unlock(ctx, ""), ErrWrongPassphrase)
+	// Too short to be right: its own error, not "wrong passphrase".
+	err = s2.Unlock(ctx, "")
+	require.ErrorIs(t, err, ErrWeakPassphrase)
+	require.NotErrorIs(t, err, ErrWrongPassphrase)
+	require.ErrorIs(t, s2.Unlock(ctx, "short"), ErrWeakPassphrase)
 	_, err = s2.Credentials(ctx, c.ID)
 	require.ErrorIs(t, err, ErrLocked)
 	require.Equal(t, before, dirHash(t, roots...))
@@ -202,7 +209,7 @@ func TestFileBackendPermissionsAndNoCleartext(t *testing.T) {
 		})
 		require.NoError(t, err)
 	}
-	for _, want := range []string{"configs.json", "configs.lock", "config.json", "fbllm%2F__verifier", "fbllm%2F" + c.ID} {
+	for _, want := range []string{"configs.json", "configs.lock", "config.json", "fbllm%2F__verifier", "kdf.json", "fbllm%2F" + c.ID + ".g1"} {
 		require.True(t, files[want], "expected file %s, have %v", want, files)
 	}
 	for name := range files {
@@ -218,7 +225,7 @@ func TestFileBackendCorruptItem(t *testing.T) {
 	require.NoError(t, s.InitPassphrase(ctx, testPass))
 	c, err := s.Add(ctx, cfg("x"), Credentials{Secret: "sk-x"})
 	require.NoError(t, err)
-	item := filepath.Join(dir, "data", "keyring", "fbllm%2F"+c.ID)
+	item := filepath.Join(dir, "data", "keyring", "fbllm%2F"+c.ID+".g1")
 	data, err := os.ReadFile(item)
 	require.NoError(t, err)
 
@@ -236,6 +243,9 @@ func TestFileBackendCorruptItem(t *testing.T) {
 			require.NoError(t, os.WriteFile(item, tt.content, 0o600))
 			_, err := s.Credentials(ctx, c.ID)
 			require.ErrorIs(t, err, ErrCorrupt)
+			var de *DamagedError
+			require.ErrorAs(t, err, &de, "keyring.damaged")
+			require.Equal(t, item, de.Path, "names the file")
 		})
 	}
 
@@ -245,11 +255,11 @@ func TestFileBackendCorruptItem(t *testing.T) {
 	require.NoError(t, other.InitPassphrase(ctx, "another passphrase"))
 	oc, err := other.Add(ctx, cfg("o"), Credentials{Secret: "sk-o"})
 	require.NoError(t, err)
-	foreign, err := os.ReadFile(filepath.Join(other.keyringDir, "fbllm%2F"+oc.ID))
+	foreign, err := os.ReadFile(filepath.Join(other.keyringDir, "fbllm%2F"+oc.ID+".g1"))
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(item, foreign, 0o600))
 	_, err = s.Credentials(ctx, c.ID)
-	require.ErrorIs(t, err, ErrCorrupt)
+	require.ErrorIs(t, err, ErrDamaged)
 	require.NotErrorIs(t, err, ErrWrongPassphrase)
 }
 
@@ -272,7 +282,8 @@ func TestCorruptIndexMovedAside(t *testing.T) {
 	}{
 		{"garbage", "{\"version\":1,\"configs\":[{"},
 		{"empty file", ""},
-		{"future version", `{"version":2,"configs":[]}`},
+		{"version zero", `{"version":0,"configs":[]}`},
+		{"version 1 with a generation", `{"version":1,"configs":[{"id":"x","generation":2}]}`},
 		{"no version", `{"configs":[]}`},
 		{"config without id", `{"version":1,"configs":[{"name":"x"}]}`},
 	}

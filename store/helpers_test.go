@@ -109,6 +109,12 @@ func memStore(t testing.TB) (*Store, *countingKeyring) {
 	return s, kr
 }
 
+// testKDF makes the Argon2id stretch cheap for tests that are not about
+// its cost: the default takes 64 MiB and about 0.2 s per unlock, and these
+// tests unlock hundreds of times under -race. BenchmarkPassphraseGuess
+// measures the real parameters.
+var testKDF = &KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}
+
 // fileStore opens a Store on the real encrypted-file backend in dir.
 func fileStore(t testing.TB, dir string, env envMap) *Store {
 	t.Helper()
@@ -119,6 +125,7 @@ func fileStore(t testing.TB, dir string, env envMap) *Store {
 		ConfigDir:   filepath.Join(dir, "config"),
 		DataDir:     filepath.Join(dir, "data"),
 		Backend:     BackendFile,
+		KDF:         testKDF,
 		Env:         env.get,
 		Timeout:     testTimeout,
 		LockTimeout: testTimeout,
@@ -173,4 +180,14 @@ func ctxT(t *testing.T) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	t.Cleanup(cancel)
 	return ctx
+}
+
+// requireUnsafe asserts a store.unsafe_path refusal naming path.
+func requireUnsafe(t *testing.T, err error, path string) {
+	t.Helper()
+	require.ErrorIs(t, err, ErrUnsafePath)
+	var ue *UnsafePathError
+	require.ErrorAs(t, err, &ue)
+	require.Equal(t, path, ue.Path)
+	require.Contains(t, err.Error(), path)
 }

@@ -23,15 +23,25 @@ func mapKeyringErr(backend string, err error, verifier bool) error {
 		return nil
 	}
 	var be *BackendError
+	var fe *itemFileError
 	switch {
 	case errors.Is(err, ErrLocked), errors.Is(err, ErrWrongPassphrase), errors.Is(err, ErrWeakPassphrase),
 		errors.Is(err, ErrTimeout), errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded),
-		errors.As(err, &be):
+		errors.Is(err, ErrUnsafePath), errors.Is(err, ErrDamaged), errors.As(err, &be):
 		return err
 	case errors.Is(err, keyring.ErrKeyNotFound), errors.Is(err, fs.ErrNotExist):
 		return ErrNotFound
 	case errors.Is(err, keyring.ErrNoAvailImpl):
 		return &BackendError{Backend: backend, Reason: "not available", Err: err}
+	case errors.As(err, &fe) && !isIOError(err):
+		// The file backend read the item: what failed is its content.
+		if strings.Contains(err.Error(), "integrity check failed") {
+			if verifier {
+				return ErrWrongPassphrase
+			}
+			return &DamagedError{Path: fe.path, Reason: "it cannot be decrypted with the verified passphrase (written under another passphrase, or altered)"}
+		}
+		return &DamagedError{Path: fe.path, Reason: "it is not a readable encrypted item (truncated or altered)"}
 	}
 	msg := err.Error()
 	if strings.Contains(msg, "integrity check failed") {
@@ -41,7 +51,7 @@ func mapKeyringErr(backend string, err error, verifier bool) error {
 		return fmt.Errorf("item cannot be decrypted with the verified passphrase (written with another passphrase, or damaged): %w", ErrCorrupt)
 	}
 	if isCorruptItem(err) {
-		return fmt.Errorf("item is damaged (%v): %w", err, ErrCorrupt)
+		return &DamagedError{Reason: err.Error()} // the caller names the item
 	}
 	return &BackendError{Backend: backend, Reason: "keyring call failed", Err: err}
 }

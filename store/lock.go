@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"sync"
 
 	"github.com/gofrs/flock"
@@ -44,7 +45,14 @@ func (s *Store) lock(ctx context.Context, exclusive bool) (unlock func(), err er
 	}
 	leave := func() { <-queue }
 
-	fl := flock.New(s.lockPath, flock.SetPermissions(0o600))
+	// Never follow a symlink planted at the lock path (flock opens with
+	// O_CREATE|O_RDWR, which would create or open its target), and refuse
+	// a lock file that is not ours.
+	if err := checkExisting(s.lockPath, false, s.uid); err != nil {
+		leave()
+		return nil, err
+	}
+	fl := flock.New(s.lockPath, flock.SetFlag(os.O_CREATE|os.O_RDWR|oNoFollow), flock.SetPermissions(0o600))
 	var ok bool
 	if exclusive {
 		ok, err = fl.TryLock()
@@ -53,6 +61,9 @@ func (s *Store) lock(ctx context.Context, exclusive bool) (unlock func(), err er
 	}
 	if err != nil {
 		leave()
+		if isLoop(err) {
+			return nil, &UnsafePathError{Path: s.lockPath, Reason: "is a symbolic link"}
+		}
 		return nil, fmt.Errorf("lock %s: %w", s.lockPath, err)
 	}
 	if !ok {

@@ -10,8 +10,8 @@ import (
 	"time"
 )
 
-// PassphraseCacheTTL is how long a remembered file-keyring passphrase stays
-// in the kernel keyring.
+// PassphraseCacheTTL is how long a remembered file-keyring key stays in the
+// kernel keyring.
 const PassphraseCacheTTL = time.Hour
 
 // errNoCachedPassphrase means nothing is remembered (or it expired).
@@ -20,10 +20,13 @@ var errNoCachedPassphrase = errors.New("no cached passphrase")
 // CacheStatus describes the optional passphrase cache.
 //
 // Over SSH the file keyring's passphrase would be asked at every launch.
-// A user may opt in to keep it in the Linux kernel's per-user keyring for a
-// while (PassphraseCacheTTL): it never touches the disk, the kernel drops it
-// when it expires or at reboot, and only processes running as this user can
-// read it — which is exactly why it is opt-in and off by default.
+// A user may opt in to keep the key derived from it in the Linux kernel's
+// per-user keyring for a while (PassphraseCacheTTL): it never touches the
+// disk, the kernel drops it when it expires or at reboot, and only
+// processes running as this user can read it — which is exactly why it is
+// opt-in and off by default. The passphrase itself is never kept (a stolen
+// key opens this keyring, not the other places a reused passphrase
+// guards), and a remembered unlock skips the Argon2id derivation.
 type CacheStatus struct {
 	// Available is true where the kernel keyring can hold it (Linux, and not
 	// blocked by a container's seccomp profile).
@@ -33,11 +36,18 @@ type CacheStatus struct {
 	Expires time.Time
 }
 
-// cachedPassphrase is the payload of the kernel key.
-type cachedPassphrase struct {
-	Pass    string `json:"pass"`
+// cachedKey is the payload of the kernel key: the derived key and the
+// keyring epoch it opens. Payloads of older fbllm versions (which kept the
+// passphrase itself, without "v") are ignored and forgotten.
+type cachedKey struct {
+	V       int    `json:"v"`
+	Key     string `json:"key"`
+	Epoch   string `json:"epoch"`
 	Expires int64  `json:"exp"`
 }
+
+// cachedKeyVersion is the payload version written.
+const cachedKeyVersion = 2
 
 // cacheDescription names this store's kernel key; the keyring directory is
 // hashed into it so two fbllm data directories never share a passphrase.
@@ -59,20 +69,21 @@ func (s *Store) PassphraseCache() CacheStatus {
 	return st
 }
 
-// RememberPassphrase keeps the accepted file-keyring passphrase in the
-// kernel keyring for ttl, so later launches by this user (other SSH
-// sessions included) unlock without asking. The store must be unlocked.
+// RememberPassphrase keeps the key derived from the accepted file-keyring
+// passphrase in the kernel keyring for ttl, so later launches by this user
+// (other SSH sessions included) unlock without asking. The store must be
+// unlocked.
 func (s *Store) RememberPassphrase(ttl time.Duration) error {
 	s.mu.Lock()
-	pass := s.pass
+	key, epoch := s.key, s.epoch
 	s.mu.Unlock()
-	if pass == "" {
+	if key == "" {
 		return fmt.Errorf("remember passphrase: %w", ErrLocked)
 	}
 	if !kernelCacheAvailable() {
 		return errors.New("remember passphrase: the kernel keyring is not available here")
 	}
-	payload, err := json.Marshal(cachedPassphrase{Pass: pass, Expires: s.now().Add(ttl).Unix()})
+	payload, err := json.Marshal(cachedKey{V: cachedKeyVersion, Key: key, Epoch: epoch, Expires: s.now().Add(ttl).Unix()})
 	if err != nil {
 		return fmt.Errorf("remember passphrase: %w", err)
 	}
@@ -94,13 +105,14 @@ func (s *Store) ForgetPassphrase() error {
 	return nil
 }
 
-func (s *Store) loadCachedPassphrase() (cachedPassphrase, error) {
-	var c cachedPassphrase
+func (s *Store) loadCachedPassphrase() (cachedKey, error) {
+	var c cachedKey
 	payload, err := kernelCacheLoad(s.cacheDescription())
 	if err != nil {
 		return c, err
 	}
-	if err := json.Unmarshal(payload, &c); err != nil || c.Pass == "" {
+	if err := json.Unmarshal(payload, &c); err != nil || c.V != cachedKeyVersion || c.Key == "" {
+		_ = s.ForgetPassphrase() // an older fbllm's entry held the passphrase itself
 		return c, errNoCachedPassphrase
 	}
 	if s.now().Unix() >= c.Expires {
@@ -109,9 +121,10 @@ func (s *Store) loadCachedPassphrase() (cachedPassphrase, error) {
 	return c, nil
 }
 
-// applyCachedPassphrase unlocks the file backend with a remembered
-// passphrase during selection. A passphrase that no longer unlocks (it was
-// changed) is forgotten; any other failure just leaves the store locked.
+// applyCachedPassphrase unlocks the file backend with a remembered key
+// during selection: one item decryption to check it, no key derivation. A
+// key that no longer opens the keyring (the passphrase was changed) is
+// forgotten; any other failure just leaves the store locked.
 func (s *Store) applyCachedPassphrase(ctx context.Context) {
 	if !kernelCacheAvailable() {
 		return
@@ -120,7 +133,22 @@ func (s *Store) applyCachedPassphrase(ctx context.Context) {
 	if err != nil {
 		return
 	}
-	if err := s.unlock(ctx, c.Pass); errors.Is(err, ErrWrongPassphrase) {
+	unlock, err := s.lock(ctx, false)
+	if err != nil {
+		return
+	}
+	defer unlock()
+	kf, err := readKDFFile(s.keyringDir, s.uid)
+	if err != nil {
+		return
+	}
+	if kf == nil || kf.Epoch != c.Epoch {
 		_ = s.ForgetPassphrase()
+		return
+	}
+	if err := s.verifyKey(ctx, c.Key); errors.Is(err, ErrWrongPassphrase) {
+		_ = s.ForgetPassphrase()
+	} else if err == nil {
+		s.accept(c.Key, c.Epoch)
 	}
 }

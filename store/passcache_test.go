@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"os"
 	"testing"
 	"time"
@@ -40,6 +41,11 @@ func TestPassphraseCacheAcrossProcesses(t *testing.T) {
 	require.True(t, second.Locked())
 
 	require.NoError(t, first.RememberPassphrase(time.Minute))
+	// The kernel keeps the derived key, never the passphrase.
+	payload, err := kernelCacheLoad(first.cacheDescription())
+	require.NoError(t, err)
+	require.NotContains(t, string(payload), pass)
+	require.Contains(t, string(payload), `"key":"argon2id:`)
 	st := first.PassphraseCache()
 	require.True(t, st.Active)
 	require.WithinDuration(t, time.Now().Add(time.Minute), st.Expires, 5*time.Second)
@@ -69,7 +75,7 @@ func TestPassphraseCacheRejectsAStalePassphrase(t *testing.T) {
 	_, err := s.Backend(ctxT(t))
 	require.NoError(t, err)
 	require.NoError(t, s.InitPassphrase(ctxT(t), "the real passphrase"))
-	s.accept("an old passphrase")
+	s.accept("argon2id:not-the-key", s.epoch)
 	require.NoError(t, s.RememberPassphrase(time.Minute))
 	t.Cleanup(func() { _ = s.ForgetPassphrase() })
 
@@ -78,4 +84,25 @@ func TestPassphraseCacheRejectsAStalePassphrase(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, next.Locked(), "a wrong remembered passphrase does not unlock")
 	require.False(t, next.PassphraseCache().Active, "and is forgotten")
+}
+
+// An entry of an older fbllm held the passphrase itself: it is not used,
+// and it is removed from the kernel.
+func TestPassphraseCacheForgetsOldPlainEntries(t *testing.T) {
+	needKernelKeyring(t)
+	dir := t.TempDir()
+	s := fileStore(t, dir, envMap{})
+	_, err := s.Backend(ctxT(t))
+	require.NoError(t, err)
+	require.NoError(t, s.InitPassphrase(ctxT(t), testPass))
+	old := fmt.Sprintf(`{"pass":%q,"exp":%d}`, testPass, time.Now().Add(time.Minute).Unix())
+	require.NoError(t, kernelCacheSave(s.cacheDescription(), []byte(old), time.Minute))
+	t.Cleanup(func() { _ = s.ForgetPassphrase() })
+
+	next := fileStore(t, dir, envMap{})
+	_, err = next.Backend(ctxT(t))
+	require.NoError(t, err)
+	require.True(t, next.Locked())
+	_, err = kernelCacheLoad(s.cacheDescription())
+	require.ErrorIs(t, err, errNoCachedPassphrase)
 }

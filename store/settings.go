@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 )
 
 // settingsVersion is the config.json format this code writes.
@@ -38,10 +36,15 @@ type Settings struct {
 }
 
 // Settings reads config.json. A missing file gives zero Settings and nil.
-// A file that cannot be parsed (or has a newer version) is moved aside and
-// reported as a *CorruptIndexError, like configs.json.
+// A file that cannot be parsed is moved aside and reported as a
+// *CorruptIndexError naming both paths, like configs.json — once: the next
+// call finds no file. Callers must show that error rather than carry on
+// with zero Settings, or the user's mode, workspace and API URL are reset
+// without a word. A file written by a newer fbllm is refused with a
+// *NewerVersionError and left alone; one over MaxFileSize with a
+// *TooLargeError.
 func (s *Store) Settings() (Settings, error) {
-	st, err := readSettingsFile(s.settingsPath)
+	st, err := readSettingsFile(s.settingsPath, s.uid)
 	if err == nil {
 		return st, nil
 	}
@@ -87,14 +90,14 @@ func (s *Store) UpdateSettings(edit func(*Settings)) error {
 	if err != nil {
 		return fmt.Errorf("save settings: %w", err)
 	}
-	if err := writeFileAtomic(s.settingsPath, append(data, '\n')); err != nil {
+	if err := writeFileAtomic(s.settingsPath, append(data, '\n'), s.uid); err != nil {
 		return fmt.Errorf("save settings: write %s: %w", s.settingsPath, err)
 	}
 	return nil
 }
 
 func (s *Store) loadSettingsLocked() (Settings, error) {
-	st, err := readSettingsFile(s.settingsPath)
+	st, err := readSettingsFile(s.settingsPath, s.uid)
 	var perr *parseError
 	if errors.As(err, &perr) {
 		moved, merr := moveAside(s.settingsPath, s.now())
@@ -107,21 +110,28 @@ func (s *Store) loadSettingsLocked() (Settings, error) {
 }
 
 // readSettingsFile decodes config.json; version 0 (hand-written file
-// without a version) is read as version 1.
-func readSettingsFile(path string) (Settings, error) {
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return Settings{}, nil
-	}
-	if err != nil {
+// without a version) is read as version 1. The version is read first: a
+// newer file may not parse as this one.
+func readSettingsFile(path string, uid int) (Settings, error) {
+	data, err := readPrivateFile(path, uid, MaxFileSize)
+	if err != nil || data == nil {
 		return Settings{}, err
+	}
+	var v struct {
+		Version int `json:"version"`
+	}
+	if err := json.Unmarshal(data, &v); err != nil {
+		return Settings{}, &parseError{fmt.Errorf("parse: %w", err)}
+	}
+	switch {
+	case v.Version > settingsVersion:
+		return Settings{}, &NewerVersionError{Path: path, Version: v.Version, Supported: settingsVersion}
+	case v.Version < 0:
+		return Settings{}, &parseError{fmt.Errorf("impossible settings version %d", v.Version)}
 	}
 	var st Settings
 	if err := json.Unmarshal(data, &st); err != nil {
 		return Settings{}, &parseError{fmt.Errorf("parse: %w", err)}
-	}
-	if st.Version > settingsVersion || st.Version < 0 {
-		return Settings{}, &parseError{fmt.Errorf("unsupported settings version %d (this fbllm reads version %d)", st.Version, settingsVersion)}
 	}
 	return st, nil
 }

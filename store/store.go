@@ -46,9 +46,11 @@ const (
 // else has a production default.
 type Options struct {
 	// ConfigDir holds configs.json, configs.lock and config.json. It is
-	// created with 0700 (tightened to 0700 if it exists).
+	// created with 0700 when missing; an existing one is checked, never
+	// changed (see UnsafePathError).
 	ConfigDir string
-	// DataDir holds the encrypted-file keyring in DataDir/keyring (0700).
+	// DataDir holds the encrypted-file keyring in DataDir/keyring, with the
+	// same rules as ConfigDir.
 	DataDir string
 	// Backend forces one backend ("" = choose automatically): keychain,
 	// wincred, secret-service, kwallet, pass or file. When empty, the
@@ -61,6 +63,11 @@ type Options struct {
 	// keyring.NewArrayKeyring). It never needs a passphrase; its backend
 	// name is Backend, or "memory" when Backend is empty.
 	Keyring keyring.Keyring
+	// KDF, if non-nil, replaces DefaultKDF for keyrings this Store creates
+	// or re-keys. Only tests lower it (an end-to-end test pays one
+	// derivation per process); existing keyrings keep the parameters
+	// recorded with them.
+	KDF *KDFParams
 	// Timeout bounds each keyring call; default TransportTimeout (3 s).
 	Timeout time.Duration
 	// PromptTimeout bounds keyring calls while a desktop unlock prompt may
@@ -89,23 +96,33 @@ type Store struct {
 	optBackend                          string
 	injected                            keyring.Keyring
 	envPassphrase                       string
+	kdf                                 KDFParams // for new and re-keyed keyrings
 	goos                                string
 	uid                                 int
-	prober                              prober        // nil = the real one; tests replace it
-	selecting                           chan struct{} // one Backend selection at a time, ctx-aware
+	prober                              prober                  // nil = the real one; tests replace it
+	selecting                           chan struct{}           // one Backend selection at a time, ctx-aware
+	failAt                              func(step string) error // tests: inject a crash between steps
+	exchange                            func(a, b string) error // exchangeDirs; tests take the fallback
 
 	mu        sync.Mutex // guards the fields below
 	sel       *selection
-	pass      string   // accepted passphrase of the file backend
-	passErr   error    // why FBLLM_KEYRING_PASSPHRASE was not accepted
-	cacheRaw  []byte   // configs.json content last read or written
+	key       string // accepted file-backend key (derived from the passphrase)
+	epoch     string // the keyring epoch key belongs to (kdf.json), "" for a legacy keyring
+	passErr   error  // why FBLLM_KEYRING_PASSPHRASE was not accepted
+	cacheRaw  []byte // configs.json content last read or written
+	cacheID   fileID // its identity, when cacheIDOK
+	cacheIDOK bool
 	cache     []Config // its parsed, sorted form; never handed out directly
 	haveCache bool
+	collected bool // orphans were collected by a write of this Store
 }
 
-// Open prepares a Store. It is cheap: it creates (or tightens to 0700) the
-// two directories, tightens our files to 0600, and reads a few environment
-// variables. It does not touch the keyring or D-Bus; Backend does that.
+// Open prepares a Store. It is cheap: it checks the two directories
+// (creating them 0700 when missing) and the files fbllm keeps in them, and
+// reads a few environment variables. It does not touch the keyring, D-Bus
+// or any keyring item; Backend does that. A directory or file that fbllm
+// must not use is refused with an *UnsafePathError and nothing is created,
+// written or chmodded.
 func Open(opts Options) (*Store, error) {
 	if opts.ConfigDir == "" || opts.DataDir == "" {
 		return nil, errors.New("open store: config and data directories are required")
@@ -132,9 +149,17 @@ func Open(opts Options) (*Store, error) {
 		lockTimeout:   opts.LockTimeout,
 		injected:      opts.Keyring,
 		optBackend:    opts.Backend,
+		kdf:           DefaultKDF,
 		goos:          runtime.GOOS,
 		uid:           os.Getuid(),
 		selecting:     make(chan struct{}, 1),
+		exchange:      exchangeDirs,
+	}
+	if opts.KDF != nil {
+		s.kdf = *opts.KDF
+	}
+	if err := s.kdf.validate(); err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
 	}
 	if s.env == nil {
 		s.env = os.Getenv
@@ -163,19 +188,24 @@ func Open(opts Options) (*Store, error) {
 
 	for _, dir := range []string{configDir, dataDir} {
 		if home := s.env("HOME"); home != "" && filepath.Clean(home) == dir {
-			// FBLLM_CONFIG_DIR=~ is a mistake, but chmod 0700 on the
-			// home directory would be a surprising way to learn it.
-			return nil, fmt.Errorf("open store: %s is the home directory; use a dedicated directory", dir)
+			return nil, fmt.Errorf("open store: %w", &UnsafePathError{Path: dir, Reason: "is the home directory; use a dedicated directory"})
 		}
-		if err := ensureDir(dir); err != nil {
+	}
+	// Check everything that exists before creating anything: a refusal
+	// writes nothing. These are a few Lstats; no keyring item is looked at
+	// (each is checked when it is used).
+	for _, dir := range []string{configDir, dataDir, s.keyringDir} {
+		if err := checkExisting(dir, true, s.uid); err != nil {
 			return nil, fmt.Errorf("open store: %w", err)
 		}
 	}
-	if err := fixMode(s.keyringDir, 0o700); err != nil {
-		return nil, fmt.Errorf("open store: %w", err)
-	}
 	for _, f := range []string{s.indexPath, s.lockPath, s.settingsPath} {
-		if err := fixMode(f, 0o600); err != nil {
+		if err := checkExisting(f, false, s.uid); err != nil {
+			return nil, fmt.Errorf("open store: %w", err)
+		}
+	}
+	for _, dir := range []string{configDir, dataDir} {
+		if err := prepareDir(dir, s.uid); err != nil {
 			return nil, fmt.Errorf("open store: %w", err)
 		}
 	}
@@ -269,7 +299,7 @@ func (s *Store) List() ([]Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list: %w", err)
 	}
-	return configs, nil
+	return cloneAll(configs), nil
 }
 
 // Resolve finds a configuration by exact id, else by name compared
@@ -283,14 +313,14 @@ func (s *Store) Resolve(ref string) (Config, error) {
 	}
 	for _, c := range configs {
 		if c.ID == ref {
-			return c, nil
+			return c.clone(), nil
 		}
 	}
 	var matches []Config
 	want := strings.TrimSpace(ref)
 	for _, c := range configs {
 		if sameName(c.Name, want) {
-			matches = append(matches, c)
+			matches = append(matches, c.clone())
 		}
 	}
 	switch len(matches) {
@@ -315,7 +345,7 @@ func (s *Store) Names(workspace string) []string {
 	configs, ok := s.cache, s.haveCache
 	s.mu.Unlock()
 	if !ok {
-		configs, _ = s.readIndex(context.Background())
+		configs, _ = s.readIndex(context.Background()) // no index, no names: Add and Update recheck
 	}
 	var names []string
 	for _, c := range configs {
@@ -326,11 +356,12 @@ func (s *Store) Names(workspace string) []string {
 	return names
 }
 
-// readIndex reads configs.json lock-free. On a parse failure it takes the
-// exclusive lock, re-reads (another process may have rewritten it in the
-// meantime) and moves the file aside if it is still bad.
+// readIndex reads configs.json lock-free and returns the store's cached
+// slice: callers must not modify it (List clones it). On a parse failure it
+// takes the exclusive lock, re-reads (another process may have rewritten it
+// in the meantime) and moves the file aside if it is still bad.
 func (s *Store) readIndex(ctx context.Context) ([]Config, error) {
-	configs, err := s.loadIndex()
+	configs, err := s.loadIndex(false)
 	if err == nil {
 		return configs, nil
 	}
@@ -347,65 +378,96 @@ func (s *Store) readIndex(ctx context.Context) ([]Config, error) {
 }
 
 // loadIndex reads and parses configs.json. Parsing is most of List's cost
-// (about 5 ms for 1,000 configurations), so the last parsed content is kept
-// and reused when the file's bytes are identical — a comparison of content,
-// not of timestamps, so it can never serve a stale index.
-func (s *Store) loadIndex() ([]Config, error) {
-	data, err := readIndexFile(s.indexPath)
+// (about 5 ms for 1,000 configurations), so the last parsed version is
+// kept. Lock-free readers reuse it when the file's identity (device, inode,
+// size, modification time) is unchanged — writers always rename a new
+// file into place — so a secret read or a List does not even read the
+// file. Under the exclusive lock (byContent) the file is read and compared
+// byte for byte instead: a read-modify-write must never start from a stale
+// copy, however unlikely an identity collision is.
+func (s *Store) loadIndex(byContent bool) ([]Config, error) {
+	f, fi, err := openPrivate(s.indexPath, s.uid)
 	if err != nil {
 		return nil, err
 	}
+	if f == nil {
+		s.setCache(nil, fileID{}, false, nil)
+		return nil, nil
+	}
+	defer f.Close()
+	id, idOK := identityOf(fi)
 	s.mu.Lock()
-	if s.haveCache && bytes.Equal(data, s.cacheRaw) && (data != nil) == (s.cacheRaw != nil) {
-		out := cloneAll(s.cache)
+	if !byContent && idOK && s.haveCache && s.cacheIDOK && s.cacheID == id {
+		out := s.cache
 		s.mu.Unlock()
 		return out, nil
 	}
 	s.mu.Unlock()
-	configs, err := parseIndex(data)
+	if fi.Size() > MaxFileSize {
+		return nil, &TooLargeError{Path: s.indexPath, Limit: MaxFileSize}
+	}
+	data, err := readAllLimited(f, s.indexPath, MaxFileSize)
 	if err != nil {
 		return nil, err
 	}
-	s.setCache(data, configs)
+	s.mu.Lock()
+	if s.haveCache && s.cacheRaw != nil && bytes.Equal(data, s.cacheRaw) {
+		s.cacheID, s.cacheIDOK = id, idOK
+		out := s.cache
+		s.mu.Unlock()
+		return out, nil
+	}
+	s.mu.Unlock()
+	configs, err := parseIndex(s.indexPath, data)
+	if err != nil {
+		return nil, err
+	}
+	s.setCache(data, id, idOK, configs)
 	return configs, nil
 }
 
 // loadLocked reads configs.json for a read-modify-write; the caller holds
-// the exclusive lock. An unparsable file is moved aside and reported.
+// the exclusive lock. An unparsable file is moved aside and reported. The
+// result is a copy the caller may change.
 func (s *Store) loadLocked() ([]Config, error) {
-	configs, err := s.loadIndex()
+	configs, err := s.loadIndex(true)
 	var perr *parseError
 	if errors.As(err, &perr) {
 		moved, merr := moveAside(s.indexPath, s.now())
 		if merr != nil {
 			return nil, &CorruptIndexError{Path: s.indexPath, Err: errors.Join(perr.err, merr)}
 		}
-		s.setCache(nil, nil)
+		s.setCache(nil, fileID{}, false, nil)
 		return nil, &CorruptIndexError{Path: s.indexPath, MovedTo: moved, Err: perr.err}
 	}
-	return configs, err
+	return cloneAll(configs), err
 }
 
 // writeIndex replaces configs.json; the caller holds the exclusive lock.
+// This rename is the commit point of every change to the configurations.
 func (s *Store) writeIndex(configs []Config) error {
 	slices.SortFunc(configs, lessByName)
 	data, err := encodeIndex(configs)
 	if err != nil {
 		return err
 	}
-	if err := writeFileAtomic(s.indexPath, data); err != nil {
+	if err := writeFileAtomic(s.indexPath, data, s.uid); err != nil {
 		return fmt.Errorf("write %s: %w", s.indexPath, err)
 	}
-	s.setCache(data, configs)
+	var id fileID
+	idOK := false
+	if fi, err := os.Lstat(s.indexPath); err == nil {
+		id, idOK = identityOf(fi)
+	}
+	s.setCache(data, id, idOK, cloneAll(configs))
 	return nil
 }
 
-// setCache remembers content and its parsed form (copied: callers keep and
-// may modify configs).
-func (s *Store) setCache(raw []byte, configs []Config) {
-	c := cloneAll(configs)
+// setCache remembers content, its identity and its parsed form. configs
+// must not be shared with a caller that may change it.
+func (s *Store) setCache(raw []byte, id fileID, idOK bool, configs []Config) {
 	s.mu.Lock()
-	s.cacheRaw, s.cache, s.haveCache = raw, c, true
+	s.cacheRaw, s.cacheID, s.cacheIDOK, s.cache, s.haveCache = raw, id, idOK, configs, true
 	s.mu.Unlock()
 }
 

@@ -265,9 +265,11 @@ func TestWinCredSizeLimit(t *testing.T) {
 	require.ErrorIs(t, err, ErrSecretTooLarge)
 	require.Zero(t, kr.sets.Load())
 
-	fits := strings.Repeat("x", WinCredMaxBlob-len(`{"v":1,"secret":""}`))
+	fits := strings.Repeat("x", WinCredMaxBlob-len(`{"v":2,"id":"abcdefghijklmnopqrstuvwxyz","gen":1,"secret":""}`))
 	c, err := s.Add(ctx, cfg("fits"), Credentials{Secret: fits})
 	require.NoError(t, err)
+	// Generation 2's blob is as long as generation 1's: one more byte
+	// does not fit.
 	_, err = s.Update(ctx, c.ID, nil, &Credentials{Secret: fits + "x"})
 	require.ErrorIs(t, err, ErrSecretTooLarge)
 
@@ -357,33 +359,44 @@ func TestKeyringErrorsAreMapped(t *testing.T) {
 	}
 }
 
-func TestOpenCreatesAndTightensDirs(t *testing.T) {
+func TestOpenCreatesPrivateDirsAndLeavesExistingModes(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	cfgDir, dataDir := filepath.Join(dir, "a", "config"), filepath.Join(dir, "data")
-	require.NoError(t, os.MkdirAll(dataDir, 0o755))
-	require.NoError(t, os.MkdirAll(filepath.Join(dataDir, "keyring"), 0o755))
-	require.NoError(t, os.WriteFile(filepath.Join(dataDir, "keyring", "fbllm%2Fx"), []byte("x"), 0o644))
-	require.NoError(t, os.MkdirAll(cfgDir, 0o755))
-	require.NoError(t, os.WriteFile(filepath.Join(cfgDir, "configs.json"), []byte(`{"version":1,"configs":[]}`), 0o644))
-
-	s, err := Open(Options{ConfigDir: cfgDir, DataDir: dataDir, Backend: BackendFile, Env: envMap{}.get})
+	// Missing directories are created 0700.
+	cfgDir, dataDir := filepath.Join(dir, "a", "config"), filepath.Join(dir, "b", "data")
+	_, err := Open(Options{ConfigDir: cfgDir, DataDir: dataDir, Backend: BackendFile, Env: envMap{}.get})
 	require.NoError(t, err)
-	for _, d := range []string{cfgDir, dataDir, filepath.Join(dataDir, "keyring")} {
+	for _, d := range []string{cfgDir, dataDir} {
 		fi, err := os.Stat(d)
 		require.NoError(t, err)
 		require.Equal(t, os.FileMode(0o700), fi.Mode().Perm(), d)
 	}
-	fi, err := os.Stat(filepath.Join(cfgDir, "configs.json"))
-	require.NoError(t, err)
-	require.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
 
-	// Selecting the file backend tightens existing items too.
+	// Existing, safe but not 0700/0600: used as they are, never chmodded,
+	// by Open or by selecting the file backend.
+	cfgDir, dataDir = filepath.Join(dir, "c"), filepath.Join(dir, "d")
+	require.NoError(t, os.MkdirAll(filepath.Join(dataDir, "keyring"), 0o755))
+	require.NoError(t, os.Chmod(dataDir, 0o755))
+	require.NoError(t, os.Chmod(filepath.Join(dataDir, "keyring"), 0o750))
+	require.NoError(t, os.WriteFile(filepath.Join(dataDir, "keyring", "fbllm%2Fx"), []byte("x"), 0o644))
+	require.NoError(t, os.MkdirAll(cfgDir, 0o711))
+	require.NoError(t, os.Chmod(cfgDir, 0o711))
+	require.NoError(t, os.WriteFile(filepath.Join(cfgDir, "configs.json"), []byte(`{"version":1,"configs":[]}`), 0o644))
+	require.NoError(t, os.Chmod(filepath.Join(cfgDir, "configs.json"), 0o644))
+	s, err := Open(Options{ConfigDir: cfgDir, DataDir: dataDir, Backend: BackendFile, Env: envMap{}.get})
+	require.NoError(t, err)
 	_, err = s.Backend(ctxT(t))
 	require.NoError(t, err)
-	fi, err = os.Stat(filepath.Join(dataDir, "keyring", "fbllm%2Fx"))
+	_, err = s.List()
 	require.NoError(t, err)
-	require.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
+	for p, want := range map[string]os.FileMode{
+		cfgDir: 0o711, dataDir: 0o755, filepath.Join(dataDir, "keyring"): 0o750,
+		filepath.Join(dataDir, "keyring", "fbllm%2Fx"): 0o644, filepath.Join(cfgDir, "configs.json"): 0o644,
+	} {
+		fi, err := os.Stat(p)
+		require.NoError(t, err)
+		require.Equal(t, want, fi.Mode().Perm(), p)
+	}
 
 	_, err = Open(Options{ConfigDir: cfgDir})
 	require.Error(t, err)
@@ -452,7 +465,7 @@ func TestSettings(t *testing.T) {
 	require.Equal(t, Settings{}, st)
 
 	// Saving over a corrupt file reports it first, then works.
-	require.NoError(t, os.WriteFile(s.settingsPath, []byte(`{"version":9}`), 0o600))
+	require.NoError(t, os.WriteFile(s.settingsPath, []byte(`{"version":-1}`), 0o600))
 	require.ErrorIs(t, s.SaveSettings(Settings{Mode: "flashback"}), ErrCorrupt)
 	require.NoError(t, s.SaveSettings(Settings{Mode: "flashback"}))
 	st, err = s.Settings()
@@ -495,7 +508,7 @@ func TestIndexFileFormat(t *testing.T) {
 	s, _ := memStore(t)
 	data, err := encodeIndex(nil)
 	require.NoError(t, err)
-	require.JSONEq(t, `{"version":1,"configs":[]}`, string(data))
+	require.JSONEq(t, `{"version":2,"configs":[]}`, string(data))
 
 	_, err = s.Add(ctx, Config{Name: "b <&>", AIType: "OPENAI"}, Credentials{Secret: "s"})
 	require.NoError(t, err)
@@ -508,7 +521,8 @@ func TestIndexFileFormat(t *testing.T) {
 	require.Contains(t, lines[2], `"name":"b <&>"`)
 	var f indexFile
 	require.NoError(t, json.Unmarshal(raw, &f))
-	require.Equal(t, 1, f.Version)
+	require.Equal(t, 2, f.Version)
 	require.Equal(t, "a", f.Configs[0].Name)
+	require.Equal(t, 1, f.Configs[0].Generation)
 	require.NotContains(t, string(raw), `"s"`, "no secret in the index")
 }

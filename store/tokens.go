@@ -96,6 +96,9 @@ func (t *FlashbackTokens) Set(ctx context.Context, apiURL, email, refreshToken s
 		return fmt.Errorf("save flashback sign-in: %w", err)
 	}
 	defer unlock()
+	if err := s.ready(sel); err != nil {
+		return fmt.Errorf("save flashback sign-in: %w", err)
+	}
 	if email == "" {
 		if old, err := t.get(ctx, sel); err == nil && old != nil && sameAPI(old.APIURL, apiURL) {
 			email = old.Email
@@ -113,35 +116,32 @@ func (t *FlashbackTokens) Set(ctx context.Context, apiURL, email, refreshToken s
 	if len(data) > limit {
 		return fmt.Errorf("save flashback sign-in: %d bytes, %s holds at most %d: %w", len(data), sel.info.Name, limit, ErrSecretTooLarge)
 	}
-	err = sel.kr.do(ctx, "set", func(kr keyring.Keyring) error {
-		return kr.Set(keyring.Item{
-			Key:         itemKey(tokenItem),
-			Data:        data,
-			Label:       "fbllm",
-			Description: "fbllm Flashback sign-in",
-		})
-	})
-	if err != nil {
-		return fmt.Errorf("save flashback sign-in: %w", mapKeyringErr(sel.info.Name, err, false))
+	if err := s.setItem(ctx, sel, itemKey(tokenItem), data); err != nil {
+		return fmt.Errorf("save flashback sign-in: %w", err)
 	}
 	return nil
 }
 
-// Delete forgets the saved sign-in. Nothing saved is success.
+// Delete forgets the saved sign-in. Nothing saved is success. Like every
+// mutation it needs the keyring unlocked first (ErrLocked).
 func (t *FlashbackTokens) Delete(ctx context.Context) error {
 	s := t.s
 	sel, err := s.selection(ctx)
 	if err != nil {
 		return fmt.Errorf("forget flashback sign-in: %w", err)
 	}
-	if sel.info.NeedsPassphrase {
-		unlock, err := s.lock(ctx, true)
-		if err != nil {
-			return fmt.Errorf("forget flashback sign-in: %w", err)
-		}
-		defer unlock()
+	if err := s.needPassphrase(sel); err != nil {
+		return fmt.Errorf("forget flashback sign-in: %w", err)
 	}
-	if err := s.removeItem(ctx, sel, tokenItem); err != nil {
+	unlock, err := s.lock(ctx, true)
+	if err != nil {
+		return fmt.Errorf("forget flashback sign-in: %w", err)
+	}
+	defer unlock()
+	if err := s.ready(sel); err != nil {
+		return fmt.Errorf("forget flashback sign-in: %w", err)
+	}
+	if err := s.removeItem(ctx, sel, itemKey(tokenItem)); err != nil {
 		return fmt.Errorf("forget flashback sign-in: %w", err)
 	}
 	return nil
@@ -163,6 +163,9 @@ func (t *FlashbackTokens) read(ctx context.Context) (*tokenBlob, error) {
 			return nil, fmt.Errorf("load flashback sign-in: %w", err)
 		}
 		defer unlock()
+		if err := s.checkEpoch(sel); err != nil {
+			return nil, fmt.Errorf("load flashback sign-in: %w", err)
+		}
 	}
 	b, err := t.get(ctx, sel)
 	if err != nil {

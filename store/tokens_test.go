@@ -106,8 +106,7 @@ func TestFlashbackTokensFileBackend(t *testing.T) {
 	s := fileStore(t, dir, nil)
 	ft := s.FlashbackTokens()
 
-	// Locked: reads and writes say so instead of prompting; forgetting
-	// works without the passphrase (logout must always be possible).
+	// Locked: reads and writes say so instead of prompting.
 	require.NoError(t, s.InitPassphrase(ctx, "correct horse battery"))
 	require.NoError(t, ft.Set(ctx, "https://api.example", "a@example.com", "rt-file"))
 
@@ -121,7 +120,12 @@ func TestFlashbackTokensFileBackend(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "rt-file", got)
 
+	// Forgetting the sign-in is a mutation like any other: locked, it
+	// changes nothing.
 	third := fileStore(t, dir, nil)
+	require.ErrorIs(t, third.FlashbackTokens().Delete(ctx), ErrLocked)
+	require.FileExists(t, filepath.Join(dir, "data", "keyring", "fbllm%2F__flashback_refresh"))
+	require.NoError(t, third.Unlock(ctx, "correct horse battery"))
 	require.NoError(t, third.FlashbackTokens().Delete(ctx))
 	require.NoFileExists(t, filepath.Join(dir, "data", "keyring", "fbllm%2F__flashback_refresh"))
 	got, err = other.FlashbackTokens().Get(ctx, "https://api.example")

@@ -171,9 +171,13 @@ func (s *accessibleSession) menu() error {
 				return err
 			}
 			if ok {
-				ctx, cancel := context.WithTimeout(s.ctx, keyringBudget)
-				err := s.st.Delete(ctx, c.ID)
-				cancel()
+				// Deleting is a change like any other: the passphrase first.
+				err := s.unlock()
+				if err == nil {
+					ctx, cancel := context.WithTimeout(s.ctx, keyringBudget)
+					err = s.st.Delete(ctx, c.ID)
+					cancel()
+				}
 				if err != nil {
 					fmt.Fprintln(s.w, "Could not delete: "+err.Error())
 				} else {

@@ -401,8 +401,17 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a.maybeQuitSingle()
 
 	case deleteConfigMsg:
-		a, ctx := a.start("Deleting " + quote(msg.item.Name) + "…")
-		return a, tea.Batch(a.tick(), deleteConfigCmd(ctx, a.sess, msg.item))
+		it := msg.item
+		del := func(a App) (App, tea.Cmd) {
+			a, ctx := a.start("Deleting " + quote(it.Name) + "…")
+			return a, tea.Batch(a.tick(), deleteConfigCmd(ctx, a.sess, it))
+		}
+		if it.IsRemote() {
+			return del(a)
+		}
+		// Deleting a local configuration is a change like any other: the
+		// passphrase first, and nothing is deleted without it.
+		return a.needUnlock("to delete "+quote(it.Name), del, a.screen)
 	case configDeletedMsg:
 		a = a.done()
 		if msg.err != nil {

@@ -245,3 +245,19 @@ func TestCopyIDUsesTheTerminalClipboard(t *testing.T) {
 	d.press("c")
 	d.requireScreen("Copied the id of “config-0001” (via terminal).")
 }
+
+// TestDeleteUnlocksFirst: deleting a local configuration from a locked
+// encrypted-file keyring asks for the passphrase before anything is
+// deleted.
+func TestDeleteUnlocksFirst(t *testing.T) {
+	t.Parallel()
+	loaded := storeLoadedMsg{backend: goldenBackend, locked: true, passphraseSet: true,
+		settings: store.Settings{Mode: "local"}, configs: goldenConfigs(2)}
+	d := goldenDriver(t, 80, 24, loaded, Options{})
+	d.press("d")
+	d.requireScreen("Delete")
+	d.press("y")
+	d.requireScreen("Unlock the keyring")
+	d.requireScreen("delete “OpenAI production”")
+	d.requireNoScreen("Deleting")
+}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/fbllm/fbllm/client"
 	"github.com/fbllm/fbllm/diagnose"
+	"github.com/fbllm/fbllm/internal/hygiene"
 	"github.com/fbllm/fbllm/session"
 	"github.com/fbllm/fbllm/store"
 )
@@ -40,15 +41,40 @@ type Env struct {
 	// termWidth is the width of the terminal behind stdout, for tables and
 	// help that fit it; nil or 0 when stdout is not a terminal.
 	termWidth func() int
+	// take reads a variable that holds a secret (--secret-env, --key-env)
+	// and removes it from the process environment, so no child process
+	// inherits it; nil means getenv (tests).
+	take func(string) string
+	// kdf lowers the keyring's Argon2id cost for keyrings the tests create
+	// (store.Options.KDF); nil, the production default, in SystemEnv.
+	kdf *store.KDFParams
 }
 
+// takeEnv reads a secret-holding variable; see Env.take.
+func (e *Env) takeEnv(name string) string {
+	if e.take != nil {
+		return e.take(name)
+	}
+	return e.getenv(name)
+}
+
+// SystemEnv is the environment of the running process. The keyring
+// passphrase variable is taken out of the process environment at once, and
+// --secret-env/--key-env variables when they are read (Env.take).
 func SystemEnv() *Env {
 	// The keyring passphrase is read once and removed from the environment,
 	// so providers' tools or anything else we start never inherit it.
 	const passVar = "FBLLM_KEYRING_PASSPHRASE"
-	pass, hasPass := os.LookupEnv(passVar)
-	if hasPass {
-		_ = os.Unsetenv(passVar)
+	pass, _ := hygiene.TakeEnv(passVar)
+	// Taken variables keep answering getenv and take in this process
+	// (a command may read one twice); they are gone for children.
+	var mu sync.Mutex
+	taken := map[string]string{passVar: pass}
+	lookup := func(k string) (string, bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		v, ok := taken[k]
+		return v, ok
 	}
 	return &Env{
 		stdin:     os.Stdin,
@@ -58,10 +84,20 @@ func SystemEnv() *Env {
 		stdoutTTY: term.IsTerminal(os.Stdout.Fd()),
 		stderrTTY: term.IsTerminal(os.Stderr.Fd()),
 		getenv: func(k string) string {
-			if k == passVar {
-				return pass
+			if v, ok := lookup(k); ok {
+				return v
 			}
 			return os.Getenv(k)
+		},
+		take: func(k string) string {
+			if v, ok := lookup(k); ok {
+				return v
+			}
+			v, _ := hygiene.TakeEnv(k)
+			mu.Lock()
+			taken[k] = v
+			mu.Unlock()
+			return v
 		},
 		environ: os.Environ(),
 		openTTY: func() (*os.File, error) { return os.OpenFile("/dev/tty", os.O_RDWR, 0) },
@@ -161,6 +197,7 @@ func (c *cli) store() (*store.Store, error) {
 			ConfigDir: cfgDir,
 			DataDir:   dataDir,
 			Env:       c.env.getenv,
+			KDF:       c.env.kdf,
 		})
 	})
 	return c.st, c.stErr

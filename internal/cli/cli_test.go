@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/fbllm/fbllm/internal/secrettest"
+	"github.com/fbllm/fbllm/store"
 	"github.com/stretchr/testify/require"
 )
 
@@ -20,6 +21,10 @@ const (
 	cliSecret     = "sk-proj-Zq9YxW8vU7tS6rQ5pO4nT3BlbkFJmL3kJ2iH1gF0eD9cB8aA"
 	cliPassphrase = "correct horse battery"
 )
+
+// testKDF keeps the keyring's Argon2id stretch cheap in tests that are not
+// about it (the default costs about 0.25 s and 64 MiB per invocation).
+var testKDF = &store.KDFParams{Time: 1, MemoryKiB: 64, Threads: 1}
 
 // cliHome is an isolated fbllm installation: its own config and data dirs
 // and the encrypted-file keyring.
@@ -55,6 +60,7 @@ func (h *cliHome) run(stdin string, args ...string) cliResult {
 		stdout: &out, stderr: &errb,
 		getenv:  func(k string) string { return h.env[k] },
 		openTTY: func() (*os.File, error) { return nil, errors.New("no tty in tests") },
+		kdf:     testKDF,
 	}
 	code := Run(args, env, "")
 	return cliResult{code: code, stdout: out.String(), stderr: errb.String()}
@@ -171,11 +177,20 @@ func TestWrongPassphraseChangesNothing(t *testing.T) {
 	r = h.run("", "edit", "first", "--name", "renamed")
 	require.Equal(t, exitFailed, r.code, r.stderr)
 	require.Contains(t, r.stderr, "[keyring.wrong_passphrase]")
+	r = h.run("", "rm", "first", "--yes")
+	require.Equal(t, exitFailed, r.code, r.stderr)
+	require.Contains(t, r.stderr, "[keyring.wrong_passphrase]")
 	require.Equal(t, before, treeHash(t, h.dir), "a wrong passphrase must not change any file")
 
 	delete(h.env, "FBLLM_KEYRING_PASSPHRASE")
 	r = h.run("", "edit", "first", "--name", "renamed")
 	require.Equal(t, exitFailed, r.code, "no passphrase and no terminal: locked")
+	require.Contains(t, r.stderr, "[keyring.locked]")
+	r = h.run("", "rm", "first", "--yes")
+	require.Equal(t, exitFailed, r.code, "no passphrase and no terminal: locked")
+	require.Contains(t, r.stderr, "[keyring.locked]")
+	r = h.run("", "--no-input", "rm", "first", "--yes")
+	require.Equal(t, exitUsage, r.code, r.stderr)
 	require.Contains(t, r.stderr, "[keyring.locked]")
 	require.Equal(t, before, treeHash(t, h.dir))
 }

@@ -12,6 +12,7 @@ import (
 
 func (c *cli) doctorCmd() *cobra.Command {
 	var f checkFlags
+	var fix bool
 	cmd := &cobra.Command{
 		Use:   "doctor [REF]",
 		Short: "Troubleshoot a configuration, or this machine's setup",
@@ -25,6 +26,11 @@ secret, so the direct http/auth/models checks of a Flashback configuration
 are skipped unless --secret-env or --secret-stdin gives one. doctor never
 changes anything on the platform.
 
+With --fix (and no REF), first repair what doctor reports about the local
+keyring: re-create a missing passphrase check from the old passphrase, and
+remove orphaned keyring items and temporary files left by interrupted
+writes (it needs the passphrase, like any change).
+
 Exit codes: 0 works, 3 the connection does not work, 4 not signed in to
 Flashback, 1 other failures, 2 usage.`,
 		Example: `  fbllm doctor
@@ -36,12 +42,25 @@ Flashback, 1 other failures, 2 usage.`,
 				if f.hasSecretSource() || f.keyEnv != "" {
 					return c.maybeJSONError(f.asJSON, usageErrorf("--secret-env, --secret-stdin and --key-env need REF"))
 				}
+				if fix {
+					st, err := c.store()
+					if err == nil {
+						err = c.fixKeyring(cmd.Context(), st)
+					}
+					if err != nil {
+						return c.maybeJSONError(f.asJSON, err)
+					}
+				}
 				return c.doctorEnvironment(cmd.Context(), &f)
+			}
+			if fix {
+				return c.maybeJSONError(f.asJSON, usageErrorf("--fix repairs this machine's keyring: run it without REF"))
 			}
 			return c.doctorRef(cmd.Context(), args[0], &f)
 		},
 	}
 	f.register(cmd, false, true)
+	cmd.Flags().BoolVar(&fix, "fix", false, "first remove orphaned keyring items and stale temporary files, and re-create a missing passphrase check")
 	return cmd
 }
 

@@ -125,13 +125,13 @@ func (f *credFlags) given() bool { return f.hasSecretSource() || f.keyEnv != "" 
 // cleaning them; "" for a source that was not given.
 func (c *cli) readCredentials(f *credFlags) (key, secret string, err error) {
 	if f.keyEnv != "" {
-		if key = c.env.getenv(f.keyEnv); key == "" {
+		if key = c.env.takeEnv(f.keyEnv); key == "" {
 			return "", "", usageErrorf("environment variable %s (from --key-env) is empty or not set", f.keyEnv)
 		}
 	}
 	switch {
 	case f.secretEnv != "":
-		if secret = c.env.getenv(f.secretEnv); secret == "" {
+		if secret = c.env.takeEnv(f.secretEnv); secret == "" {
 			return "", "", usageErrorf("environment variable %s (from --secret-env) is empty or not set", f.secretEnv)
 		}
 	case f.secretStdin:

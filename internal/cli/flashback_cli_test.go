@@ -87,6 +87,7 @@ func (h *fbHome) runTTY(tty string, args ...string) cliResult {
 		stdin:  strings.NewReader(""),
 		stdout: &out, stderr: &errb,
 		getenv: func(k string) string { return h.env[k] },
+		kdf:    testKDF,
 		openTTY: func() (*os.File, error) {
 			r, w, err := os.Pipe()
 			if err != nil {

@@ -190,6 +190,7 @@ func (h *cliHome) runIn(cwd string, args ...string) cliResult {
 		environ: environ,
 		openTTY: func() (*os.File, error) { return nil, errors.New("no tty in tests") },
 		getwd:   func() (string, error) { return cwd, nil },
+		kdf:     testKDF,
 	}
 	return cliResult{code: Run(args, env, ""), stdout: out.String(), stderr: errb.String()}
 }

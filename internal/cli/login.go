@@ -206,15 +206,15 @@ passphrase. Running it when not signed in does nothing and succeeds.`,
 				return err
 			}
 			st := sess.Store()
-			acct, had, _ := st.FlashbackTokens().Account(ctx)
-			if had {
-				// Deleting the item and ending the platform session both
-				// need the keyring; without a passphrase, still forget
-				// what can be forgotten and say what was left.
+			if sess.StoredSignIn() {
+				// Deleting the sign-in from the keyring is a change like
+				// any other: the passphrase first, and nothing is changed
+				// (not even the platform session) without it.
 				if err := c.unlock(ctx, st); err != nil {
 					return err
 				}
 			}
+			acct, had, _ := st.FlashbackTokens().Account(ctx)
 			err = sess.SignOut(ctx)
 			if err != nil && client.Code(err) == "" {
 				return err

@@ -98,8 +98,9 @@ func (c *cli) unlock(ctx context.Context, st *store.Store) error {
 		return nil
 	}
 	if c.env.getenv("FBLLM_KEYRING_PASSPHRASE") != "" {
-		// The store tried it and it did not unlock the keyring.
-		return store.ErrWrongPassphrase
+		// The store tried it and it did not unlock the keyring: say why
+		// (wrong, too short, a missing verifier…).
+		return st.LockReason(ctx)
 	}
 	if c.noInput {
 		return store.ErrLocked
@@ -143,10 +144,16 @@ func (c *cli) unlock(ctx context.Context, st *store.Store) error {
 			return err
 		}
 		err = st.Unlock(ctx, p)
-		if !errors.Is(err, store.ErrWrongPassphrase) || attempt == 3 {
+		switch {
+		case attempt == 3:
+			return err
+		case errors.Is(err, store.ErrWrongPassphrase):
+			fmt.Fprintln(tty, "Wrong passphrase; nothing was changed. Try again.")
+		case errors.Is(err, store.ErrWeakPassphrase):
+			fmt.Fprintf(tty, "Too short to be the passphrase (it has at least %d characters). Try again.\n", store.MinPassphraseLen)
+		default:
 			return err
 		}
-		fmt.Fprintln(tty, "Wrong passphrase; nothing was changed. Try again.")
 	}
 }
 

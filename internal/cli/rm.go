@@ -49,6 +49,13 @@ their names: detach it from them first.`,
 					return nil
 				}
 			}
+			if !it.IsRemote() {
+				// Deleting is a change like any other: the passphrase
+				// first, and nothing is deleted without it.
+				if err := c.unlock(ctx, sess.Store()); err != nil {
+					return c.maybeJSONError(asJSON, err)
+				}
+			}
 			if err := sess.Delete(ctx, it); err != nil {
 				return c.maybeJSONError(asJSON, err)
 			}

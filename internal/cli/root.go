@@ -42,7 +42,7 @@ write-only: fbllm never shows, prints or logs them, and no flag takes one.`,
 	root.PersistentFlags().BoolVar(&c.noInput, "no-input", false, "never prompt; fail with exit code 2 when input would be needed (also FBLLM_NO_INPUT=1)")
 	root.AddCommand(
 		c.setupCmd(), c.addCmd(), c.listCmd(), c.showCmd(), c.editCmd(), c.rmCmd(),
-		c.statusCmd(), c.lockCmd(), c.versionCmd(),
+		c.statusCmd(), c.lockCmd(), c.passphraseCmd(), c.versionCmd(),
 		c.loginCmd(), c.logoutCmd(), c.workspacesCmd(), c.useCmd(), c.statsCmd(),
 		c.testCmd(), c.validateCmd(), c.doctorCmd(), c.demoCmd(),
 		c.execCmd(), c.importCmd(), c.manCmd(),

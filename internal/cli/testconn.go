@@ -165,6 +165,9 @@ func (c *cli) testAll(ctx context.Context, f *checkFlags) error {
 	}
 	reps := make([]diagnose.Report, len(l.Items))
 	errs := make([]error, len(l.Items))
+	// The outcomes are recorded together at the end: one write of the
+	// index instead of one per configuration.
+	flush := sess.BatchChecks()
 	sem := make(chan struct{}, diagnose.DefaultParallelism)
 	var wg sync.WaitGroup
 	for i, it := range l.Items {
@@ -177,6 +180,9 @@ func (c *cli) testAll(ctx context.Context, f *checkFlags) error {
 		}()
 	}
 	wg.Wait()
+	if err := flush(); err != nil {
+		c.notef("warning: the outcomes could not be recorded for the list view: %v", err)
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
