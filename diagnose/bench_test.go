@@ -29,15 +29,15 @@ func slowFleet(tb testing.TB, n int, delay time.Duration) []Target {
 }
 
 // BenchmarkRunAll50Slow is `fbllm test --all` over 50 configurations whose
-// servers each answer after 200 ms. With DefaultParallelism (16) that is
-// four waves: about 0.8 s; the budget is 1 s.
+// servers each answer after 200 ms. Within DefaultLimits they all run at
+// once: one wave of two requests, about 0.45 s; the budget is 1 s.
 func BenchmarkRunAll50Slow(b *testing.B) {
 	targets := slowFleet(b, 50, 200*time.Millisecond)
 	tr := testTransport(b, nil, clientOpts())
 	b.ResetTimer()
 	for b.Loop() {
 		start := time.Now()
-		res, err := RunAll(context.Background(), targets, Options{Transport: tr}, 0)
+		res, err := RunAll(context.Background(), targets, Options{Transport: tr}, Limits{})
 		elapsed := time.Since(start)
 		require.NoError(b, err)
 		for _, r := range res {
@@ -99,7 +99,7 @@ func TestRunAllWithinBudget(t *testing.T) {
 	}
 	tr := testTransport(t, nil, clientOpts())
 	start := time.Now()
-	res, err := RunAll(context.Background(), targets, Options{Transport: tr}, 0)
+	res, err := RunAll(context.Background(), targets, Options{Transport: tr}, Limits{})
 	elapsed := time.Since(start)
 	require.NoError(t, err)
 	require.Len(t, res, 50)
@@ -123,7 +123,7 @@ func TestRunAllCancel(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	res, err := RunAll(ctx, targets, Options{Transport: tr}, 4)
+	res, err := RunAll(ctx, targets, Options{Transport: tr}, Limits{Total: 4})
 	require.NoError(t, err)
 	require.Less(t, time.Since(start), 1500*time.Millisecond)
 	require.Len(t, res, 20)

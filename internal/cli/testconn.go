@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -133,8 +132,8 @@ func (c *cli) testAdhoc(ctx context.Context, f *checkFlags) error {
 	return c.finishReport(rep, err, f.asJSON)
 }
 
-// testAll tests every configuration of the view concurrently, at most
-// diagnose.DefaultParallelism at a time, and prints one line per
+// testAll tests every configuration of the view concurrently, within
+// diagnose.DefaultLimits (256 at a time, 8 per host), and prints one line per
 // configuration (or an array of reports with --json) in listing order.
 func (c *cli) testAll(ctx context.Context, f *checkFlags) error {
 	sc, err := f.scope()
@@ -168,18 +167,10 @@ func (c *cli) testAll(ctx context.Context, f *checkFlags) error {
 	// The outcomes are recorded together at the end: one write of the
 	// index instead of one per configuration.
 	flush := sess.BatchChecks()
-	sem := make(chan struct{}, diagnose.DefaultParallelism)
-	var wg sync.WaitGroup
-	for i, it := range l.Items {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			reps[i], errs[i] = sess.Test(ctx, it, nil)
-		}()
-	}
-	wg.Wait()
+	diagnose.ForEach(ctx, len(l.Items), func(i int) string { return diagnose.HostKey(l.Items[i].Endpoint) },
+		diagnose.DefaultLimits,
+		func(i int) { reps[i], errs[i] = sess.Test(ctx, l.Items[i], nil) },
+		func(i int) { errs[i] = ctx.Err() })
 	if err := flush(); err != nil {
 		c.notef("warning: the outcomes could not be recorded for the list view: %v", err)
 	}
