@@ -30,7 +30,6 @@ type Limits struct {
 // single host sees at most 8 probes at a time.
 var DefaultLimits = Limits{Total: 256, PerHost: 8}
 
-
 // HostKey is the per-host key of an endpoint: its host and port, lower
 // case; the endpoint itself when it does not parse (each such one is its
 // own host).
