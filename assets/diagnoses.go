@@ -67,8 +67,8 @@ var exitCodes = []int{0, 1, 2, 3, 4, 130}
 // when it has no value; a name outside this list is a typo and fails
 // validation instead of reaching a user as "{hots}".
 var DiagnosisPlaceholders = []string{
-	"activationUrl", "apiURL", "candidates", "error", "billingPage", "blocks", "certNames",
-	"challenge", "contentType", "dialect", "dnsDetail", "endpoint", "fingerprint", "held", "hint", "host", "httpsURL", "inspection",
+	"activationUrl", "apiURL", "candidates", "command", "error", "billingPage", "blocks", "certNames",
+	"challenge", "contentType", "dialect", "dnsDetail", "endpoint", "fingerprint", "held", "hint", "keys", "host", "httpsURL", "inspection",
 	"intermediary", "issuer", "keyPage", "likelyType", "location", "message",
 	"operation", "path", "permission", "phase", "policy", "port", "proxy",
 	"proxyDetail", "proxySource", "reason", "redirectHint", "ref", "region",

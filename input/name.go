@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/fbllm/fbllm/assets"
 )
 
 // maxNameLen is the longest configuration name, in characters (PRODUCT §1).
@@ -48,4 +50,14 @@ func ValidateName(name string, existing []string, self string) (string, error) {
 
 func nameError(msg string) error {
 	return &InputError{Code: CodeInvalidName, Field: "name", Msg: msg}
+}
+
+// ParseType reads an AI LLM type as typed (any case); an unknown one is an
+// *InputError with code input.invalid_type that lists the types.
+func ParseType(s string) (assets.AIType, error) {
+	t, err := assets.ParseAIType(s)
+	if err != nil {
+		return "", &InputError{Code: "input.invalid_type", Field: FieldType, Msg: err.Error()}
+	}
+	return t, nil
 }

@@ -21,6 +21,9 @@ type Finding struct {
 	Type        assets.AIType `json:"type"`
 	Fingerprint string        `json:"fingerprint"`
 	Held        bool          `json:"held"` // fbllm stores the same secret
+	// Unstorable says why fbllm cannot hold this credential (an OAuth
+	// token, temporary AWS credentials), "" when it can.
+	Unstorable string `json:"unstorable,omitempty"`
 }
 
 // Audit is the plaintext check of `fbllm doctor`: the files of Scan
@@ -45,7 +48,7 @@ func Audit(opts Options, held []string) ([]Finding, []Problem) {
 			}
 			findings = append(findings, Finding{
 				Code: CodePlaintextKey, Path: l.Path, Entry: l.Entry, Tool: l.Tool,
-				Type: c.Type, Fingerprint: c.Fingerprint, Held: c.Held,
+				Type: c.Type, Fingerprint: c.Fingerprint, Held: c.Held, Unstorable: c.Unstorable(),
 			})
 		}
 	}

@@ -61,6 +61,19 @@ type Candidate struct {
 
 type credential struct{ key, secret string }
 
+// Unstorable says why fbllm would not store this credential, "" when it
+// would: a shape that cannot call models, or temporary AWS credentials,
+// which expire and need the session token fbllm does not keep.
+func (c Candidate) Unstorable() string {
+	switch {
+	case c.Unsupported:
+		return c.Note
+	case c.SessionToken:
+		return "temporary AWS credentials: they expire and need their session token, which fbllm does not keep"
+	}
+	return ""
+}
+
 // Source is where the candidate was found first.
 func (c Candidate) Source() string {
 	if len(c.Locations) == 0 {

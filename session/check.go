@@ -314,16 +314,22 @@ func (s *Session) environmentReport(parts []diagnose.Part, perr *PlatformError) 
 // files of HOME (and the current directory's .env): one warning per key
 // and file, each saying whether fbllm already holds the same key.
 func (s *Session) PlaintextPart(opts keyscan.Options) diagnose.Part {
+	holder := map[string]string{} // fingerprint → the configuration holding it
 	var held []string
 	if cfgs, err := s.opts.Store.List(); err == nil {
 		for _, c := range cfgs {
 			held = append(held, c.SecretFingerprint)
+			holder[c.SecretFingerprint] = c.Name
 		}
 	}
 	findings, problems := keyscan.Audit(opts, held)
 	out := make([]diagnose.PlaintextFinding, len(findings))
 	for i, f := range findings {
-		out[i] = diagnose.PlaintextFinding{Path: f.Path, Entry: f.Entry, Type: string(f.Type), Fingerprint: f.Fingerprint, Held: f.Held}
+		out[i] = diagnose.PlaintextFinding{Path: f.Path, Entry: f.Entry, Type: string(f.Type), Fingerprint: f.Fingerprint,
+			Unstorable: f.Unstorable}
+		if f.Held {
+			out[i].HeldBy = holder[f.Fingerprint]
+		}
 	}
 	return diagnose.PlaintextPart(out, len(problems))
 }

@@ -192,6 +192,12 @@ func classifyError(err error) (string, map[string]string) {
 		return "config.duplicate_name", facts
 	case errors.Is(err, store.ErrCorrupt):
 		return "store.corrupt", facts
+	case errors.Is(err, store.ErrNewerVersion):
+		return "store.newer_version", facts
+	case errors.Is(err, store.ErrTooLarge):
+		return "store.too_large", facts
+	case errors.Is(err, store.ErrWeakPassphrase):
+		return "keyring.weak_passphrase", facts
 	}
 	return CodeOperationFailed, facts
 }

@@ -60,6 +60,10 @@ func TestExplainClassifiesEveryErrorClass(t *testing.T) {
 		{&input.InputError{Code: "endpoint.insecure_scheme", Field: "endpoint", Msg: "use https"}, "endpoint.insecure_scheme", 2, "endpoint"},
 		{&input.InputError{Code: "input.invalid_secret", Field: "secret", Msg: "value is empty"}, "input.invalid_secret", 2, "secret"},
 		{fmt.Errorf("save: %w", context.Canceled), "cancelled", 130, ""},
+		{fmt.Errorf("unlock: %w", store.ErrWeakPassphrase), "keyring.weak_passphrase", 2, ""},
+		{fmt.Errorf("read: %w", store.ErrNewerVersion), "store.newer_version", 1, ""},
+		{fmt.Errorf("read: %w", store.ErrTooLarge), "store.too_large", 1, ""},
+		{&store.UnsafePathError{Path: "/", Reason: "is the root directory"}, "store.unsafe_path", 1, ""},
 		{errors.New("write configs.json: no space left on device"), "operation.failed", 1, ""},
 	} {
 		e := session.Explain(tc.err)

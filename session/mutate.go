@@ -101,6 +101,12 @@ func (s *Session) Create(ctx context.Context, d Destination, ch Change) (Item, e
 	if ch.Secret == nil || *ch.Secret == "" {
 		return Item{}, errors.New("create: a secret is required")
 	}
+	// The front ends validate names as they are typed; this is the rule's
+	// last line, for names that come from elsewhere (import reads them
+	// from other tools' files).
+	if _, err := input.ValidateName(ch.Name, nil, ""); err != nil {
+		return Item{}, err
+	}
 	key := ""
 	if ch.Key != nil {
 		key = *ch.Key
@@ -136,6 +142,11 @@ func (s *Session) Create(ctx context.Context, d Destination, ch Change) (Item, e
 // keyring is touched only when a credential changes (a kept one is merged
 // in so one item keeps holding both).
 func (s *Session) Update(ctx context.Context, it Item, ch Change) (Item, error) {
+	if ch.Name != it.Name {
+		if _, err := input.ValidateName(ch.Name, nil, ""); err != nil {
+			return Item{}, err
+		}
+	}
 	if it.IsRemote() {
 		return s.updateRemote(ctx, it, ch)
 	}

@@ -92,16 +92,19 @@ func (s *Session) rememberWorkspaceNames(wss []client.Workspace) {
 // keyring or calling the network: the names of the configurations on this
 // machine and of the workspaces seen when last listed.
 type Completion struct {
-	Configs    []string
+	Configs    []CompletionRef
 	Workspaces []string
 }
+
+// CompletionRef is a configuration as completion offers it.
+type CompletionRef struct{ Name, ID string }
 
 // CompletionData reads it from the index and the settings.
 func (s *Session) CompletionData() Completion {
 	var c Completion
 	if cfgs, err := s.opts.Store.List(); err == nil {
 		for _, cfg := range cfgs {
-			c.Configs = append(c.Configs, cfg.Name)
+			c.Configs = append(c.Configs, CompletionRef{Name: cfg.Name, ID: cfg.ID})
 		}
 	}
 	if st, err := s.opts.Store.Settings(); err == nil {

@@ -109,9 +109,9 @@ func (c *cli) addScripted(ctx context.Context, f *configFlags) (session.Item, er
 	if len(missing) > 0 {
 		return session.Item{}, usageErrorf("missing %s", strings.Join(missing, ", "))
 	}
-	typ, err := assets.ParseAIType(f.typ)
+	typ, err := input.ParseType(f.typ)
 	if err != nil {
-		return session.Item{}, usageErrorf("%v", err)
+		return session.Item{}, err
 	}
 	sess, dest, err := c.destination(ctx, f)
 	if err != nil {
@@ -170,6 +170,11 @@ func (c *cli) endpoint(typ assets.AIType, f *configFlags) (input.Endpoint, error
 		c.notef("warning: %s", w)
 	}
 	if f.region != "" {
+		if ep.Region != "" && !strings.EqualFold(ep.Region, f.region) {
+			// The host decides where requests go; a different --region would
+			// be shown but not used.
+			return ep, usageErrorf("--region %s contradicts the endpoint's region %s: change one of them", f.region, ep.Region)
+		}
 		ep.Region = f.region
 	}
 	return ep, nil

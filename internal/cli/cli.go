@@ -119,6 +119,9 @@ type cli struct {
 	version string
 	// jsonOut shapes --json output (--json FIELDS, --jq, --template).
 	jsonOut jsonOutput
+	// args is the command line as given (cobra drops a "--" from what
+	// completion sees; exec's completion needs to know about it).
+	args []string
 	// wantsJSON is true when the command line asked for JSON, so that
 	// even an error cobra finds before the command runs (an unknown flag,
 	// a missing argument) is reported as JSON on stdout.
@@ -141,7 +144,7 @@ type cli struct {
 // version is the release version stamped into the binary at build time,
 // or "" for a build from source (see buildVersion).
 func Run(args []string, env *Env, version string) int {
-	c := &cli{env: env, version: buildVersion(version)}
+	c := &cli{env: env, version: buildVersion(version), args: args}
 	args, shape, err := takeJSONOptions(args)
 	if err != nil {
 		fmt.Fprintln(env.stderr, "fbllm: "+err.Error()+" [usage]")
@@ -155,6 +158,7 @@ func Run(args []string, env *Env, version string) int {
 	root.SetOut(env.stdout)
 	root.SetErr(env.stderr)
 	// cobra adds these when it executes; help lists them before that.
+	root.SetHelpCommand(c.helpCommand())
 	root.InitDefaultHelpCmd()
 	root.InitDefaultHelpFlag()
 	root.InitDefaultCompletionCmd()

@@ -259,6 +259,8 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"add", "--name", "x", "--type", "MISTRAL", "--endpoint", "https://x.example/v1", "--secret-env", "K"}, "OPENAI"},
 		{[]string{"list", "--bogus"}, "unknown flag"},
 		{[]string{"show"}, "accepts 1 arg"},
+		{[]string{"add", "--name", "x", "--type", "AWS", "--endpoint", "https://bedrock-runtime.us-east-1.amazonaws.com", "--region", "eu-west-1", "--secret-env", "K"}, "contradicts the endpoint's region us-east-1"},
+		{[]string{"help", "nosuch"}, "no help for"},
 	} {
 		r := h.run("", tc.args...)
 		require.Equal(t, exitUsage, r.code, "%v: %s", tc.args, r.stderr)

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -16,6 +17,25 @@ import (
 // --from. A completion that would need more offers nothing rather than
 // making the shell wait.
 
+// refCandidate is how a configuration completes: its name, or — when the
+// name holds a character a shell would split or interpret (a space, a
+// parenthesis, a quote), which bash's completion inserts unquoted — its id,
+// with the name as the description the shell shows beside it.
+func refCandidate(name, id string) cobra.Completion {
+	if strings.ContainsFunc(name, func(r rune) bool { return !isShellWord(r) }) {
+		return cobra.CompletionWithDesc(id, name)
+	}
+	return name
+}
+
+func isShellWord(r rune) bool {
+	switch {
+	case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+		return true
+	}
+	return strings.ContainsRune("-_.:@%+,=/", r)
+}
+
 // completion reads the data once per completion request.
 func (c *cli) completion() session.Completion {
 	sess, err := c.session()
@@ -29,10 +49,21 @@ func (c *cli) completion() session.Completion {
 // configuration names.
 func (c *cli) completeRefs(max int) cobra.CompletionFunc {
 	return func(_ *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		if slices.Contains(c.args, "--") {
+			// exec's program and its arguments: the shell's own completion.
+			return nil, cobra.ShellCompDirectiveDefault
+		}
 		if max > 0 && len(args) >= max {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
-		return matching(c.completion().Configs, toComplete), cobra.ShellCompDirectiveNoFileComp
+		var out []cobra.Completion
+		for _, ref := range c.completion().Configs {
+			if strings.HasPrefix(strings.ToLower(ref.Name), strings.ToLower(toComplete)) ||
+				strings.HasPrefix(ref.ID, toComplete) && toComplete != "" {
+				out = append(out, refCandidate(ref.Name, ref.ID))
+			}
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp
 	}
 }
 

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -32,15 +33,26 @@ func (h *cliHome) completions(args ...string) []string {
 func TestCompletionKnowsTheData(t *testing.T) {
 	h := newCLIHome(t)
 	h.env["K"] = cliSecret
-	for _, name := range []string{"OpenAI production", "openai staging", "claude"} {
+	for _, name := range []string{"OpenAI production", "openai-staging", "claude"} {
 		r := h.run("", "add", "--name", name, "--type", "OPENAI", "--endpoint", "https://api.openai.com/v1", "--secret-env", "K")
 		require.Equal(t, 0, r.code, r.stderr)
 	}
 	delete(h.env, "FBLLM_KEYRING_PASSPHRASE") // completion must not need it
 
-	for _, cmd := range []string{"show", "rm", "edit", "test", "validate", "doctor", "stats", "exec"} {
-		require.ElementsMatch(t, []string{"OpenAI production", "openai staging"}, h.completions(cmd, "open"), cmd)
+	// A name a shell would split completes as its id (the name is the
+	// description): bash inserts completions unquoted.
+	ids := map[string]string{}
+	r := h.run("", "list", "--json=name,id")
+	require.Equal(t, 0, r.code, r.stderr)
+	var listed []struct{ Name, ID string }
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &listed))
+	for _, l := range listed {
+		ids[l.Name] = l.ID
 	}
+	for _, cmd := range []string{"show", "rm", "edit", "test", "validate", "doctor", "stats", "exec"} {
+		require.ElementsMatch(t, []string{ids["OpenAI production"], "openai-staging"}, h.completions(cmd, "open"), cmd)
+	}
+	require.Empty(t, h.completions("exec", "claude", "--", "pyth"), "after -- the program is the shell's to complete")
 	require.Len(t, h.completions("show", ""), 3)
 	require.Empty(t, h.completions("show", "claude", ""), "show takes one REF")
 	require.Len(t, h.completions("exec", "claude", ""), 3, "exec takes several")

@@ -5,7 +5,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/fbllm/fbllm/assets"
 	"github.com/fbllm/fbllm/input"
 	"github.com/fbllm/fbllm/session"
 	"github.com/fbllm/fbllm/ui"
@@ -71,8 +70,8 @@ func (c *cli) editScripted(ctx context.Context, ref string, f *configFlags) (ses
 	}
 	ch := session.ChangeOf(it)
 	if f.typ != "" {
-		if ch.AIType, err = assets.ParseAIType(f.typ); err != nil {
-			return session.Item{}, usageErrorf("%v", err)
+		if ch.AIType, err = input.ParseType(f.typ); err != nil {
+			return session.Item{}, err
 		}
 	}
 	if f.name != "" {

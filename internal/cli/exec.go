@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"runtime"
 
 	"github.com/spf13/cobra"
 
@@ -127,7 +128,8 @@ func (c *cli) execPlan(ctx context.Context, refs []string, sf *scopeFlags, specs
 func (c *cli) runProgram(plan *toolenv.Plan, argv []string, mask bool) error {
 	path, err := exec.LookPath(argv[0])
 	if err != nil {
-		return usageErrorf("%s: not found in PATH", argv[0])
+		// exec.LookPath says which: not found, not executable, a directory.
+		return usageErrorf("cannot run %s: %v", argv[0], errors.Unwrap(err))
 	}
 	env := plan.Environ(c.env.environ)
 	if !mask && c.env.execve != nil {
@@ -155,12 +157,17 @@ func (c *cli) runChild(path string, argv, env, secrets []string) (int, error) {
 	cmd := exec.Command(path, argv[1:]...) //nolint:noctx // the child lives until it exits; fbllm only forwards signals to it
 	cmd.Args, cmd.Env, cmd.Stdin = argv, env, c.env.stdin
 	cmd.Stdout, cmd.Stderr = c.env.stdout, c.env.stderr
+	dieWithParent(cmd)
 	var closers []io.Closer
 	if len(secrets) > 0 {
 		out, errOut := toolenv.NewMask(c.env.stdout, secrets...), toolenv.NewMask(c.env.stderr, secrets...)
 		cmd.Stdout, cmd.Stderr = out, errOut
 		closers = append(closers, out, errOut)
 	}
+	// The parent-death signal is tied to the thread that started the
+	// child: keep this goroutine on it until the child is gone.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	sigs := make(chan os.Signal, 8)
 	signal.Notify(sigs, forwardedSignals...)
 	defer signal.Stop(sigs)

@@ -23,6 +23,24 @@ import (
 // terminals.
 const helpWidth = 100
 
+// helpCommand replaces cobra's help command, which answers an unknown topic
+// with the root's help and exit 0: fbllm says it does not know the topic
+// (a usage error).
+func (c *cli) helpCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [command]",
+		Short: "Help about any command",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			target, rest, err := cmd.Root().Find(args)
+			if err != nil || len(rest) > 0 || target == nil {
+				return usageErrorf("no help for %q: fbllm has no such command (fbllm help lists them)", strings.Join(args, " "))
+			}
+			c.writeHelp(target, c.env.stdout)
+			return nil
+		},
+	}
+}
+
 // installHelp makes every command of the tree render writeHelp. The root's
 // own help is served by Run (fang replaces the root's help function).
 func (c *cli) installHelp(cmd *cobra.Command) {
@@ -37,6 +55,9 @@ func (c *cli) installHelp(cmd *cobra.Command) {
 func wantsRootHelp(root *cobra.Command, args []string) bool {
 	if len(args) == 1 && args[0] == "help" {
 		return true
+	}
+	if len(args) > 1 && args[0] == "help" {
+		return false // help for a command: cobra finds it, or says it does not know it
 	}
 	if !slices.Contains(args, "--help") && !slices.Contains(args, "-h") {
 		return false
@@ -89,8 +110,8 @@ func (c *cli) writeHelp(cmd *cobra.Command, w io.Writer) {
 	if cmd.HasAvailableSubCommands() {
 		fmt.Fprintf(w, "  Use `%s <command> --help` for more about a command.\n", cmd.CommandPath())
 	}
-	fmt.Fprintln(w, "  `fbllm man` prints the manual: environment, files, exit status and examples.")
-	fmt.Fprintln(w, "  Every error code and its exit code: docs/codes.md in the source.")
+	fmt.Fprintln(w, "  `fbllm man | man -l -`: the manual, with the environment, files, exit status,")
+	fmt.Fprintln(w, "  every error code and examples.")
 }
 
 func cmp0(v, fallback int) int {

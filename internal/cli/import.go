@@ -15,6 +15,10 @@ import (
 	"github.com/fbllm/fbllm/keyscan"
 	"github.com/fbllm/fbllm/session"
 	"github.com/fbllm/fbllm/toolenv"
+	"os"
+	"unicode"
+
+	"github.com/fbllm/fbllm/internal/redact"
 )
 
 // importFrom are the values of import --from: the environment and the
@@ -77,6 +81,15 @@ them with fbllm exec.`,
 			}
 			if len(args) > 0 && len(from) > 0 && !slices.Contains(from, "dotenv") {
 				return fail(usageErrorf("PATH names .env files: add --from dotenv, or leave --from out"))
+			}
+			for _, p := range args {
+				if fi, err := os.Stat(p); err != nil || !fi.Mode().IsRegular() {
+					return fail(usageErrorf("%s is not a file fbllm can read (import PATH reads .env files)", redact.Terminal(p)))
+				}
+			}
+			if len(args) > 0 && len(from) == 0 {
+				// Files named on the command line are what to read.
+				from = []string{"dotenv"}
 			}
 			plan, err := c.importPlan(cmd.Context(), from, args)
 			if err != nil {
@@ -157,10 +170,8 @@ func (c *cli) importPlan(ctx context.Context, from, extra []string) (importPlan,
 		switch {
 		case cand.Held:
 			row.action = "held"
-		case cand.Unsupported:
-			row.action, row.reason = "skip", cand.Note
-		case cand.SessionToken:
-			row.action, row.reason = "skip", "temporary AWS credentials: they expire and need their session token, which fbllm does not keep"
+		case cand.Unstorable() != "":
+			row.action, row.reason = "skip", cand.Unstorable()
 		default:
 			row.change, row.reason = importChange(cand)
 			if row.reason != "" {
@@ -168,7 +179,7 @@ func (c *cli) importPlan(ctx context.Context, from, extra []string) (importPlan,
 			}
 		}
 		if row.action == "import" {
-			row.name = uniqueName(importName(cand), names)
+			row.name = uniqueName(printableName(importName(cand)), names)
 			row.change.Name = row.name
 			names = append(names, row.name)
 		}
@@ -181,6 +192,11 @@ func (c *cli) importPlan(ctx context.Context, from, extra []string) (importPlan,
 // cannot become one.
 func importChange(cand keyscan.Candidate) (session.Change, string) {
 	endpoint := cand.Endpoint
+	if endpoint == "" && cand.Type == assets.AWS && cand.Region != "" {
+		// The region found beside the key (a profile's, AWS_REGION) names
+		// the endpoint, so the configuration and its test agree.
+		endpoint = "https://bedrock-runtime." + cand.Region + ".amazonaws.com"
+	}
 	if endpoint == "" {
 		if p, ok := assets.PresetFor(cand.Type); ok {
 			endpoint = p.DefaultEndpoint
@@ -205,7 +221,7 @@ func importChange(cand keyscan.Candidate) (session.Change, string) {
 	if key.Value == "" && input.RequiresKey(cand.Type, secret.Value) {
 		return session.Change{}, "the access key ID was not found beside the secret"
 	}
-	region := cmpOr(cand.Region, ep.Region)
+	region := cmpOr(ep.Region, cand.Region)
 	return session.Change{AIType: cand.Type, Endpoint: ep.URL, Region: region, Key: &key.Value, Secret: &secret.Value}, ""
 }
 
@@ -238,6 +254,19 @@ func importName(cand keyscan.Candidate) string {
 		return l.Entry + " (" + l.Tool + ")"
 	}
 	return label + " (" + l.Tool + ")"
+}
+
+// printableName makes a name from found text fit the name rules: every
+// control character, a line break or a tab from a hostile file included,
+// becomes a space, so a name is always one printable line.
+func printableName(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if !unicode.IsPrint(r) {
+			return ' '
+		}
+		return r
+	}, s)
+	return strings.Join(strings.Fields(s), " ")
 }
 
 // uniqueName returns name, or name with a number, so that it is not in
@@ -286,6 +315,10 @@ func (c *cli) printImportPlan(p importPlan) {
 		return
 	}
 	t := newTable("ACTION", "TYPE", "FINGERPRINT", "FOUND IN", "NAME")
+	// Where it was found and what it becomes stay readable; the type and
+	// then the fingerprint go first on a narrow terminal.
+	t.min[3], t.min[4] = 24, 20
+	t.drop = []int{1, 2}
 	for _, r := range p.rows {
 		sources := make([]string, len(r.cand.Locations))
 		for i, l := range r.cand.Locations {

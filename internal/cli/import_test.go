@@ -67,25 +67,27 @@ func TestImportStoresEveryFormatsKeysEncrypted(t *testing.T) {
 	found := keyscan.Scan(keyscan.Options{Environ: environ, Home: home, Cwd: cwd})
 	require.NotEmpty(t, found.Candidates)
 
-	// doctor finds the plaintext copies, none of them held yet.
-	heldOf := func() map[string]bool {
+	// doctor finds the plaintext copies (one warning per file), none of
+	// them held yet.
+	audit := func() (text string, files int) {
 		t.Helper()
 		r := run("doctor", "--json")
 		require.Equal(t, 0, r.code, r.stdout+r.stderr)
 		rep := decodeReport(t, r.stdout)
-		out := map[string]bool{}
 		for _, d := range rep.Diagnoses {
 			if d["code"] == "hygiene.plaintext_key" {
-				out[d["evidence"].(string)] = strings.Contains(d["explanation"].(string), "already holds")
+				files++
+				require.NotContains(t, d["evidence"], "[redacted]", "a fingerprint is not a secret")
+				b, _ := json.Marshal(d)
+				text += string(b) + "\n"
 			}
 		}
-		return out
+		return text, files
 	}
-	before := heldOf()
-	require.NotEmpty(t, before)
-	for ev, held := range before {
-		require.False(t, held, ev)
-	}
+	before, files := audit()
+	require.Equal(t, 10, files, "one warning per file")
+	require.NotContains(t, before, "fbllm holds it as")
+	require.Contains(t, before, "fbllm import")
 
 	r := run("import", "--dry-run", "--json")
 	require.Equal(t, 0, r.code, r.stderr)
@@ -129,21 +131,17 @@ func TestImportStoresEveryFormatsKeysEncrypted(t *testing.T) {
 		require.True(t, tools[tool], "nothing imported from %s (got %v)", tool, tools)
 	}
 
-	// Now doctor says fbllm holds them, but for the two it would not
-	// import: Crush's OAuth token (not an API key) and temporary AWS
-	// credentials.
-	after := heldOf()
-	require.Len(t, after, len(before))
-	unheld := 0
-	for _, held := range after {
-		if !held {
-			unheld++
-		}
-	}
-	require.Equal(t, 2, unheld, "%v", after)
-	for ev := range after {
-		require.NotContains(t, ev, "[redacted]", "a fingerprint is not a secret")
-	}
+	// Now doctor names the configuration holding each key and says to
+	// remove the lines, with the exec line; the two it would not import
+	// (Crush's OAuth token, temporary AWS credentials) are said to be
+	// unkeepable, not "import it first".
+	after, files := audit()
+	require.Equal(t, 10, files)
+	require.NotContains(t, after, "not held by fbllm yet")
+	require.Contains(t, after, `fbllm holds it as \"OpenAI (.env)\"`)
+	require.Equal(t, 2, strings.Count(after, "fbllm cannot keep it"), after)
+	require.Contains(t, after, "Remove the lines from ~/.codex/auth.json: fbllm already holds these keys")
+	require.Contains(t, after, "fbllm exec ")
 
 	// The environment's key works against its server.
 	r = run("test", "OpenAI (OPENAI_API_KEY)", "--json")
@@ -193,4 +191,43 @@ func (h *cliHome) runIn(cwd string, args ...string) cliResult {
 		kdf:     testKDF,
 	}
 	return cliResult{code: Run(args, env, ""), stdout: out.String(), stderr: errb.String()}
+}
+
+// TestImportRefusesWhatItCannotRead: a PATH that is missing or not a file
+// is a usage error, not a silent success.
+func TestImportRefusesWhatItCannotRead(t *testing.T) {
+	h := newCLIHome(t)
+	for _, p := range []string{filepath.Join(h.dir, "nope.env"), h.dir} {
+		r := h.runIn(h.dir, "import", "--dry-run", p)
+		require.Equal(t, exitUsage, r.code, "%s: %s", p, r.stderr)
+		require.Contains(t, r.stderr, "not a file fbllm can read")
+	}
+}
+
+// TestImportNamesAreOnePrintableLine: a name taken from another tool's file
+// (Crush's provider ids) cannot smuggle a line break or a tab into the
+// index, and an AWS profile's region decides its endpoint.
+func TestImportNamesAreOnePrintableLine(t *testing.T) {
+	h := newCLIHome(t)
+	cwd := filepath.Join(h.dir, "repo")
+	require.NoError(t, os.MkdirAll(cwd, 0o700))
+	crush := `{"providers": {"line\nbreak\ttab": {"type": "openai", "base_url": "https://gw.example.com/v1", "api_key": "sk-` + strings.Repeat("Zx9", 14) + `"}}}`
+	require.NoError(t, os.WriteFile(filepath.Join(cwd, "crush.json"), []byte(crush), 0o600))
+	require.NoError(t, os.MkdirAll(filepath.Join(h.dir, ".aws"), 0o700))
+	require.NoError(t, os.WriteFile(filepath.Join(h.dir, ".aws", "credentials"),
+		[]byte("[work]\naws_access_key_id = AKIA"+strings.Repeat("Q2", 8)+"\naws_secret_access_key = "+strings.Repeat("Yz8+", 10)+"\nregion = eu-west-1\n"), 0o600))
+	r := h.runIn(cwd, "import", "--yes", "--json")
+	require.Equal(t, 0, r.code, r.stderr)
+	r = h.runIn(cwd, "list", "--json=name,endpoint")
+	require.Equal(t, 0, r.code, r.stderr)
+	var got []struct{ Name, Endpoint string }
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &got))
+	names := map[string]string{}
+	for _, g := range got {
+		require.NotContains(t, g.Name, "\n")
+		require.NotContains(t, g.Name, "\t")
+		names[g.Name] = g.Endpoint
+	}
+	require.Contains(t, names, "line break tab (Crush)")
+	require.Equal(t, "https://bedrock-runtime.eu-west-1.amazonaws.com", names["AWS Bedrock (profile work)"])
 }

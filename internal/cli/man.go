@@ -7,6 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/fbllm/fbllm/assets"
 )
 
 func (c *cli) manCmd() *cobra.Command {
@@ -101,7 +103,19 @@ func manPage(root *cobra.Command, version string, now time.Time) string {
 	m.definitions("ENVIRONMENT", environmentVars)
 	m.definitions("FILES", files)
 	m.definitions("EXIT STATUS", exitCodes)
-	m.line("Every error prints a stable code in brackets; docs/codes.md in the source lists them with their exit codes.")
+	m.line(".PP")
+	m.line("Every error prints a stable code in brackets; CODES lists them, each with the exit code it ends a command with. A report (test, validate, doctor) exits by its status instead.")
+	m.section("CODES")
+	for _, code := range append(append([]string{}, assets.DiagnosisCodes...), assets.CLICodes()...) {
+		d, _ := assets.DiagnosisFor(code)
+		exit := ""
+		if d.Exit != 0 {
+			exit = fmt.Sprintf(" (exit %d)", d.Exit)
+		}
+		m.line(".TP")
+		m.line(`.B "` + roffEscape(code) + `"`)
+		m.line(roffEscape(placeholderFree(d.Title) + exit))
+	}
 	m.section("EXAMPLES")
 	m.line(".nf")
 	m.line(".RS")
@@ -111,7 +125,7 @@ func manPage(root *cobra.Command, version string, now time.Time) string {
 	m.line(".RE")
 	m.line(".fi")
 	m.section("SEE ALSO")
-	m.line(`README.md, docs/architecture.md and docs/codes.md in the source; \fBfbllm help\fR \fIcommand\fR.`)
+	m.line(`\fBfbllm help\fR \fIcommand\fR; README.md and docs/ in the source.`)
 	return m.String()
 }
 
@@ -193,4 +207,17 @@ func roffEscape(s string) string {
 		out = `\&` + out
 	}
 	return out
+}
+
+// placeholderFree replaces the {placeholders} of a catalog title with an
+// ellipsis: the manual has no facts to fill them with.
+func placeholderFree(s string) string {
+	for {
+		i := strings.Index(s, "{")
+		j := strings.Index(s, "}")
+		if i < 0 || j < i {
+			return s
+		}
+		s = s[:i] + "…" + s[j+1:]
+	}
 }

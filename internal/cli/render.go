@@ -125,13 +125,20 @@ func writeItemTable(w io.Writer, items []session.Item, width int) {
 		}
 		return
 	}
-	t := newTable("NAME", "TYPE", "ENDPOINT", "CREDENTIAL", "WHERE", "UPDATED")
+	t := newTable("NAME", "TYPE", "ENDPOINT", "WHERE", "CREDENTIAL", "UPDATED")
+	// The name and endpoint stay readable; on a narrow terminal the
+	// update date goes first, then the fingerprint, then where it lives,
+	// then the type (show has them all).
+	t.min[0], t.min[2] = 20, 20
+	t.drop = []int{5, 4, 3, 1}
 	for _, it := range items {
 		cred := orNone(it.SecretFingerprint)
+		where := "local"
 		if it.IsRemote() {
 			cred = "key " + orNone(it.KeyFingerprint)
+			where = it.WorkspaceName
 		}
-		t.add(it.Name, string(it.AIType), it.Endpoint, cred, itemWhere(it), it.UpdatedAt.Local().Format(time.DateOnly))
+		t.add(it.Name, string(it.AIType), it.Endpoint, where, cred, it.UpdatedAt.Local().Format(time.DateOnly))
 	}
 	t.render(w, width)
 }

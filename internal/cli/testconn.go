@@ -8,8 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/fbllm/fbllm/assets"
 	"github.com/fbllm/fbllm/diagnose"
+	"github.com/fbllm/fbllm/input"
 	"github.com/fbllm/fbllm/session"
 	"github.com/fbllm/fbllm/store"
 )
@@ -109,9 +109,9 @@ func (c *cli) testAdhoc(ctx context.Context, f *checkFlags) error {
 	if len(missing) > 0 {
 		return c.maybeJSONError(f.asJSON, usageErrorf("give REF, or %s for an ad-hoc test", strings.Join(missing, ", ")))
 	}
-	typ, err := assets.ParseAIType(f.typ)
+	typ, err := input.ParseType(f.typ)
 	if err != nil {
-		return c.maybeJSONError(f.asJSON, usageErrorf("%v", err))
+		return c.maybeJSONError(f.asJSON, err)
 	}
 	cred, err := c.rawCredentials(&f.credFlags)
 	if err != nil {
