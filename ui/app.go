@@ -199,7 +199,7 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return a, tea.Quit
 		}
 		if a.busy != "" {
-			if msg.String() == "esc" && a.cancelBusy != nil {
+			if key.Matches(msg, a.keys.Cancel) && a.cancelBusy != nil {
 				a.cancelBusy()
 				a.busy += " cancelling…"
 			}

@@ -261,3 +261,16 @@ func TestDeleteUnlocksFirst(t *testing.T) {
 	d.requireScreen("delete “OpenAI production”")
 	d.requireNoScreen("Deleting")
 }
+
+// TestKeysThatDoNotApplySayWhy: a key the footer hides because it does not
+// apply to the selected configuration explains itself instead of doing
+// nothing.
+func TestKeysThatDoNotApplySayWhy(t *testing.T) {
+	t.Parallel()
+	st := newTestStore(t)
+	seed(t, st, 1)
+	d := newDriver(t, st, Options{}, 80, 24)
+	require.NotContains(t, lines(d.screen())[23], "validate")
+	d.press("v")
+	d.requireScreen("v asks Flashback to validate")
+}

@@ -326,12 +326,14 @@ func (b browser) update(msg tea.Msg) (browser, tea.Cmd) {
 		return b, nil
 	}
 
-	if !b.filtering && kp.String() == "v" {
+	// Keys that do not apply to the selected configuration are disabled
+	// (the footer hides them); pressed anyway, they say why.
+	if !b.filtering && pressedDisabled(kp, b.keys.Validate) {
 		if c, ok := b.selected(); ok && !c.IsRemote() {
 			return b, func() tea.Msg { return checkMsg{item: c, kind: checkValidate} } // App explains
 		}
 	}
-	if !b.filtering && (kp.String() == "e" || kp.String() == "d") {
+	if !b.filtering && (pressedDisabled(kp, b.keys.Edit) || pressedDisabled(kp, b.keys.Delete)) {
 		if c, ok := b.selected(); ok && c.IsRemote() {
 			if role, ro := b.readOnly[c.WorkspaceID]; ro {
 				text := fmt.Sprintf("Your role in %s is %s: changing or deleting its configurations needs WRITE or ADMIN.", c.WorkspaceName, role)

@@ -237,3 +237,24 @@ func TestEscCancelsARunningOperation(t *testing.T) {
 	d.press("esc")
 	require.True(t, cancelled)
 }
+
+// TestReadRoleExplainsRefusedKeys: e and d on a configuration of a READ
+// workspace say which role is needed.
+func TestReadRoleExplainsRefusedKeys(t *testing.T) {
+	t.Parallel()
+	w := newFlashbackWorld(t)
+	_, err := w.sess.SignIn(t.Context(), flashbacktest.DemoEmail, flashbacktest.DemoPassword)
+	require.NoError(t, err)
+	_, err = w.sess.Use(t.Context(), "Research")
+	require.NoError(t, err)
+	d := newDriverDeps(t, Deps{Store: w.st, Session: w.sess}, Options{}, 120, 30, nil)
+	for i := 0; i < 20; i++ {
+		if c, ok := d.app.browser.selected(); ok && c.IsRemote() {
+			break
+		}
+		d.press("down")
+	}
+	d.press("e")
+	d.requireScreen("Your role in Research is READ")
+	require.Equal(t, screenBrowser, d.app.screen)
+}

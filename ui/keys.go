@@ -2,18 +2,34 @@ package ui
 
 import (
 	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
 )
 
 // globalKeys work on every screen.
 type globalKeys struct {
 	Interrupt key.Binding // ctrl+c: leave at once (exit code 130)
+	// Cancel stops the running Flashback call or check (esc); while one
+	// runs, every other key waits.
+	Cancel key.Binding
 }
 
 func defaultGlobalKeys() globalKeys {
 	return globalKeys{
 		Interrupt: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		Cancel:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 	}
+}
+
+// pressedDisabled reports whether kp is one of b's keys although b is
+// disabled, so a screen can say why the key does nothing here instead of
+// ignoring it. b is a copy: enabling it changes nothing else.
+func pressedDisabled(kp tea.KeyPressMsg, b key.Binding) bool {
+	if b.Enabled() {
+		return false
+	}
+	b.SetEnabled(true)
+	return key.Matches(kp, b)
 }
 
 // browserKeyMap is the browser's bindings. Bindings that do not apply in the
@@ -163,3 +179,63 @@ type statusKeyMap struct {
 
 func (k statusKeyMap) ShortHelp() []key.Binding  { return []key.Binding{k.Quit} }
 func (k statusKeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
+
+// reportKeyMap drives the troubleshooting panel. fix names the field the
+// report says to change ("fix secret").
+type reportKeyMap struct {
+	Up, Down, Fix, Rerun, Copy, Save, Close key.Binding
+}
+
+func defaultReportKeyMap(fix string) reportKeyMap {
+	return reportKeyMap{
+		Up:    key.NewBinding(key.WithKeys("up", "k", "pgup"), key.WithHelp("↑/k", "scroll")),
+		Down:  key.NewBinding(key.WithKeys("down", "j", "pgdown", "space"), key.WithHelp("↓/j", "scroll")),
+		Fix:   key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "fix "+fix)),
+		Rerun: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "re-run")),
+		Copy:  key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy report")),
+		Save:  key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save anyway")),
+		Close: key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "back")),
+	}
+}
+
+func (k reportKeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Fix, k.Rerun, k.Copy, k.Save, k.Close}
+}
+func (k reportKeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Up, k.Down}, k.ShortHelp()}
+}
+
+// signInKeyMap drives the Flashback sign-in.
+type signInKeyMap struct {
+	Next, Submit, Cancel key.Binding
+}
+
+func defaultSignInKeyMap() signInKeyMap {
+	return signInKeyMap{
+		Next:   key.NewBinding(key.WithKeys("tab", "down", "up", "shift+tab"), key.WithHelp("tab", "next field")),
+		Submit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "sign in")),
+		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+	}
+}
+
+func (k signInKeyMap) ShortHelp() []key.Binding  { return []key.Binding{k.Submit, k.Next, k.Cancel} }
+func (k signInKeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
+
+// pickerKeyMap drives the workspace picker.
+type pickerKeyMap struct {
+	Up, Down, Choose, Cancel key.Binding
+}
+
+func defaultPickerKeyMap() pickerKeyMap {
+	return pickerKeyMap{
+		Up:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:   key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		Choose: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
+		Cancel: key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "back")),
+	}
+}
+
+func (k pickerKeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Up, k.Down, k.Choose, k.Cancel}
+}
+func (k pickerKeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }

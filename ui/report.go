@@ -45,27 +45,9 @@ type reportPanel struct {
 	height   int
 }
 
-type reportKeyMap struct {
-	Up, Down, Fix, Rerun, Copy, Save, Close key.Binding
-}
-
-func (k reportKeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Fix, k.Rerun, k.Copy, k.Save, k.Close}
-}
-func (k reportKeyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down}, k.ShortHelp()}
-}
-
 func newReportPanel(st *Styles, r diagnose.Report, it session.Item, kind checkKind, fromForm bool, w, h int) reportPanel {
-	p := reportPanel{report: r, item: it, kind: kind, fromForm: fromForm, styles: st, keys: reportKeyMap{
-		Up:    key.NewBinding(key.WithKeys("up", "k", "pgup"), key.WithHelp("↑/k", "scroll")),
-		Down:  key.NewBinding(key.WithKeys("down", "j", "pgdown", "space"), key.WithHelp("↓/j", "scroll")),
-		Fix:   key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "fix "+fixLabel(fieldToFix(r)))),
-		Rerun: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "re-run")),
-		Copy:  key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy report")),
-		Save:  key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save anyway")),
-		Close: key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "back")),
-	}}
+	p := reportPanel{report: r, item: it, kind: kind, fromForm: fromForm, styles: st,
+		keys: defaultReportKeyMap(fixLabel(fieldToFix(r)))}
 	p.keys.Fix.SetEnabled(fieldToFix(r) != "" && (fromForm || p.canEdit()))
 	p.keys.Save.SetEnabled(fromForm)
 	p.vp = viewport.New()

@@ -37,13 +37,6 @@ type signIn struct {
 	width, height         int
 }
 
-type signInKeyMap struct {
-	Next, Submit, Cancel key.Binding
-}
-
-func (k signInKeyMap) ShortHelp() []key.Binding  { return []key.Binding{k.Submit, k.Next, k.Cancel} }
-func (k signInKeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
-
 func newSignIn(st *Styles, apiURL, email string, simulated bool) (signIn, tea.Cmd) {
 	mk := func(prompt, placeholder string) textinput.Model {
 		ti := textinput.New()
@@ -59,11 +52,7 @@ func newSignIn(st *Styles, apiURL, email string, simulated bool) (signIn, tea.Cm
 		apiURL:    apiURL,
 		simulated: simulated,
 		styles:    st,
-		keys: signInKeyMap{
-			Next:   key.NewBinding(key.WithKeys("tab", "down", "up", "shift+tab"), key.WithHelp("tab", "next field")),
-			Submit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "sign in")),
-			Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
-		},
+		keys:      defaultSignInKeyMap(),
 	}
 	s.password.EchoMode = textinput.EchoPassword
 	s.password.EchoCharacter = '•'

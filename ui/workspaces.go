@@ -32,22 +32,8 @@ type workspacePicker struct {
 	height     int
 }
 
-type pickerKeyMap struct {
-	Up, Down, Choose, Cancel key.Binding
-}
-
-func (k pickerKeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Up, k.Down, k.Choose, k.Cancel}
-}
-func (k pickerKeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
-
 func newWorkspacePicker(st *Styles, wss []client.Workspace, current string) workspacePicker {
-	p := workspacePicker{workspaces: wss, current: current, styles: st, keys: pickerKeyMap{
-		Up:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		Down:   key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		Choose: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
-		Cancel: key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "back")),
-	}}
+	p := workspacePicker{workspaces: wss, current: current, styles: st, keys: defaultPickerKeyMap()}
 	p.cursor = 1
 	for i, w := range wss {
 		if w.ID == current {
