@@ -33,24 +33,6 @@ import (
 	"github.com/fbllm/fbllm/store"
 )
 
-// screen is the active screen of the App.
-type screen int
-
-const (
-	screenLoading screen = iota
-	screenSetup
-	screenPassphrase
-	screenForm
-	screenBrowser
-	screenSignIn
-	screenPicker
-	screenReport
-)
-
-func (s screen) String() string {
-	return [...]string{"loading", "setup", "passphrase", "form", "browser", "signin", "picker", "report"}[s]
-}
-
 // Minimum usable terminal size; below it the App says so instead of drawing
 // a broken layout.
 const (
@@ -71,8 +53,9 @@ type App struct {
 	help   help.Model
 
 	width, height int
-	screen        screen
+	screen        screenID
 
+	loading loading
 	setup   setup
 	pass    passphrase
 	form    formScreen
@@ -120,7 +103,7 @@ type App struct {
 	// afterUnlock is what to do once the passphrase prompt succeeds; the
 	// prompt's cancel returns to backTo.
 	afterUnlock func(App) (App, tea.Cmd)
-	backTo      screen
+	backTo      screenID
 
 	// noTimers turns off the cosmetic timers (status expiry, spinners) so
 	// the tests' synchronous driver can wait for every other Cmd to finish.
@@ -156,6 +139,7 @@ func newApp(deps Deps, opts Options) App {
 	}
 	a.setup = newSetup(st)
 	a.browser = newBrowser(st)
+	a.loading = loading{styles: st, keys: statusKeyMap{Quit: a.keys.Interrupt}}
 	return a
 }
 
@@ -178,7 +162,7 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.layout()
 		if a.screen == screenForm {
 			var cmd tea.Cmd
-			a.form, cmd = a.form.Update(msg)
+			cmd = a.form.Update(msg)
 			return a, cmd
 		}
 		return a, nil
@@ -186,7 +170,7 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.setStyles(NewStyles(msg.IsDark()))
 		if a.screen == screenForm {
 			var cmd tea.Cmd
-			a.form, cmd = a.form.Update(msg)
+			cmd = a.form.Update(msg)
 			return a, cmd
 		}
 		return a, nil
@@ -230,7 +214,7 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.spin, cmd = a.spin.Update(msg)
 		if a.screen == screenForm {
 			var c2 tea.Cmd
-			a.form, c2 = a.form.Update(msg)
+			c2 = a.form.Update(msg)
 			cmd = tea.Batch(cmd, c2)
 		}
 		return a, cmd
@@ -260,7 +244,7 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case testDraftMsg:
 		return a.testDraft(msg.req)
 	case saveAnywayMsg:
-		a.screen = screenForm
+		a.show(screenForm)
 		req := a.lastCheck.save
 		req.markSetup = a.settings.Mode == ""
 		a.form.working = "Saving…"
@@ -277,9 +261,9 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a.signedIn(msg)
 	case cancelSignInMsg:
 		a.setupFlow = false
-		a.screen = a.backTo
+		a.show(a.backTo)
 		if a.screen == screenSetup || a.screen == screenLoading {
-			a.screen = screenSetup
+			a.show(screenSetup)
 		}
 		return a, nil
 
@@ -297,11 +281,10 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return a.flashbackFailed(msg.err, screenBrowser)
 		}
 		a.picker = newWorkspacePicker(a.styles, msg.workspaces, msg.current)
-		a.picker.width, a.picker.height = a.width, a.contentHeight()
-		a.screen = screenPicker
+		a.show(screenPicker)
 		return a, nil
 	case chooseWorkspaceMsg:
-		a.screen = screenBrowser
+		a.show(screenBrowser)
 		if msg.all {
 			a.scope.AllWorkspaces = true
 			return a.relist("")
@@ -320,7 +303,7 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a, list := a.relist("")
 		return a, tea.Batch(note, list)
 	case cancelPickerMsg:
-		a.screen = screenBrowser
+		a.show(screenBrowser)
 		return a, nil
 	case refreshMsg:
 		a.sess.Refresh()
@@ -348,14 +331,14 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a.check(a.lastCheck)
 	case closeReportMsg:
 		if a.lastCheck.fromForm {
-			a.screen = screenForm
+			a.show(screenForm)
 			return a, a.form.resume("")
 		}
-		a.screen = screenBrowser
+		a.show(screenBrowser)
 		return a, nil
 	case fixFieldMsg:
 		if a.lastCheck.fromForm {
-			a.screen = screenForm
+			a.show(screenForm)
 			a.form.saving = false
 			a.form.banner = "Fix the " + fixLabel(msg.field) + ", then test again or save."
 			return a, a.form.jumpTo(msg.field)
@@ -385,14 +368,14 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		next := a.afterUnlock
 		a.afterUnlock = nil
 		if next == nil {
-			a.screen = screenBrowser
+			a.show(screenBrowser)
 			return a, note
 		}
 		a, cmd := next(a)
 		return a, tea.Batch(note, cmd)
 	case cancelPassphraseMsg:
 		a.afterUnlock = nil
-		a.screen = a.backTo
+		a.show(a.backTo)
 		if a.screen == screenForm {
 			a.form.saving = false
 			a.form.banner = "Not saved: the keyring stayed locked. Your input is kept; choose Save to try again."
@@ -447,26 +430,38 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return a.updateScreen(msg)
 }
 
+// screenOf returns the screen with this id. It is the one place that maps
+// ids to screens: routing, sizing, styling, drawing and the footer all go
+// through it.
+func (a *App) screenOf(id screenID) screen {
+	switch id {
+	case screenSetup:
+		return &a.setup
+	case screenPassphrase:
+		return &a.pass
+	case screenForm:
+		return &a.form
+	case screenBrowser:
+		return &a.browser
+	case screenSignIn:
+		return &a.signin
+	case screenPicker:
+		return &a.picker
+	case screenReport:
+		return &a.report
+	}
+	return &a.loading
+}
+
 // updateScreen forwards a message to the active screen.
 func (a App) updateScreen(msg tea.Msg) (App, tea.Cmd) {
-	var cmd tea.Cmd
-	switch a.screen {
-	case screenSetup:
-		a.setup, cmd = a.setup.Update(msg)
-	case screenPassphrase:
-		a.pass, cmd = a.pass.Update(msg)
-	case screenForm:
-		a.form, cmd = a.form.Update(msg)
-	case screenBrowser:
-		a.browser, cmd = a.browser.Update(msg)
-	case screenSignIn:
-		a.signin, cmd = a.signin.Update(msg)
-	case screenPicker:
-		a.picker, cmd = a.picker.Update(msg)
-	case screenReport:
-		a.report, cmd = a.report.Update(msg)
-	}
-	return a, cmd
+	return a, a.screenOf(a.screen).Update(msg)
+}
+
+// show makes id the active screen, sized to the room it has.
+func (a *App) show(id screenID) {
+	a.screen = id
+	a.screenOf(id).setSize(a.width, a.contentHeight())
 }
 
 // loaded decides the first screen once the store has been read.
@@ -484,7 +479,7 @@ func (a App) loaded(m storeLoadedMsg) (App, tea.Cmd) {
 	case a.opts.Start == StartEdit:
 		if m.editErr != nil || m.edit == nil {
 			a.persistent = fmt.Sprintf("Cannot edit %q: %v", a.opts.EditRef, m.editErr)
-			a.screen = screenBrowser
+			a.show(screenBrowser)
 			return a, nil
 		}
 		return a.openForm(m.edit)
@@ -493,14 +488,14 @@ func (a App) loaded(m storeLoadedMsg) (App, tea.Cmd) {
 			// The destination depends on the current workspace: open the
 			// form once the listing has found it (see listed).
 			a.setupFlow = true
-			a.screen = screenLoading
+			a.show(screenLoading)
 			return a, nil
 		}
 		return a.needUnlock("to save the configuration", func(a App) (App, tea.Cmd) { return a.openForm(nil) }, screenBrowser)
 	case a.opts.Start == StartSetup || session.FirstRun(a.settings, len(m.configs)):
-		a.screen = screenSetup
+		a.show(screenSetup)
 	default:
-		a.screen = screenBrowser
+		a.show(screenBrowser)
 	}
 	return a, nil
 }
@@ -509,7 +504,7 @@ func (a App) loaded(m storeLoadedMsg) (App, tea.Cmd) {
 // backends without a passphrase, after the prompt for a locked file keyring.
 // Asking before the form means a wrong passphrase is caught before the user
 // types a whole configuration.
-func (a App) needUnlock(reason string, next func(App) (App, tea.Cmd), back screen) (App, tea.Cmd) {
+func (a App) needUnlock(reason string, next func(App) (App, tea.Cmd), back screenID) (App, tea.Cmd) {
 	if a.backendErr != nil {
 		return a.setStatus("No usable keyring: "+a.backendErr.Error(), true)
 	}
@@ -518,9 +513,8 @@ func (a App) needUnlock(reason string, next func(App) (App, tea.Cmd), back scree
 	}
 	var cmd tea.Cmd
 	a.pass, cmd = newPassphrase(a.styles, !a.passphraseSet, a.backend.Location, reason, a.cache.Available)
-	a.pass.setWidth(a.width)
 	a.afterUnlock, a.backTo = next, back
-	a.screen = screenPassphrase
+	a.show(screenPassphrase)
 	return a, cmd
 }
 
@@ -561,8 +555,7 @@ func (a App) openForm(edit *session.Item) (App, tea.Cmd) {
 	a.draftStatus = ""
 	a.form, cmd = newFormScreen(a.styles, d, edit, dest)
 	a.form.noTimers = a.noTimers
-	a.form.setSize(a.width, a.contentHeight())
-	a.screen = screenForm
+	a.show(screenForm)
 	return a, cmd
 }
 
@@ -573,10 +566,10 @@ func (a App) leaveForm() (App, tea.Cmd) {
 		return a, tea.Quit
 	}
 	if session.FirstRun(a.settings, len(a.browser.all)) {
-		a.screen = screenSetup
+		a.show(screenSetup)
 		return a, nil
 	}
-	a.screen = screenBrowser
+	a.show(screenBrowser)
 	return a, nil
 }
 
@@ -594,7 +587,7 @@ func (a App) maybeQuitSingle() (App, tea.Cmd) {
 func (a App) submit(req saveRequest) (App, tea.Cmd) {
 	if req.needsKeyring() && a.backend.NeedsPassphrase && a.locked {
 		return a.needUnlock("to save "+quote(req.change.Name), func(a App) (App, tea.Cmd) {
-			a.screen = screenForm
+			a.show(screenForm)
 			return a.submit(req)
 		}, screenForm)
 	}
@@ -613,7 +606,7 @@ func (a App) saved(m configSavedMsg) (App, tea.Cmd) {
 			a.locked = true
 			req := m.req
 			return a.needUnlock("to save "+quote(req.change.Name), func(a App) (App, tea.Cmd) {
-				a.screen = screenForm
+				a.show(screenForm)
 				return a.submit(req)
 			}, screenForm)
 		}
@@ -640,7 +633,7 @@ func (a App) saved(m configSavedMsg) (App, tea.Cmd) {
 	if a.opts.Start == StartAdd || a.opts.Start == StartEdit {
 		return a, tea.Sequence(record, tea.Quit)
 	}
-	a.screen = screenBrowser
+	a.show(screenBrowser)
 	verb := "Saved"
 	if m.req.edit != nil {
 		verb = "Updated"
@@ -671,14 +664,8 @@ func (a App) setStatus(text string, isErr bool) (App, tea.Cmd) {
 func (a *App) setStyles(st *Styles) {
 	a.styles = st
 	a.help.Styles = helpStyles(st)
-	a.setup.styles = st
-	a.browser.setStyles(st)
-	a.pass.setStyles(st)
-	a.form.setStyles(st)
-	a.signin.styles = st
-	a.picker.styles = st
-	if a.screen == screenReport {
-		a.report.setStyles(st)
+	for id := range numScreens {
+		a.screenOf(id).setStyles(st)
 	}
 }
 
@@ -686,15 +673,8 @@ func (a *App) setStyles(st *Styles) {
 func (a *App) layout() {
 	h := a.contentHeight()
 	a.help.SetWidth(a.width)
-	a.setup.width, a.setup.height = a.width, h
-	a.browser.setSize(a.width, h)
-	a.pass.setWidth(a.width)
-	a.form.setSize(a.width, h)
-	a.signin.setWidth(a.width)
-	a.signin.height = h
-	a.picker.width, a.picker.height = a.width, h
-	if a.screen == screenReport {
-		a.report.setSize(a.width, h)
+	for id := range numScreens {
+		a.screenOf(id).setSize(a.width, h)
 	}
 }
 
@@ -711,26 +691,7 @@ func (a App) contentHeight() int {
 
 // activeKeyMap is the key map the footer shows: the active screen's.
 func (a App) activeKeyMap() help.KeyMap {
-	switch a.screen {
-	case screenSetup:
-		return a.setup.keys
-	case screenPassphrase:
-		return a.pass.keys
-	case screenForm:
-		return a.form.keys
-	case screenBrowser:
-		if a.browser.confirming != nil {
-			return a.browser.confirmKeys
-		}
-		return a.browser.keys
-	case screenSignIn:
-		return a.signin.keys
-	case screenPicker:
-		return a.picker.keys
-	case screenReport:
-		return a.report.keys
-	}
-	return statusKeyMap{Quit: a.keys.Interrupt}
+	return a.screenOf(a.screen).keyMap()
 }
 
 // View draws the active screen, the status bar and the help footer.
@@ -748,25 +709,7 @@ func (a App) render() string {
 	if a.width < minWidth || a.height < minHeight {
 		return wrapText(fmt.Sprintf("Terminal too small (needs %d×%d, this one is %d×%d). Enlarge the window or press ctrl+c to quit.", minWidth, minHeight, a.width, a.height), a.width)
 	}
-	var body string
-	switch a.screen {
-	case screenLoading:
-		body = a.styles.App.Muted.Render("Loading configurations…")
-	case screenSetup:
-		body = a.setup.View()
-	case screenPassphrase:
-		body = a.pass.View()
-	case screenForm:
-		body = a.form.View()
-	case screenBrowser:
-		body = a.browser.View()
-	case screenSignIn:
-		body = a.signin.View()
-	case screenPicker:
-		body = a.picker.View()
-	case screenReport:
-		body = a.report.View()
-	}
+	body := a.screenOf(a.screen).View()
 	if a.persistent != "" && a.screen == screenBrowser {
 		// An error that needs reading stays whole above the list; the
 		// status bar could only show its first words.

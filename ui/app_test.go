@@ -236,7 +236,7 @@ func TestCopyIDUsesTheTerminalClipboard(t *testing.T) {
 	st := newTestStore(t)
 	seed(t, st, 1)
 	d := newDriver(t, st, Options{}, 80, 24)
-	_, cmd := d.app.browser.Update(keypress("c"))
+	cmd := d.app.browser.Update(keypress("c"))
 	require.NotNil(t, cmd)
 	msg, ok := cmd().(copyMsg)
 	require.True(t, ok)

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
@@ -114,6 +115,14 @@ func newBrowser(st *Styles) browser {
 func (b *browser) setStyles(st *Styles) {
 	b.styles = st
 	b.filter.SetStyles(textinput.DefaultStyles(st.IsDark))
+}
+
+// keyMap is the footer's: the dialog's keys while it asks.
+func (b *browser) keyMap() help.KeyMap {
+	if b.confirming != nil {
+		return b.confirmKeys
+	}
+	return b.keys
 }
 
 func (b *browser) setSize(w, h int) {
@@ -284,8 +293,8 @@ func (b *browser) move(delta int) {
 }
 
 // Update handles a message while the browser is the active screen.
-func (b browser) Update(msg tea.Msg) (browser, tea.Cmd) {
-	b, cmd := b.update(msg)
+func (b *browser) Update(msg tea.Msg) tea.Cmd {
+	cmd := b.update(msg)
 	b.updateKeys()
 	// The detail pane follows the cursor: fetch the usage counters of a
 	// Flashback configuration the first time it is shown.
@@ -298,10 +307,10 @@ func (b browser) Update(msg tea.Msg) (browser, tea.Cmd) {
 			cmd = tea.Batch(cmd, func() tea.Msg { return detailShownMsg{item: c} })
 		}
 	}
-	return b, cmd
+	return cmd
 }
 
-func (b browser) update(msg tea.Msg) (browser, tea.Cmd) {
+func (b *browser) update(msg tea.Msg) tea.Cmd {
 	kp, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		if b.filtering {
@@ -309,9 +318,9 @@ func (b browser) update(msg tea.Msg) (browser, tea.Cmd) {
 			b.filter, cmd = b.filter.Update(msg)
 			b.applyFilter()
 			b.clampOffset()
-			return b, cmd
+			return cmd
 		}
-		return b, nil
+		return nil
 	}
 
 	if b.confirming != nil {
@@ -319,25 +328,25 @@ func (b browser) update(msg tea.Msg) (browser, tea.Cmd) {
 		case key.Matches(kp, b.confirmKeys.Yes):
 			c := *b.confirming
 			b.confirming = nil
-			return b, func() tea.Msg { return deleteConfigMsg{item: c} }
+			return func() tea.Msg { return deleteConfigMsg{item: c} }
 		case key.Matches(kp, b.confirmKeys.No):
 			b.confirming = nil
 		}
-		return b, nil
+		return nil
 	}
 
 	// Keys that do not apply to the selected configuration are disabled
 	// (the footer hides them); pressed anyway, they say why.
 	if !b.filtering && pressedDisabled(kp, b.keys.Validate) {
 		if c, ok := b.selected(); ok && !c.IsRemote() {
-			return b, func() tea.Msg { return checkMsg{item: c, kind: checkValidate} } // App explains
+			return func() tea.Msg { return checkMsg{item: c, kind: checkValidate} } // App explains
 		}
 	}
 	if !b.filtering && (pressedDisabled(kp, b.keys.Edit) || pressedDisabled(kp, b.keys.Delete)) {
 		if c, ok := b.selected(); ok && c.IsRemote() {
 			if role, ro := b.readOnly[c.WorkspaceID]; ro {
 				text := fmt.Sprintf("Your role in %s is %s: changing or deleting its configurations needs WRITE or ADMIN.", c.WorkspaceName, role)
-				return b, func() tea.Msg { return statusMsg{text: text, isErr: true} }
+				return func() tea.Msg { return statusMsg{text: text, isErr: true} }
 			}
 		}
 	}
@@ -347,26 +356,26 @@ func (b browser) update(msg tea.Msg) (browser, tea.Cmd) {
 		case key.Matches(kp, b.keys.Accept):
 			b.filtering = false
 			b.filter.Blur()
-			return b, nil
+			return nil
 		case key.Matches(kp, b.keys.ClearFilter):
 			b.filtering = false
 			b.filter.Blur()
 			b.filter.SetValue("")
 			b.applyFilter()
 			b.clampOffset()
-			return b, nil
+			return nil
 		case key.Matches(kp, b.keys.Up):
 			b.move(-1)
-			return b, nil
+			return nil
 		case key.Matches(kp, b.keys.Down):
 			b.move(1)
-			return b, nil
+			return nil
 		}
 		var cmd tea.Cmd
 		b.filter, cmd = b.filter.Update(msg)
 		b.applyFilter()
 		b.clampOffset()
-		return b, cmd
+		return cmd
 	}
 
 	switch {
@@ -392,12 +401,12 @@ func (b browser) update(msg tea.Msg) (browser, tea.Cmd) {
 		b.clampOffset()
 	case key.Matches(kp, b.keys.Filter):
 		b.filtering = true
-		return b, b.filter.Focus()
+		return b.filter.Focus()
 	case key.Matches(kp, b.keys.Add):
-		return b, func() tea.Msg { return openFormMsg{} }
+		return func() tea.Msg { return openFormMsg{} }
 	case key.Matches(kp, b.keys.Edit):
 		if c, ok := b.selected(); ok {
-			return b, func() tea.Msg { return openFormMsg{edit: &c} }
+			return func() tea.Msg { return openFormMsg{edit: &c} }
 		}
 	case key.Matches(kp, b.keys.Delete):
 		if c, ok := b.selected(); ok {
@@ -405,7 +414,7 @@ func (b browser) update(msg tea.Msg) (browser, tea.Cmd) {
 		}
 	case key.Matches(kp, b.keys.Copy):
 		if c, ok := b.selected(); ok {
-			return b, func() tea.Msg { return copyMsg{text: c.ID, what: "the id of " + quote(c.Name)} }
+			return func() tea.Msg { return copyMsg{text: c.ID, what: "the id of " + quote(c.Name)} }
 		}
 	case key.Matches(kp, b.keys.Test), key.Matches(kp, b.keys.Validate), key.Matches(kp, b.keys.Troubleshoot):
 		c, ok := b.selected()
@@ -419,21 +428,21 @@ func (b browser) update(msg tea.Msg) (browser, tea.Cmd) {
 		case key.Matches(kp, b.keys.Troubleshoot):
 			kind = checkDoctor
 		}
-		return b, func() tea.Msg { return checkMsg{item: c, kind: kind} }
+		return func() tea.Msg { return checkMsg{item: c, kind: kind} }
 	case key.Matches(kp, b.keys.Workspace):
-		return b, func() tea.Msg { return pickWorkspaceMsg{} }
+		return func() tea.Msg { return pickWorkspaceMsg{} }
 	case key.Matches(kp, b.keys.Refresh):
-		return b, func() tea.Msg { return refreshMsg{} }
+		return func() tea.Msg { return refreshMsg{} }
 	case key.Matches(kp, b.keys.Help):
-		return b, func() tea.Msg { return toggleHelpMsg{} }
+		return func() tea.Msg { return toggleHelpMsg{} }
 	case key.Matches(kp, b.keys.Quit):
-		return b, func() tea.Msg { return quitMsg{} }
+		return func() tea.Msg { return quitMsg{} }
 	}
-	return b, nil
+	return nil
 }
 
 // View renders the browser into width×height cells.
-func (b browser) View() string {
+func (b *browser) View() string {
 	st := b.styles
 	if b.confirming != nil {
 		return b.confirmView()

@@ -108,34 +108,33 @@ func (a App) listed(m configsLoadedMsg) (App, tea.Cmd) {
 		return a.openForm(nil)
 	}
 	if a.screen == screenLoading {
-		a.screen = screenBrowser
+		a.show(screenBrowser)
 	}
 	return a, nil
 }
 
 // flashbackFailed routes a Flashback problem to what fixes it.
-func (a App) flashbackFailed(err error, back screen) (App, tea.Cmd) {
+func (a App) flashbackFailed(err error, back screenID) (App, tea.Cmd) {
 	var choose *session.ChooseWorkspaceError
 	switch {
 	case errors.As(err, &choose):
 		a.picker = newWorkspacePicker(a.styles, choose.Workspaces, "")
 		a.picker.cursor = 1
-		a.picker.width, a.picker.height = a.width, a.contentHeight()
-		a.screen = screenPicker
+		a.show(screenPicker)
 		return a, nil
 	case errors.Is(err, store.ErrLocked):
 		return a.needUnlock("to restore your Flashback sign-in", func(a App) (App, tea.Cmd) {
-			a.screen = back
+			a.show(back)
 			return a.relist("")
 		}, back)
 	case errors.Is(err, context.Canceled):
 		if a.screen == screenLoading {
-			a.screen = screenBrowser
+			a.show(screenBrowser)
 		}
 		return a.setStatus("Cancelled.", false)
 	}
 	if a.screen == screenLoading {
-		a.screen = screenBrowser
+		a.show(screenBrowser)
 	}
 	if a.setupFlow && a.opts.Start == StartAdd && errors.Is(err, client.ErrUnauthenticated) {
 		// `fbllm add` with a lapsed sign-in: keep it on this machine.
@@ -148,15 +147,13 @@ func (a App) flashbackFailed(err error, back screen) (App, tea.Cmd) {
 }
 
 // openSignIn shows the sign-in screen; esc returns to back.
-func (a App) openSignIn(back screen) (App, tea.Cmd) {
+func (a App) openSignIn(back screenID) (App, tea.Cmd) {
 	var cmd tea.Cmd
 	// The email of the last sign-in of this run is kept, so a lapsed
 	// session only needs the password again.
 	a.signin, cmd = newSignIn(a.styles, a.apiURL, a.lastEmail, a.sess.Simulated())
-	a.signin.setWidth(a.width)
-	a.signin.height = a.contentHeight()
 	a.backTo = back
-	a.screen = screenSignIn
+	a.show(screenSignIn)
 	return a, cmd
 }
 
@@ -181,9 +178,9 @@ func (a App) signedIn(m signedInMsg) (App, tea.Cmd) {
 	a.signedInHint = true
 	a.lastEmail = m.id.Email
 	a.flashbackProblem = nil
-	a.screen = screenLoading
+	a.show(screenLoading)
 	if !a.setupFlow {
-		a.screen = screenBrowser
+		a.show(screenBrowser)
 	}
 	a, note := a.setStatus(fmt.Sprintf("Signed in as %s.", m.id.Email), false)
 	a, list := a.relist("")
@@ -219,7 +216,7 @@ func (a App) check(req checkRequest) (App, tea.Cmd) {
 	}
 	if !req.item.IsRemote() && a.backend.NeedsPassphrase && a.locked {
 		return a.needUnlock("to read the credentials of "+quote(req.item.Name), func(a App) (App, tea.Cmd) {
-			a.screen = screenBrowser
+			a.show(screenBrowser)
 			return a.check(req)
 		}, screenBrowser)
 	}
@@ -234,12 +231,12 @@ func (a App) check(req checkRequest) (App, tea.Cmd) {
 // Flashback secret cannot be (the platform never returns it).
 func (a App) testDraft(req saveRequest) (App, tea.Cmd) {
 	if req.edit != nil && req.edit.IsRemote() && req.change.Secret == nil {
-		a.screen = screenForm
+		a.show(screenForm)
 		return a, a.form.resume("Flashback keeps this secret write-only, so it cannot be tested from here. Type the secret again to test it, or save and press v to let Flashback validate it.")
 	}
 	if req.edit != nil && !req.edit.IsRemote() && (req.change.Secret == nil || req.change.Key == nil) && a.backend.NeedsPassphrase && a.locked {
 		return a.needUnlock("to read the stored credentials", func(a App) (App, tea.Cmd) {
-			a.screen = screenForm
+			a.show(screenForm)
 			return a.testDraft(req)
 		}, screenForm)
 	}
@@ -293,7 +290,7 @@ func (a App) checked(m checkDoneMsg) (App, tea.Cmd) {
 		// A cancelled check proves nothing either way: say so, and never
 		// show its partial report as a result.
 		if req.fromForm {
-			a.screen = screenForm
+			a.show(screenForm)
 			return a, a.form.resume("Test cancelled; nothing was checked. Choose it again to retry, or Save.")
 		}
 		return a.setStatus("Check cancelled.", false)
@@ -302,7 +299,7 @@ func (a App) checked(m checkDoneMsg) (App, tea.Cmd) {
 	platform := errors.As(m.err, &pe)
 	if m.err != nil && (!platform || len(m.report.Checks) == 0) {
 		if req.fromForm {
-			a.screen = screenForm
+			a.show(screenForm)
 			return a, a.form.resume(errorText("The test could not run: ", m.err))
 		}
 		if errors.Is(m.err, store.ErrLocked) {
@@ -326,13 +323,13 @@ func (a App) checked(m checkDoneMsg) (App, tea.Cmd) {
 	if passed && req.kind != checkDoctor {
 		word := string(r.Status)
 		if req.fromForm {
-			a.screen = screenForm
+			a.show(screenForm)
 			return a, a.form.resume(fmt.Sprintf("✓ Connection %s. Choose Save to keep it.", word))
 		}
 		return a.setStatus(fmt.Sprintf("✓ %s: %s.", req.item.Name, word), false)
 	}
 	a.report = newReportPanel(a.styles, r, req.item, req.kind, req.fromForm, a.width, a.contentHeight())
-	a.screen = screenReport
+	a.show(screenReport)
 	return a, nil
 }
 

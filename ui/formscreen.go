@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
@@ -81,6 +82,8 @@ func (f *formScreen) resize() {
 	}
 }
 
+func (f *formScreen) keyMap() help.KeyMap { return f.keys }
+
 func (f *formScreen) setStyles(st *Styles) {
 	f.styles = st
 	if f.cf != nil {
@@ -134,22 +137,22 @@ func (f *formScreen) saveFailed(err error) tea.Cmd {
 }
 
 // Update handles a message while the form is the active screen.
-func (f formScreen) Update(msg tea.Msg) (formScreen, tea.Cmd) {
+func (f *formScreen) Update(msg tea.Msg) tea.Cmd {
 	if f.saving {
 		if _, ok := msg.(spinner.TickMsg); ok && f.saving {
 			var cmd tea.Cmd
 			f.spinner, cmd = f.spinner.Update(msg)
-			return f, cmd
+			return cmd
 		}
-		return f, nil // keys are ignored while the save runs
+		return nil // keys are ignored while the save runs
 	}
 	if _, ok := msg.(tea.WindowSizeMsg); ok {
-		return f, nil // App calls setSize; the form gets its share in resize
+		return nil // App calls setSize; the form gets its share in resize
 	}
 	if kp, ok := msg.(tea.KeyPressMsg); ok {
 		f.banner = ""
 		if key.Matches(kp, f.keys.Back) && f.cf.OnFirstStep() {
-			return f, func() tea.Msg { return cancelFormMsg{} }
+			return func() tea.Msg { return cancelFormMsg{} }
 		}
 	}
 	m, cmd := f.cf.Form.Update(msg)
@@ -162,7 +165,7 @@ func (f formScreen) Update(msg tea.Msg) (formScreen, tea.Cmd) {
 	case huh.StateCompleted:
 		d := f.cf.Draft
 		if d.Action == input.ActionBack { // start over, values kept
-			return f, tea.Batch(cmd, f.build(d))
+			return tea.Batch(cmd, f.build(d))
 		}
 		res, err := d.Result()
 		if err != nil {
@@ -172,7 +175,7 @@ func (f formScreen) Update(msg tea.Msg) (formScreen, tea.Cmd) {
 			if errors.As(err, &ie) && ie.Field != "" {
 				field = ie.Field
 			}
-			return f, tea.Batch(cmd, f.jumpTo(field))
+			return tea.Batch(cmd, f.jumpTo(field))
 		}
 		req := newSaveRequest(res, f.editing, f.dest)
 		if d.Action == input.ActionTest {
@@ -180,20 +183,20 @@ func (f formScreen) Update(msg tea.Msg) (formScreen, tea.Cmd) {
 			// user back to the review step (or to the field to fix).
 			f.saving = true
 			f.working = "Testing the connection…"
-			return f, tea.Batch(cmd, f.tick(), func() tea.Msg { return testDraftMsg{req: req} })
+			return tea.Batch(cmd, f.tick(), func() tea.Msg { return testDraftMsg{req: req} })
 		}
 		f.saving = true
 		f.working = "Saving…"
-		return f, tea.Batch(cmd, f.tick(), func() tea.Msg { return submitConfigMsg{req: req} })
+		return tea.Batch(cmd, f.tick(), func() tea.Msg { return submitConfigMsg{req: req} })
 	case huh.StateAborted:
-		return f, func() tea.Msg { return cancelFormMsg{} }
+		return func() tea.Msg { return cancelFormMsg{} }
 	}
-	return f, cmd
+	return cmd
 }
 
 // View renders the form with its title, live hint and banner. On the last
 // step it draws the review above the confirmation, cut to fit the screen.
-func (f formScreen) View() string {
+func (f *formScreen) View() string {
 	st := f.styles
 	// The title says where the configuration goes before any secret is
 	// typed (setup said it too, but `a` from the browser skips setup).

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
@@ -87,12 +88,16 @@ func (p *passphrase) setStyles(st *Styles) {
 	}
 }
 
-func (p *passphrase) setWidth(w int) {
+// setSize fits the inputs to the width; the prompt is short enough for
+// any height the App allows.
+func (p *passphrase) setSize(w, _ int) {
 	p.width = w
 	for i := range p.inputs {
 		p.inputs[i].SetWidth(max(min(w-6, 40), 8))
 	}
 }
+
+func (p *passphrase) keyMap() help.KeyMap { return p.keys }
 
 // checked records the outcome of a check the App ran for this prompt.
 func (p *passphrase) checked(err error) tea.Cmd {
@@ -127,62 +132,62 @@ func (p *passphrase) focusCmd() tea.Cmd {
 }
 
 // Update handles a message while the prompt is the active screen.
-func (p passphrase) Update(msg tea.Msg) (passphrase, tea.Cmd) {
+func (p *passphrase) Update(msg tea.Msg) tea.Cmd {
 	if p.checking {
-		return p, nil
+		return nil
 	}
 	if kp, ok := msg.(tea.KeyPressMsg); ok {
 		switch {
 		case key.Matches(kp, p.keys.Cancel):
-			return p, func() tea.Msg { return cancelPassphraseMsg{} }
+			return func() tea.Msg { return cancelPassphraseMsg{} }
 		case key.Matches(kp, p.keys.Next):
 			p.focus = (p.focus + 1) % p.fields()
-			return p, p.focusCmd()
+			return p.focusCmd()
 		case key.Matches(kp, p.keys.Toggle):
 			p.remember = !p.remember
-			return p, nil
+			return nil
 		case key.Matches(kp, p.keys.Submit):
 			return p.submit()
 		}
 	}
 	if p.focus >= len(p.inputs) {
-		return p, nil
+		return nil
 	}
 	var cmd tea.Cmd
 	p.inputs[p.focus], cmd = p.inputs[p.focus].Update(msg)
-	return p, cmd
+	return cmd
 }
 
-func (p passphrase) submit() (passphrase, tea.Cmd) {
+func (p *passphrase) submit() tea.Cmd {
 	pass := p.inputs[0].Value()
 	if p.create && p.focus == 0 && len(p.inputs[1].Value()) == 0 {
 		if len([]rune(pass)) < minPassphraseLen {
 			p.err = fmt.Sprintf("Choose a longer passphrase (at least %d characters).", minPassphraseLen)
-			return p, nil
+			return nil
 		}
 		p.err = ""
 		p.focus = 1
-		return p, p.focusCmd()
+		return p.focusCmd()
 	}
 	if pass == "" {
 		p.err = "Type the passphrase, or press esc to cancel."
-		return p, nil
+		return nil
 	}
 	if p.create && p.inputs[1].Value() != pass {
 		p.err = "The two passphrases differ. Type them again."
 		p.inputs[0].SetValue("")
 		p.inputs[1].SetValue("")
 		p.focus = 0
-		return p, p.focusCmd()
+		return p.focusCmd()
 	}
 	p.err = ""
 	p.checking = true
 	create, remember := p.create, p.remember
-	return p, func() tea.Msg { return submitPassphraseMsg{pass: pass, create: create, remember: remember} }
+	return func() tea.Msg { return submitPassphraseMsg{pass: pass, create: create, remember: remember} }
 }
 
 // View renders the prompt.
-func (p passphrase) View() string {
+func (p *passphrase) View() string {
 	st := p.styles
 	w := max(p.width, 20)
 	var b strings.Builder

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
@@ -61,41 +62,49 @@ func (p reportPanel) canEdit() bool { return p.item.ID != "" }
 
 func (p *reportPanel) setSize(w, h int) {
 	p.width, p.height = w, h
+	if p.styles == nil {
+		return // no report yet
+	}
 	p.vp.SetWidth(w)
 	p.vp.SetHeight(max(h-2, 1))
 	p.vp.SetContent(p.body(w))
 }
 
 func (p *reportPanel) setStyles(st *Styles) {
+	if p.styles == nil {
+		return // no report yet; newReportPanel gets the styles
+	}
 	p.styles = st
 	p.vp.SetContent(p.body(p.width))
 }
 
-func (p reportPanel) Update(msg tea.Msg) (reportPanel, tea.Cmd) {
+func (p *reportPanel) keyMap() help.KeyMap { return p.keys }
+
+func (p *reportPanel) Update(msg tea.Msg) tea.Cmd {
 	kp, ok := msg.(tea.KeyPressMsg)
 	if !ok {
-		return p, nil
+		return nil
 	}
 	switch {
 	case key.Matches(kp, p.keys.Close):
-		return p, func() tea.Msg { return closeReportMsg{} }
+		return func() tea.Msg { return closeReportMsg{} }
 	case key.Matches(kp, p.keys.Fix):
 		it, field := p.item, fieldToFix(p.report)
-		return p, func() tea.Msg { return fixFieldMsg{item: it, field: field} }
+		return func() tea.Msg { return fixFieldMsg{item: it, field: field} }
 	case key.Matches(kp, p.keys.Rerun):
-		return p, func() tea.Msg { return rerunMsg{} }
+		return func() tea.Msg { return rerunMsg{} }
 	case key.Matches(kp, p.keys.Copy):
 		text := reportText(p.report)
-		return p, func() tea.Msg { return copyMsg{text: text, what: "the redacted report"} }
+		return func() tea.Msg { return copyMsg{text: text, what: "the redacted report"} }
 	case key.Matches(kp, p.keys.Save):
-		return p, func() tea.Msg { return saveAnywayMsg{} }
+		return func() tea.Msg { return saveAnywayMsg{} }
 	}
 	var cmd tea.Cmd
 	p.vp, cmd = p.vp.Update(msg)
-	return p, cmd
+	return cmd
 }
 
-func (p reportPanel) View() string {
+func (p *reportPanel) View() string {
 	st := p.styles
 	r := p.report
 	name := r.Config.Name

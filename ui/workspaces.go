@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -46,10 +47,14 @@ func newWorkspacePicker(st *Styles, wss []client.Workspace, current string) work
 	return p
 }
 
-func (p workspacePicker) Update(msg tea.Msg) (workspacePicker, tea.Cmd) {
+func (p *workspacePicker) setSize(w, h int)     { p.width, p.height = w, h }
+func (p *workspacePicker) setStyles(st *Styles) { p.styles = st }
+func (p *workspacePicker) keyMap() help.KeyMap  { return p.keys }
+
+func (p *workspacePicker) Update(msg tea.Msg) tea.Cmd {
 	kp, ok := msg.(tea.KeyPressMsg)
 	if !ok {
-		return p, nil
+		return nil
 	}
 	switch {
 	case key.Matches(kp, p.keys.Up):
@@ -58,17 +63,17 @@ func (p workspacePicker) Update(msg tea.Msg) (workspacePicker, tea.Cmd) {
 		p.cursor = min(p.cursor+1, len(p.workspaces))
 	case key.Matches(kp, p.keys.Choose):
 		if p.cursor == 0 {
-			return p, func() tea.Msg { return chooseWorkspaceMsg{all: true} }
+			return func() tea.Msg { return chooseWorkspaceMsg{all: true} }
 		}
 		w := p.workspaces[p.cursor-1]
-		return p, func() tea.Msg { return chooseWorkspaceMsg{workspace: w} }
+		return func() tea.Msg { return chooseWorkspaceMsg{workspace: w} }
 	case key.Matches(kp, p.keys.Cancel):
-		return p, func() tea.Msg { return cancelPickerMsg{} }
+		return func() tea.Msg { return cancelPickerMsg{} }
 	}
-	return p, nil
+	return nil
 }
 
-func (p workspacePicker) View() string {
+func (p *workspacePicker) View() string {
 	st := p.styles
 	w := max(p.width, 20)
 	var b strings.Builder
