@@ -11,7 +11,7 @@ package ui
 //   browser(t/v/x) ──checkMsg──▶ checkCmd ──checkDoneMsg──▶ report panel (or a status line)
 //   form(review "test now") ──testDraftMsg──▶ checkCmd ──▶ report panel ──e/esc/s──▶ form
 //
-// Anything that talks to Flashback runs under a.busy with its own context:
+// Anything that talks to Flashback runs under a.op.label with its own context:
 // esc cancels it, and the spinner shows it in the status bar.
 
 import (
@@ -45,15 +45,20 @@ const statusTTL = 5 * time.Second
 
 // App is the only tea.Model of fbllm. It owns the screens, routes their
 // intent messages, runs the Cmds and draws the status bar and help footer.
+// Its state is grouped by what it is about; each group's methods live with
+// the flow that uses it.
 type App struct {
 	deps   Deps
 	opts   Options
+	sess   *session.Session
 	styles *Styles
 	keys   globalKeys
 	help   help.Model
 
 	width, height int
 	screen        screenID
+	// backTo is where esc on a prompt (passphrase, sign-in) returns.
+	backTo screenID
 
 	loading loading
 	setup   setup
@@ -64,24 +69,48 @@ type App struct {
 	picker  workspacePicker
 	report  reportPanel
 
-	sess *session.Session
+	settings  store.Settings
+	keyring   keyringState
+	flashback flashbackState
+	op        operation
+	checks    checkState
+	status    statusLine
+
+	result      Result
+	interrupted bool
+	// noTimers turns off the cosmetic timers (status expiry, spinners) so
+	// the tests' synchronous driver can wait for every other Cmd to finish.
+	noTimers bool
+}
+
+// keyringState is what App knows of the keyring: the backend in use, and
+// for the encrypted-file backend whether a passphrase exists, whether it
+// is unlocked and whether the unlock is remembered.
+type keyringState struct {
+	backend       store.BackendInfo
+	err           error // no usable backend
+	passphraseSet bool
+	locked        bool
+	cache         store.CacheStatus
+	// afterUnlock is what to do once the passphrase prompt succeeds.
+	afterUnlock func(App) (App, tea.Cmd)
+}
+
+// needsUnlock reports whether reading or writing a secret needs the
+// passphrase first.
+func (k keyringState) needsUnlock() bool { return k.backend.NeedsPassphrase && k.locked }
+
+// flashbackState is what App knows of the Flashback side.
+type flashbackState struct {
 	// scope is what the browser lists; workspace is the current Flashback
 	// workspace once known (nil: not signed in, or not chosen yet).
 	scope     session.Scope
 	workspace *client.Workspace
-	// flashbackProblem is why Flashback configurations are not listed.
-	flashbackProblem error
-	// setupFlow: the first-run setup chose Flashback, so the form opens
-	// once a workspace is known.
+	// problem is why Flashback configurations are not listed.
+	problem error
+	// setupFlow: the first-run setup (or `fbllm add` while signed in)
+	// chose Flashback, so the form opens once a workspace is known.
 	setupFlow bool
-
-	// busy names the Flashback or check operation running; cancelBusy
-	// stops it (esc).
-	busy       string
-	cancelBusy context.CancelFunc
-	spin       spinner.Model
-	// lastCheck is the check the report panel shows, for r (re-run).
-	lastCheck checkRequest
 	// signedInHint (a Flashback sign-in is likely: setup chose it, or
 	// FLASHBACK_TOKEN is set) and apiURL are read by the load Cmd, since
 	// both come from disk or the environment.
@@ -89,32 +118,34 @@ type App struct {
 	apiURL       string
 	// lastEmail prefills the sign-in after a lapsed session.
 	lastEmail string
-	// draftStatus is the result of "test the connection now" on the open
-	// form, recorded as the last check when the form is saved.
+}
+
+// operation is the one Flashback call or check that may run at a time:
+// label names it in the status bar, cancel stops it (esc).
+type operation struct {
+	label  string
+	cancel context.CancelFunc
+	spin   spinner.Model
+}
+
+// running reports whether an operation is under way.
+func (o operation) running() bool { return o.label != "" }
+
+// checkState remembers the last check, for r (re-run) on the panel, and
+// the result of "test the connection now" on the open form, recorded as
+// the last check when the form is saved.
+type checkState struct {
+	last        checkRequest
 	draftStatus string
+}
 
-	settings      store.Settings
-	backend       store.BackendInfo
-	backendErr    error
-	passphraseSet bool
-	locked        bool
-	cache         store.CacheStatus
-
-	// afterUnlock is what to do once the passphrase prompt succeeds; the
-	// prompt's cancel returns to backTo.
-	afterUnlock func(App) (App, tea.Cmd)
-	backTo      screenID
-
-	// noTimers turns off the cosmetic timers (status expiry, spinners) so
-	// the tests' synchronous driver can wait for every other Cmd to finish.
-	noTimers bool
-
-	status      string
-	statusErr   bool
-	statusID    int
-	persistent  string // an error that stays until acknowledged by the next action
-	result      Result
-	interrupted bool
+// statusLine is the transient message of the status bar, and an error
+// that stays until the next action acknowledges it.
+type statusLine struct {
+	text       string
+	isErr      bool
+	id         int // the message clearStatusMsg may clear
+	persistent string
 }
 
 // Result is what a TUI session produced, for the CLI to report.
@@ -131,7 +162,7 @@ func newApp(deps Deps, opts Options) App {
 	h := help.New()
 	h.Styles = helpStyles(st)
 	a := App{deps: deps, opts: opts, styles: st, keys: defaultGlobalKeys(), help: h,
-		spin: spinner.New(spinner.WithSpinner(spinner.MiniDot))}
+		op: operation{spin: spinner.New(spinner.WithSpinner(spinner.MiniDot))}}
 	a.sess = deps.Session
 	if a.sess == nil {
 		// Tests and local-only callers pass a store alone.
@@ -177,41 +208,41 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyPressMsg:
 		if key.Matches(msg, a.keys.Interrupt) {
 			a.interrupted = true
-			if a.cancelBusy != nil {
-				a.cancelBusy()
+			if a.op.cancel != nil {
+				a.op.cancel()
 			}
 			return a, tea.Quit
 		}
-		if a.busy != "" {
-			if key.Matches(msg, a.keys.Cancel) && a.cancelBusy != nil {
-				a.cancelBusy()
-				a.busy += " cancelling…"
+		if a.op.running() {
+			if key.Matches(msg, a.keys.Cancel) && a.op.cancel != nil {
+				a.op.cancel()
+				a.op.label += " cancelling…"
 			}
 			return a, nil // one operation at a time; keys wait
 		}
-		if a.persistent != "" && a.screen == screenBrowser {
-			a.persistent = ""
+		if a.status.persistent != "" && a.screen == screenBrowser {
+			a.status.persistent = ""
 		}
 	case clearStatusMsg:
-		if msg.id == a.statusID {
-			a.status = ""
+		if msg.id == a.status.id {
+			a.status.text = ""
 		}
 		return a, nil
 
 	case storeLoadedMsg:
 		a, cmd := a.loaded(msg)
-		if a.signedInHint && a.opts.Start != StartEdit {
+		if a.flashback.signedInHint && a.opts.Start != StartEdit {
 			var list tea.Cmd
 			a, list = a.relist("")
 			cmd = tea.Batch(cmd, list)
 		}
 		return a, cmd
 	case spinner.TickMsg:
-		if a.busy == "" && !a.form.saving {
+		if !a.op.running() && !a.form.saving {
 			return a, nil
 		}
 		var cmd tea.Cmd
-		a.spin, cmd = a.spin.Update(msg)
+		a.op.spin, cmd = a.op.spin.Update(msg)
 		if a.screen == screenForm {
 			var c2 tea.Cmd
 			c2 = a.form.Update(msg)
@@ -223,7 +254,7 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 	case setupChosenMsg:
 		if msg.mode == session.ModeFlashback {
-			a.setupFlow = true
+			a.flashback.setupFlow = true
 			return a.needUnlock("to keep your Flashback sign-in in the keyring", func(a App) (App, tea.Cmd) {
 				return a.openSignIn(screenSetup)
 			}, screenSetup)
@@ -245,7 +276,7 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a.testDraft(msg.req)
 	case saveAnywayMsg:
 		a.show(screenForm)
-		req := a.lastCheck.save
+		req := a.checks.last.save
 		req.markSetup = a.settings.Mode == ""
 		a.form.working = "Saving…"
 		return a.submit(req)
@@ -260,7 +291,7 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a = a.done()
 		return a.signedIn(msg)
 	case cancelSignInMsg:
-		a.setupFlow = false
+		a.flashback.setupFlow = false
 		a.show(a.backTo)
 		if a.screen == screenSetup || a.screen == screenLoading {
 			a.show(screenSetup)
@@ -286,7 +317,7 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case chooseWorkspaceMsg:
 		a.show(screenBrowser)
 		if msg.all {
-			a.scope.AllWorkspaces = true
+			a.flashback.scope.AllWorkspaces = true
 			return a.relist("")
 		}
 		a, ctx := a.start("Switching to " + msg.workspace.Name + "…")
@@ -296,9 +327,9 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			return a.flashbackFailed(msg.err, screenBrowser)
 		}
-		a.scope.AllWorkspaces = false
+		a.flashback.scope.AllWorkspaces = false
 		w := msg.workspace
-		a.workspace = &w
+		a.flashback.workspace = &w
 		a, note := a.setStatus("Current workspace: "+w.Name+" ("+w.Role.String()+").", false)
 		a, list := a.relist("")
 		return a, tea.Batch(note, list)
@@ -325,19 +356,19 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a = a.done()
 		return a.checked(msg)
 	case rerunMsg:
-		if a.lastCheck.fromForm {
-			return a.testDraft(a.lastCheck.save)
+		if a.checks.last.fromForm {
+			return a.testDraft(a.checks.last.save)
 		}
-		return a.check(a.lastCheck)
+		return a.check(a.checks.last)
 	case closeReportMsg:
-		if a.lastCheck.fromForm {
+		if a.checks.last.fromForm {
 			a.show(screenForm)
 			return a, a.form.resume("")
 		}
 		a.show(screenBrowser)
 		return a, nil
 	case fixFieldMsg:
-		if a.lastCheck.fromForm {
+		if a.checks.last.fromForm {
 			a.show(screenForm)
 			a.form.saving = false
 			a.form.banner = "Fix the " + fixLabel(msg.field) + ", then test again or save."
@@ -357,7 +388,7 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			return a, a.pass.checked(msg.err)
 		}
-		a.passphraseSet, a.locked, a.cache = true, false, msg.cache
+		a.keyring.passphraseSet, a.keyring.locked, a.keyring.cache = true, false, msg.cache
 		var note tea.Cmd
 		switch {
 		case msg.remembered:
@@ -365,8 +396,8 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		case msg.rememberErr != nil:
 			a, note = a.setStatus("Could not remember the passphrase: "+msg.rememberErr.Error(), true)
 		}
-		next := a.afterUnlock
-		a.afterUnlock = nil
+		next := a.keyring.afterUnlock
+		a.keyring.afterUnlock = nil
 		if next == nil {
 			a.show(screenBrowser)
 			return a, note
@@ -374,7 +405,7 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a, cmd := next(a)
 		return a, tea.Batch(note, cmd)
 	case cancelPassphraseMsg:
-		a.afterUnlock = nil
+		a.keyring.afterUnlock = nil
 		a.show(a.backTo)
 		if a.screen == screenForm {
 			a.form.saving = false
@@ -401,7 +432,7 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			if errors.Is(msg.err, context.Canceled) {
 				return a.setStatus("Delete cancelled; press r to see whether it went through.", true)
 			}
-			a.persistent = errorText("Could not delete "+quote(msg.item.Name)+": ", msg.err)
+			a.status.persistent = errorText("Could not delete "+quote(msg.item.Name)+": ", msg.err)
 			return a, nil
 		}
 		where := "and its secret"
@@ -466,28 +497,28 @@ func (a *App) show(id screenID) {
 
 // loaded decides the first screen once the store has been read.
 func (a App) loaded(m storeLoadedMsg) (App, tea.Cmd) {
-	a.settings, a.backend, a.backendErr = m.settings, m.backend, m.backendErr
-	a.signedInHint, a.apiURL = m.signedInHint, m.apiURL
-	a.passphraseSet, a.locked, a.cache = m.passphraseSet, m.locked, m.cache
+	a.settings, a.keyring.backend, a.keyring.err = m.settings, m.backend, m.backendErr
+	a.flashback.signedInHint, a.flashback.apiURL = m.signedInHint, m.apiURL
+	a.keyring.passphraseSet, a.keyring.locked, a.keyring.cache = m.passphraseSet, m.locked, m.cache
 	a.browser.backendLabel = store.BackendLabel(m.backend.Name)
 	a.browser.setConfigs(m.configs, "")
 	a.setup.setBackend(m.backend, m.backendErr)
 	if m.listErr != nil {
-		a.persistent = errorText("Could not read configurations: ", m.listErr)
+		a.status.persistent = errorText("Could not read configurations: ", m.listErr)
 	}
 	switch {
 	case a.opts.Start == StartEdit:
 		if m.editErr != nil || m.edit == nil {
-			a.persistent = fmt.Sprintf("Cannot edit %q: %v", a.opts.EditRef, m.editErr)
+			a.status.persistent = fmt.Sprintf("Cannot edit %q: %v", a.opts.EditRef, m.editErr)
 			a.show(screenBrowser)
 			return a, nil
 		}
 		return a.openForm(m.edit)
 	case a.opts.Start == StartAdd:
-		if a.signedInHint {
+		if a.flashback.signedInHint {
 			// The destination depends on the current workspace: open the
 			// form once the listing has found it (see listed).
-			a.setupFlow = true
+			a.flashback.setupFlow = true
 			a.show(screenLoading)
 			return a, nil
 		}
@@ -505,15 +536,15 @@ func (a App) loaded(m storeLoadedMsg) (App, tea.Cmd) {
 // Asking before the form means a wrong passphrase is caught before the user
 // types a whole configuration.
 func (a App) needUnlock(reason string, next func(App) (App, tea.Cmd), back screenID) (App, tea.Cmd) {
-	if a.backendErr != nil {
-		return a.setStatus("No usable keyring: "+a.backendErr.Error(), true)
+	if a.keyring.err != nil {
+		return a.setStatus("No usable keyring: "+a.keyring.err.Error(), true)
 	}
-	if !a.backend.NeedsPassphrase || !a.locked {
+	if !a.keyring.needsUnlock() {
 		return next(a)
 	}
 	var cmd tea.Cmd
-	a.pass, cmd = newPassphrase(a.styles, !a.passphraseSet, a.backend.Location, reason, a.cache.Available)
-	a.afterUnlock, a.backTo = next, back
+	a.pass, cmd = newPassphrase(a.styles, !a.keyring.passphraseSet, a.keyring.backend.Location, reason, a.keyring.cache.Available)
+	a.keyring.afterUnlock, a.backTo = next, back
 	a.show(screenPassphrase)
 	return a, cmd
 }
@@ -522,9 +553,9 @@ func (a App) needUnlock(reason string, next func(App) (App, tea.Cmd), back scree
 // workspace when signed in with a role that may write there, else this
 // machine.
 func (a App) destination() session.Destination {
-	if a.workspace != nil && !a.scope.AllWorkspaces {
-		if ok, _ := session.CanWrite(*a.workspace); ok {
-			return session.Destination{Store: session.StoreFlashback, Workspace: *a.workspace}
+	if a.flashback.workspace != nil && !a.flashback.scope.AllWorkspaces {
+		if ok, _ := session.CanWrite(*a.flashback.workspace); ok {
+			return session.Destination{Store: session.StoreFlashback, Workspace: *a.flashback.workspace}
 		}
 	}
 	return session.Destination{Store: session.StoreLocal}
@@ -540,11 +571,11 @@ func (a App) openForm(edit *session.Item) (App, tea.Cmd) {
 		if edit.IsRemote() {
 			dest.Workspace = client.Workspace{ID: edit.WorkspaceID, Name: edit.WorkspaceName}
 		}
-	} else if dest.Store == session.StoreLocal && a.backend.NeedsPassphrase && a.locked && a.screen != screenPassphrase {
+	} else if dest.Store == session.StoreLocal && a.keyring.needsUnlock() && a.screen != screenPassphrase {
 		return a.needUnlock("to save the configuration", func(a App) (App, tea.Cmd) { return a.openForm(nil) }, a.screen)
 	}
 	names := namesIn(a.browser.all, dest)
-	label := dest.Label(a.backend.Name)
+	label := dest.Label(a.keyring.backend.Name)
 	var d *input.Draft
 	if edit == nil {
 		d = input.NewDraft(names, label)
@@ -552,7 +583,7 @@ func (a App) openForm(edit *session.Item) (App, tea.Cmd) {
 		d = input.DraftFromConfig(edit.Name, string(edit.AIType), edit.Endpoint, edit.KeyFingerprint, edit.SecretFingerprint, names, label)
 	}
 	var cmd tea.Cmd
-	a.draftStatus = ""
+	a.checks.draftStatus = ""
 	a.form, cmd = newFormScreen(a.styles, d, edit, dest)
 	a.form.noTimers = a.noTimers
 	a.show(screenForm)
@@ -585,7 +616,7 @@ func (a App) maybeQuitSingle() (App, tea.Cmd) {
 // submit saves a validated form, unlocking the keyring first when the
 // save writes a local secret.
 func (a App) submit(req saveRequest) (App, tea.Cmd) {
-	if req.needsKeyring() && a.backend.NeedsPassphrase && a.locked {
+	if req.needsKeyring() && a.keyring.needsUnlock() {
 		return a.needUnlock("to save "+quote(req.change.Name), func(a App) (App, tea.Cmd) {
 			a.show(screenForm)
 			return a.submit(req)
@@ -603,7 +634,7 @@ func (a App) submit(req saveRequest) (App, tea.Cmd) {
 func (a App) saved(m configSavedMsg) (App, tea.Cmd) {
 	if m.err != nil {
 		if errors.Is(m.err, store.ErrLocked) || errors.Is(m.err, store.ErrWrongPassphrase) {
-			a.locked = true
+			a.keyring.locked = true
 			req := m.req
 			return a.needUnlock("to save "+quote(req.change.Name), func(a App) (App, tea.Cmd) {
 				a.show(screenForm)
@@ -625,10 +656,10 @@ func (a App) saved(m configSavedMsg) (App, tea.Cmd) {
 	saved := m.item
 	a.result.Saved = &saved
 	var record tea.Cmd
-	if a.draftStatus != "" {
-		record = recordCheckCmd(a.sess, saved, a.draftStatus)
-		saved.LastCheck = &store.Check{Status: a.draftStatus, At: time.Now()}
-		a.draftStatus = ""
+	if a.checks.draftStatus != "" {
+		record = recordCheckCmd(a.sess, saved, a.checks.draftStatus)
+		saved.LastCheck = &store.Check{Status: a.checks.draftStatus, At: time.Now()}
+		a.checks.draftStatus = ""
 	}
 	if a.opts.Start == StartAdd || a.opts.Start == StartEdit {
 		return a, tea.Sequence(record, tea.Quit)
@@ -641,7 +672,7 @@ func (a App) saved(m configSavedMsg) (App, tea.Cmd) {
 			verb = "Updated (secret rotated)"
 		}
 	}
-	where := "secret in the " + store.BackendLabel(a.backend.Name)
+	where := "secret in the " + store.BackendLabel(a.keyring.backend.Name)
 	if saved.IsRemote() {
 		where = "in Flashback workspace " + saved.WorkspaceName
 	} else if saved.Local != nil && saved.Local.SecretBackend != "" {
@@ -653,12 +684,12 @@ func (a App) saved(m configSavedMsg) (App, tea.Cmd) {
 }
 
 func (a App) setStatus(text string, isErr bool) (App, tea.Cmd) {
-	a.statusID++
-	a.status, a.statusErr = text, isErr
+	a.status.id++
+	a.status.text, a.status.isErr = text, isErr
 	if a.noTimers {
 		return a, nil
 	}
-	return a, clearStatusCmd(a.statusID, statusTTL)
+	return a, clearStatusCmd(a.status.id, statusTTL)
 }
 
 func (a *App) setStyles(st *Styles) {
@@ -710,10 +741,10 @@ func (a App) render() string {
 		return wrapText(fmt.Sprintf("Terminal too small (needs %d×%d, this one is %d×%d). Enlarge the window or press ctrl+c to quit.", minWidth, minHeight, a.width, a.height), a.width)
 	}
 	body := a.screenOf(a.screen).View()
-	if a.persistent != "" && a.screen == screenBrowser {
+	if a.status.persistent != "" && a.screen == screenBrowser {
 		// An error that needs reading stays whole above the list; the
 		// status bar could only show its first words.
-		body = a.styles.App.Error.Render(wrapText("✗ "+a.persistent, a.width)) + "\n" + body
+		body = a.styles.App.Error.Render(wrapText("✗ "+a.status.persistent, a.width)) + "\n" + body
 	}
 	body = fitHeight(body, a.contentHeight())
 	// help.Model can overflow by one item when its ellipsis does not fit
@@ -728,15 +759,15 @@ func (a App) statusBar() string {
 	st := a.styles
 	var left string
 	switch {
-	case a.backendErr != nil:
+	case a.keyring.err != nil:
 		left = st.Status.Error.Render("✗ no usable keyring")
-	case a.backend.Name != "":
-		left = st.Status.Backend.Render("Secrets: " + store.BackendLabel(a.backend.Name))
-		if a.backend.NeedsPassphrase {
+	case a.keyring.backend.Name != "":
+		left = st.Status.Backend.Render("Secrets: " + store.BackendLabel(a.keyring.backend.Name))
+		if a.keyring.backend.NeedsPassphrase {
 			switch {
-			case a.locked:
+			case a.keyring.locked:
 				left += st.Status.Locked.Render(" (locked)")
-			case a.cache.Active:
+			case a.keyring.cache.Active:
 				left += st.Status.Unlocked.Render(" (unlocked, remembered)")
 			default:
 				left += st.Status.Unlocked.Render(" (unlocked)")
@@ -746,20 +777,20 @@ func (a App) statusBar() string {
 	if a.sess.Simulated() {
 		left = st.App.Simulated.Render("SIMULATED") + st.Status.Bar.Render(" · ") + left
 	}
-	if a.workspace != nil && !a.scope.AllWorkspaces && a.width >= 60 {
-		left += st.Status.Bar.Render(" · ") + st.Status.Backend.Render("Flashback: "+a.workspace.Name)
+	if a.flashback.workspace != nil && !a.flashback.scope.AllWorkspaces && a.width >= 60 {
+		left += st.Status.Bar.Render(" · ") + st.Status.Backend.Render("Flashback: "+a.flashback.workspace.Name)
 	}
-	msg := a.status
+	msg := a.status.text
 	style := st.Status.Message
-	if a.busy != "" {
-		msg, style = a.spin.View()+" "+a.busy+" (esc cancels)", st.Status.Message
+	if a.op.running() {
+		msg, style = a.op.spin.View()+" "+a.op.label+" (esc cancels)", st.Status.Message
 	}
-	if a.statusErr {
+	if a.status.isErr {
 		style = st.Status.Error
 		msg = "✗ " + msg
 	}
-	if a.persistent != "" && a.screen != screenBrowser {
-		msg, style = "✗ "+a.persistent, st.Status.Error
+	if a.status.persistent != "" && a.screen != screenBrowser {
+		msg, style = "✗ "+a.status.persistent, st.Status.Error
 	}
 	line := left
 	if msg != "" {

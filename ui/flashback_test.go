@@ -229,8 +229,8 @@ func TestEscCancelsARunningOperation(t *testing.T) {
 	t.Parallel()
 	d := newDriver(t, newTestStore(t), Options{}, 80, 24)
 	cancelled := false
-	d.app.busy = "Deleting “x”…"
-	d.app.cancelBusy = func() { cancelled = true }
+	d.app.op.label = "Deleting “x”…"
+	d.app.op.cancel = func() { cancelled = true }
 	d.press("q") // ignored while busy
 	require.False(t, d.quit)
 	d.requireScreen("Deleting “x”… (esc cancels)")

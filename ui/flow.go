@@ -15,23 +15,23 @@ import (
 
 // This file holds the App's Flashback and check flows: listing with the
 // current workspace, sign-in, the workspace picker, and tests. They share
-// one rule: a single operation runs at a time under a.busy, and esc cancels
+// one rule: a single operation runs at a time under a.op.label, and esc cancels
 // it through its context.
 
 // start marks an operation as running, named by label in the status bar,
 // and returns its context.
 func (a App) start(label string) (App, context.Context) {
 	ctx, cancel := context.WithCancel(context.Background())
-	a.busy, a.cancelBusy = label, cancel
+	a.op.label, a.op.cancel = label, cancel
 	return a, ctx
 }
 
 // done ends the running operation.
 func (a App) done() App {
-	if a.cancelBusy != nil {
-		a.cancelBusy()
+	if a.op.cancel != nil {
+		a.op.cancel()
 	}
-	a.busy, a.cancelBusy = "", nil
+	a.op.label, a.op.cancel = "", nil
 	return a
 }
 
@@ -39,24 +39,24 @@ func (a App) tick() tea.Cmd {
 	if a.noTimers {
 		return nil
 	}
-	return a.spin.Tick
+	return a.op.spin.Tick
 }
 
 // relist fetches the browser's configurations for the current scope.
 func (a App) relist(selectID string) (App, tea.Cmd) {
 	a.browser.loading = true
-	return a, listConfigsCmd(context.Background(), a.sess, a.scope, selectID)
+	return a, listConfigsCmd(context.Background(), a.sess, a.flashback.scope, selectID)
 }
 
 // signedInLikely: a Flashback sign-in exists or was just listed.
 func (a App) signedInLikely() bool {
-	if a.workspace != nil {
+	if a.flashback.workspace != nil {
 		return true
 	}
-	if a.flashbackProblem != nil && errors.Is(a.flashbackProblem, client.ErrUnauthenticated) {
+	if a.flashback.problem != nil && errors.Is(a.flashback.problem, client.ErrUnauthenticated) {
 		return false
 	}
-	return a.signedInHint
+	return a.flashback.signedInHint
 }
 
 // listed shows a fresh listing and decides what the Flashback part needs:
@@ -68,8 +68,8 @@ func (a App) listed(m configsLoadedMsg) (App, tea.Cmd) {
 		return a.flashbackFailed(m.err, screenBrowser)
 	}
 	l := m.listing
-	a.flashbackProblem = l.Problem
-	a.workspace = l.Workspace
+	a.flashback.problem = l.Problem
+	a.flashback.workspace = l.Workspace
 	a.browser.remote = false
 	for _, it := range l.Items {
 		if it.IsRemote() {
@@ -100,10 +100,10 @@ func (a App) listed(m configsLoadedMsg) (App, tea.Cmd) {
 	if l.Problem != nil {
 		return a.flashbackFailed(l.Problem, a.screen)
 	}
-	if a.setupFlow && a.workspace != nil {
-		a.setupFlow = false
-		if ok, why := session.CanWrite(*a.workspace); !ok {
-			a.persistent = why + "; new configurations will be kept on this machine. Press w to pick another workspace."
+	if a.flashback.setupFlow && a.flashback.workspace != nil {
+		a.flashback.setupFlow = false
+		if ok, why := session.CanWrite(*a.flashback.workspace); !ok {
+			a.status.persistent = why + "; new configurations will be kept on this machine. Press w to pick another workspace."
 		}
 		return a.openForm(nil)
 	}
@@ -136,13 +136,13 @@ func (a App) flashbackFailed(err error, back screenID) (App, tea.Cmd) {
 	if a.screen == screenLoading {
 		a.show(screenBrowser)
 	}
-	if a.setupFlow && a.opts.Start == StartAdd && errors.Is(err, client.ErrUnauthenticated) {
+	if a.flashback.setupFlow && a.opts.Start == StartAdd && errors.Is(err, client.ErrUnauthenticated) {
 		// `fbllm add` with a lapsed sign-in: keep it on this machine.
-		a.setupFlow = false
-		a.persistent = "Not signed in to Flashback: this configuration will be kept on this machine (fbllm login to sign in)."
+		a.flashback.setupFlow = false
+		a.status.persistent = "Not signed in to Flashback: this configuration will be kept on this machine (fbllm login to sign in)."
 		return a.openForm(nil)
 	}
-	a.persistent = errorText("Flashback: ", err)
+	a.status.persistent = errorText("Flashback: ", err)
 	return a, nil
 }
 
@@ -151,7 +151,7 @@ func (a App) openSignIn(back screenID) (App, tea.Cmd) {
 	var cmd tea.Cmd
 	// The email of the last sign-in of this run is kept, so a lapsed
 	// session only needs the password again.
-	a.signin, cmd = newSignIn(a.styles, a.apiURL, a.lastEmail, a.sess.Simulated())
+	a.signin, cmd = newSignIn(a.styles, a.flashback.apiURL, a.flashback.lastEmail, a.sess.Simulated())
 	a.backTo = back
 	a.show(screenSignIn)
 	return a, cmd
@@ -175,11 +175,11 @@ func (a App) signedIn(m signedInMsg) (App, tea.Cmd) {
 		return a, a.signin.failed(errorText("Could not sign in: ", m.err))
 	}
 	a.settings.Mode = session.ModeFlashback
-	a.signedInHint = true
-	a.lastEmail = m.id.Email
-	a.flashbackProblem = nil
+	a.flashback.signedInHint = true
+	a.flashback.lastEmail = m.id.Email
+	a.flashback.problem = nil
 	a.show(screenLoading)
-	if !a.setupFlow {
+	if !a.flashback.setupFlow {
 		a.show(screenBrowser)
 	}
 	a, note := a.setStatus(fmt.Sprintf("Signed in as %s.", m.id.Email), false)
@@ -214,13 +214,13 @@ func (a App) check(req checkRequest) (App, tea.Cmd) {
 		// with it: Flashback's own validation is the credential check.
 		req.kind = checkValidate
 	}
-	if !req.item.IsRemote() && a.backend.NeedsPassphrase && a.locked {
+	if !req.item.IsRemote() && a.keyring.needsUnlock() {
 		return a.needUnlock("to read the credentials of "+quote(req.item.Name), func(a App) (App, tea.Cmd) {
 			a.show(screenBrowser)
 			return a.check(req)
 		}, screenBrowser)
 	}
-	a.lastCheck = req
+	a.checks.last = req
 	label := map[checkKind]string{checkTest: "Testing", checkValidate: "Asking Flashback to validate", checkDoctor: "Troubleshooting"}[req.kind]
 	a, ctx := a.start(label + " " + quote(req.item.Name) + "…")
 	return a, tea.Batch(a.tick(), checkCmd(ctx, a.sess, req))
@@ -234,7 +234,7 @@ func (a App) testDraft(req saveRequest) (App, tea.Cmd) {
 		a.show(screenForm)
 		return a, a.form.resume("Flashback keeps this secret write-only, so it cannot be tested from here. Type the secret again to test it, or save and press v to let Flashback validate it.")
 	}
-	if req.edit != nil && !req.edit.IsRemote() && (req.change.Secret == nil || req.change.Key == nil) && a.backend.NeedsPassphrase && a.locked {
+	if req.edit != nil && !req.edit.IsRemote() && (req.change.Secret == nil || req.change.Key == nil) && a.keyring.needsUnlock() {
 		return a.needUnlock("to read the stored credentials", func(a App) (App, tea.Cmd) {
 			a.show(screenForm)
 			return a.testDraft(req)
@@ -245,7 +245,7 @@ func (a App) testDraft(req saveRequest) (App, tea.Cmd) {
 		it.ID, it.Store = req.edit.ID, req.edit.Store
 	}
 	cr := checkRequest{item: it, kind: checkTest, fromForm: true, save: req}
-	a.lastCheck = cr
+	a.checks.last = cr
 	a, ctx := a.start("Testing the connection…")
 	return a, tea.Batch(a.tick(), checkCmd(ctx, a.sess, cr))
 }
@@ -303,10 +303,10 @@ func (a App) checked(m checkDoneMsg) (App, tea.Cmd) {
 			return a, a.form.resume(errorText("The test could not run: ", m.err))
 		}
 		if errors.Is(m.err, store.ErrLocked) {
-			a.locked = true
+			a.keyring.locked = true
 			return a.check(req)
 		}
-		a.persistent = errorText("The check could not run: ", m.err)
+		a.status.persistent = errorText("The check could not run: ", m.err)
 		return a, nil
 	}
 	r := m.report
@@ -315,7 +315,7 @@ func (a App) checked(m checkDoneMsg) (App, tea.Cmd) {
 	}
 	if req.fromForm {
 		// Remembered for the configuration once it is saved.
-		a.draftStatus = string(r.Status)
+		a.checks.draftStatus = string(r.Status)
 	}
 	// Only a decided, working status with no platform failure is a pass;
 	// anything else opens the panel so the failing layer is visible.
