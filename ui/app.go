@@ -11,13 +11,14 @@ package ui
 //   browser(t/v/x) ──checkMsg──▶ checkCmd ──checkDoneMsg──▶ report panel (or a status line)
 //   form(review "test now") ──testDraftMsg──▶ checkCmd ──▶ report panel ──e/esc/s──▶ form
 //
-// Anything that talks to Flashback runs under a.op.label with its own context:
-// esc cancels it, and the spinner shows it in the status bar.
+// Anything that talks to Flashback runs as a.op (one at a time) with its own
+// context: esc cancels it, and the spinner shows it in the status bar.
+// Update routes every message through one table (routes, below); the
+// handlers live in app_<flow>.go, one file per flow.
 
 import (
 	"context"
-	"errors"
-	"fmt"
+	"reflect"
 	"strings"
 	"time"
 
@@ -25,10 +26,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/fbllm/fbllm/client"
-	"github.com/fbllm/fbllm/input"
 	"github.com/fbllm/fbllm/session"
 	"github.com/fbllm/fbllm/store"
 )
@@ -131,6 +130,30 @@ type operation struct {
 // running reports whether an operation is under way.
 func (o operation) running() bool { return o.label != "" }
 
+// start marks an operation as running, named by label in the status bar,
+// and returns its context.
+func (a App) start(label string) (App, context.Context) {
+	ctx, cancel := context.WithCancel(context.Background())
+	a.op.label, a.op.cancel = label, cancel
+	return a, ctx
+}
+
+// done ends the running operation.
+func (a App) done() App {
+	if a.op.cancel != nil {
+		a.op.cancel()
+	}
+	a.op.label, a.op.cancel = "", nil
+	return a
+}
+
+func (a App) tick() tea.Cmd {
+	if a.noTimers {
+		return nil
+	}
+	return a.op.spin.Tick
+}
+
 // checkState remembers the last check, for r (re-run) on the panel, and
 // the result of "test the connection now" on the open form, recorded as
 // the last check when the form is saved.
@@ -184,281 +207,97 @@ func (a App) Init() tea.Cmd {
 	return tea.Batch(tea.RequestBackgroundColor, loadStoreCmd(context.Background(), a.sess, editRef))
 }
 
-// Update routes a message to the active screen and handles the intents and
-// results that change screens.
+// Update routes a message: App's own messages (below) to their handler,
+// everything else to the active screen.
 func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	switch msg := msg.(type) {
-	case tea.WindowSizeMsg:
-		a.width, a.height = msg.Width, msg.Height
-		a.layout()
-		if a.screen == screenForm {
-			var cmd tea.Cmd
-			cmd = a.form.Update(msg)
-			return a, cmd
-		}
-		return a, nil
-	case tea.BackgroundColorMsg:
-		a.setStyles(NewStyles(msg.IsDark()))
-		if a.screen == screenForm {
-			var cmd tea.Cmd
-			cmd = a.form.Update(msg)
-			return a, cmd
-		}
-		return a, nil
-	case tea.KeyPressMsg:
-		if key.Matches(msg, a.keys.Interrupt) {
-			a.interrupted = true
-			if a.op.cancel != nil {
-				a.op.cancel()
-			}
-			return a, tea.Quit
-		}
-		if a.op.running() {
-			if key.Matches(msg, a.keys.Cancel) && a.op.cancel != nil {
-				a.op.cancel()
-				a.op.label += " cancelling…"
-			}
-			return a, nil // one operation at a time; keys wait
-		}
-		if a.status.persistent != "" && a.screen == screenBrowser {
-			a.status.persistent = ""
-		}
-	case clearStatusMsg:
-		if msg.id == a.status.id {
-			a.status.text = ""
-		}
-		return a, nil
-
-	case storeLoadedMsg:
-		a, cmd := a.loaded(msg)
-		if a.flashback.signedInHint && a.opts.Start != StartEdit {
-			var list tea.Cmd
-			a, list = a.relist("")
-			cmd = tea.Batch(cmd, list)
-		}
-		return a, cmd
-	case spinner.TickMsg:
-		if !a.op.running() && !a.form.saving {
-			return a, nil
-		}
-		var cmd tea.Cmd
-		a.op.spin, cmd = a.op.spin.Update(msg)
-		if a.screen == screenForm {
-			var c2 tea.Cmd
-			c2 = a.form.Update(msg)
-			cmd = tea.Batch(cmd, c2)
-		}
-		return a, cmd
-	case configsLoadedMsg:
-		return a.listed(msg)
-
-	case setupChosenMsg:
-		if msg.mode == session.ModeFlashback {
-			a.flashback.setupFlow = true
-			return a.needUnlock("to keep your Flashback sign-in in the keyring", func(a App) (App, tea.Cmd) {
-				return a.openSignIn(screenSetup)
-			}, screenSetup)
-		}
-		return a.needUnlock("to save your first configuration", func(a App) (App, tea.Cmd) {
-			return a.openForm(nil)
-		}, screenSetup)
-	case openFormMsg:
-		return a.openForm(msg.edit)
-	case cancelFormMsg:
-		return a.leaveForm()
-	case submitConfigMsg:
-		msg.req.markSetup = a.settings.Mode == ""
-		return a.submit(msg.req)
-	case configSavedMsg:
-		a = a.done()
-		return a.saved(msg)
-	case testDraftMsg:
-		return a.testDraft(msg.req)
-	case saveAnywayMsg:
-		a.show(screenForm)
-		req := a.checks.last.save
-		req.markSetup = a.settings.Mode == ""
-		a.form.working = "Saving…"
-		return a.submit(req)
-
-	case submitSignInMsg:
-		a, ctx := a.start("Signing in…")
-		return a, tea.Batch(a.tick(), signInCmd(ctx, a.sess, msg.email, msg.password))
-	case submitMFAMsg:
-		a, ctx := a.start("Checking the code…")
-		return a, tea.Batch(a.tick(), verifyMFACmd(ctx, a.sess, msg.challenge, msg.code))
-	case signedInMsg:
-		a = a.done()
-		return a.signedIn(msg)
-	case cancelSignInMsg:
-		a.flashback.setupFlow = false
-		a.show(a.backTo)
-		if a.screen == screenSetup || a.screen == screenLoading {
-			a.show(screenSetup)
-		}
-		return a, nil
-
-	case pickWorkspaceMsg:
-		if !a.signedInLikely() {
-			return a.needUnlock("to keep your Flashback sign-in in the keyring", func(a App) (App, tea.Cmd) {
-				return a.openSignIn(screenBrowser)
-			}, screenBrowser)
-		}
-		a, ctx := a.start("Loading workspaces…")
-		return a, tea.Batch(a.tick(), workspacesCmd(ctx, a.sess))
-	case workspacesMsg:
-		a = a.done()
-		if msg.err != nil {
-			return a.flashbackFailed(msg.err, screenBrowser)
-		}
-		a.picker = newWorkspacePicker(a.styles, msg.workspaces, msg.current)
-		a.show(screenPicker)
-		return a, nil
-	case chooseWorkspaceMsg:
-		a.show(screenBrowser)
-		if msg.all {
-			a.flashback.scope.AllWorkspaces = true
-			return a.relist("")
-		}
-		a, ctx := a.start("Switching to " + msg.workspace.Name + "…")
-		return a, tea.Batch(a.tick(), useWorkspaceCmd(ctx, a.sess, msg.workspace))
-	case workspaceChosenMsg:
-		a = a.done()
-		if msg.err != nil {
-			return a.flashbackFailed(msg.err, screenBrowser)
-		}
-		a.flashback.scope.AllWorkspaces = false
-		w := msg.workspace
-		a.flashback.workspace = &w
-		a, note := a.setStatus("Current workspace: "+w.Name+" ("+w.Role.String()+").", false)
-		a, list := a.relist("")
-		return a, tea.Batch(note, list)
-	case cancelPickerMsg:
-		a.show(screenBrowser)
-		return a, nil
-	case refreshMsg:
-		a.sess.Refresh()
-		return a.relist("")
-	case detailShownMsg:
-		return a, statsCmd(context.Background(), a.sess, msg.item.ID)
-	case statsMsg:
-		if msg.err == nil {
-			if a.browser.stats == nil {
-				a.browser.stats = map[string]client.LLMStats{}
-			}
-			a.browser.stats[msg.id] = msg.stats
-		}
-		return a, nil
-
-	case checkMsg:
-		return a.check(checkRequest{item: msg.item, kind: msg.kind})
-	case checkDoneMsg:
-		a = a.done()
-		return a.checked(msg)
-	case rerunMsg:
-		if a.checks.last.fromForm {
-			return a.testDraft(a.checks.last.save)
-		}
-		return a.check(a.checks.last)
-	case closeReportMsg:
-		if a.checks.last.fromForm {
-			a.show(screenForm)
-			return a, a.form.resume("")
-		}
-		a.show(screenBrowser)
-		return a, nil
-	case fixFieldMsg:
-		if a.checks.last.fromForm {
-			a.show(screenForm)
-			a.form.saving = false
-			a.form.banner = "Fix the " + fixLabel(msg.field) + ", then test again or save."
-			return a, a.form.jumpTo(msg.field)
-		}
-		it := msg.item
-		a, cmd := a.openForm(&it)
-		if msg.field != "" {
-			a.form.banner = "Fix the " + msg.field + " (see the troubleshooting report), then save."
-			cmd = tea.Batch(cmd, a.form.jumpTo(msg.field))
-		}
-		return a, cmd
-
-	case submitPassphraseMsg:
-		return a, checkPassphraseCmd(a.deps.Store, msg.pass, msg.create, msg.remember)
-	case passphraseCheckedMsg:
-		if msg.err != nil {
-			return a, a.pass.checked(msg.err)
-		}
-		a.keyring.passphraseSet, a.keyring.locked, a.keyring.cache = true, false, msg.cache
-		var note tea.Cmd
-		switch {
-		case msg.remembered:
-			a, note = a.setStatus("Passphrase remembered for 1 hour (kernel keyring); `fbllm lock` forgets it.", false)
-		case msg.rememberErr != nil:
-			a, note = a.setStatus("Could not remember the passphrase: "+msg.rememberErr.Error(), true)
-		}
-		next := a.keyring.afterUnlock
-		a.keyring.afterUnlock = nil
-		if next == nil {
-			a.show(screenBrowser)
-			return a, note
-		}
-		a, cmd := next(a)
-		return a, tea.Batch(note, cmd)
-	case cancelPassphraseMsg:
-		a.keyring.afterUnlock = nil
-		a.show(a.backTo)
-		if a.screen == screenForm {
-			a.form.saving = false
-			a.form.banner = "Not saved: the keyring stayed locked. Your input is kept; choose Save to try again."
-			return a, a.form.jumpTo(input.FieldConfirm)
-		}
-		return a.maybeQuitSingle()
-
-	case deleteConfigMsg:
-		it := msg.item
-		del := func(a App) (App, tea.Cmd) {
-			a, ctx := a.start("Deleting " + quote(it.Name) + "…")
-			return a, tea.Batch(a.tick(), deleteConfigCmd(ctx, a.sess, it))
-		}
-		if it.IsRemote() {
-			return del(a)
-		}
-		// Deleting a local configuration is a change like any other: the
-		// passphrase first, and nothing is deleted without it.
-		return a.needUnlock("to delete "+quote(it.Name), del, a.screen)
-	case configDeletedMsg:
-		a = a.done()
-		if msg.err != nil {
-			if errors.Is(msg.err, context.Canceled) {
-				return a.setStatus("Delete cancelled; press r to see whether it went through.", true)
-			}
-			a.status.persistent = errorText("Could not delete "+quote(msg.item.Name)+": ", msg.err)
-			return a, nil
-		}
-		where := "and its secret"
-		if msg.item.IsRemote() {
-			where = "from " + msg.item.WorkspaceName
-		}
-		a, cmd := a.setStatus("Deleted "+quote(msg.item.Name)+" "+where+".", false)
-		a, list := a.relist("")
-		return a, tea.Batch(cmd, list)
-	case quitMsg:
-		return a, tea.Quit
-	case copyMsg:
-		// OSC 52 asks the user's own terminal to set its clipboard, so this
-		// works over SSH where there is no local clipboard to reach. Only
-		// non-secret text is ever copied.
-		a, status := a.setStatus("Copied "+msg.what+" (via terminal).", false)
-		return a, tea.Batch(tea.SetClipboard(msg.text), status)
-	case statusMsg:
-		return a.setStatus(msg.text, msg.isErr)
-	case toggleHelpMsg:
-		a.help.ShowAll = !a.help.ShowAll
-		a.layout()
-		return a, nil
+	if handle, ok := routes[reflect.TypeOf(msg)]; ok {
+		return handle(a, msg)
 	}
-
 	return a.updateScreen(msg)
+}
+
+// routes is Update's routing table: every message App handles itself,
+// grouped by flow, and its handler. A message X is handled by App.onX, in
+// the file of its flow. Messages not listed go to the active screen.
+var routes = routeTable(
+	// The terminal and the whole app (app.go).
+	route(App.onWindowSize),
+	route(App.onBackgroundColor),
+	route(App.onKeyPress),
+	route(App.onSpinnerTick),
+	route(App.onClearStatus),
+	route(App.onStatus),
+	route(App.onToggleHelp),
+	route(App.onCopy),
+	route(App.onQuit),
+
+	// Start-up and first-run setup (app_start.go).
+	route(App.onStoreLoaded),
+	route(App.onSetupChosen),
+
+	// The configuration form and saving (app_form.go).
+	route(App.onOpenForm),
+	route(App.onCancelForm),
+	route(App.onSubmitConfig),
+	route(App.onConfigSaved),
+	route(App.onSaveAnyway),
+
+	// The keyring passphrase (app_keyring.go).
+	route(App.onSubmitPassphrase),
+	route(App.onPassphraseChecked),
+	route(App.onCancelPassphrase),
+
+	// Flashback: listing, sign-in, workspaces (app_flashback.go).
+	route(App.onConfigsLoaded),
+	route(App.onRefresh),
+	route(App.onSubmitSignIn),
+	route(App.onSubmitMFA),
+	route(App.onSignedIn),
+	route(App.onCancelSignIn),
+	route(App.onPickWorkspace),
+	route(App.onWorkspaces),
+	route(App.onChooseWorkspace),
+	route(App.onWorkspaceChosen),
+	route(App.onCancelPicker),
+
+	// The browser's actions (app_browser.go).
+	route(App.onDetailShown),
+	route(App.onStats),
+	route(App.onDeleteConfig),
+	route(App.onConfigDeleted),
+
+	// Tests, validations and the troubleshooting panel (app_check.go).
+	route(App.onCheck),
+	route(App.onTestDraft),
+	route(App.onCheckDone),
+	route(App.onRerun),
+	route(App.onCloseReport),
+	route(App.onFixField),
+)
+
+// handler is one row of the routing table.
+type handler struct {
+	msg    reflect.Type
+	handle func(App, tea.Msg) (tea.Model, tea.Cmd)
+}
+
+// route makes a row from a handler; the message type comes from the
+// handler's signature, so a row cannot name the wrong type.
+func route[M tea.Msg](h func(App, M) (App, tea.Cmd)) handler {
+	return handler{msg: reflect.TypeFor[M](), handle: func(a App, msg tea.Msg) (tea.Model, tea.Cmd) {
+		return h(a, msg.(M))
+	}}
+}
+
+func routeTable(hs ...handler) map[reflect.Type]func(App, tea.Msg) (tea.Model, tea.Cmd) {
+	t := make(map[reflect.Type]func(App, tea.Msg) (tea.Model, tea.Cmd), len(hs))
+	for _, h := range hs {
+		if _, dup := t[h.msg]; dup {
+			panic("ui: two routes for " + h.msg.String())
+		}
+		t[h.msg] = h.handle
+	}
+	return t
 }
 
 // screenOf returns the screen with this id. It is the one place that maps
@@ -495,193 +334,82 @@ func (a *App) show(id screenID) {
 	a.screenOf(id).setSize(a.width, a.contentHeight())
 }
 
-// loaded decides the first screen once the store has been read.
-func (a App) loaded(m storeLoadedMsg) (App, tea.Cmd) {
-	a.settings, a.keyring.backend, a.keyring.err = m.settings, m.backend, m.backendErr
-	a.flashback.signedInHint, a.flashback.apiURL = m.signedInHint, m.apiURL
-	a.keyring.passphraseSet, a.keyring.locked, a.keyring.cache = m.passphraseSet, m.locked, m.cache
-	a.browser.backendLabel = store.BackendLabel(m.backend.Name)
-	a.browser.setConfigs(m.configs, "")
-	a.setup.setBackend(m.backend, m.backendErr)
-	if m.listErr != nil {
-		a.status.persistent = errorText("Could not read configurations: ", m.listErr)
-	}
-	switch {
-	case a.opts.Start == StartEdit:
-		if m.editErr != nil || m.edit == nil {
-			a.status.persistent = fmt.Sprintf("Cannot edit %q: %v", a.opts.EditRef, m.editErr)
-			a.show(screenBrowser)
-			return a, nil
-		}
-		return a.openForm(m.edit)
-	case a.opts.Start == StartAdd:
-		if a.flashback.signedInHint {
-			// The destination depends on the current workspace: open the
-			// form once the listing has found it (see listed).
-			a.flashback.setupFlow = true
-			a.show(screenLoading)
-			return a, nil
-		}
-		return a.needUnlock("to save the configuration", func(a App) (App, tea.Cmd) { return a.openForm(nil) }, screenBrowser)
-	case a.opts.Start == StartSetup || session.FirstRun(a.settings, len(m.configs)):
-		a.show(screenSetup)
-	default:
-		a.show(screenBrowser)
+func (a App) onWindowSize(msg tea.WindowSizeMsg) (App, tea.Cmd) {
+	a.width, a.height = msg.Width, msg.Height
+	a.layout()
+	if a.screen == screenForm {
+		return a, a.form.Update(msg)
 	}
 	return a, nil
 }
 
-// needUnlock runs next once the keyring can take a secret: straight away for
-// backends without a passphrase, after the prompt for a locked file keyring.
-// Asking before the form means a wrong passphrase is caught before the user
-// types a whole configuration.
-func (a App) needUnlock(reason string, next func(App) (App, tea.Cmd), back screenID) (App, tea.Cmd) {
-	if a.keyring.err != nil {
-		return a.setStatus("No usable keyring: "+a.keyring.err.Error(), true)
+func (a App) onBackgroundColor(msg tea.BackgroundColorMsg) (App, tea.Cmd) {
+	a.setStyles(NewStyles(msg.IsDark()))
+	if a.screen == screenForm {
+		return a, a.form.Update(msg)
 	}
-	if !a.keyring.needsUnlock() {
-		return next(a)
-	}
-	var cmd tea.Cmd
-	a.pass, cmd = newPassphrase(a.styles, !a.keyring.passphraseSet, a.keyring.backend.Location, reason, a.keyring.cache.Available)
-	a.keyring.afterUnlock, a.backTo = next, back
-	a.show(screenPassphrase)
-	return a, cmd
+	return a, nil
 }
 
-// destination is where a new configuration goes: the current Flashback
-// workspace when signed in with a role that may write there, else this
-// machine.
-func (a App) destination() session.Destination {
-	if a.flashback.workspace != nil && !a.flashback.scope.AllWorkspaces {
-		if ok, _ := session.CanWrite(*a.flashback.workspace); ok {
-			return session.Destination{Store: session.StoreFlashback, Workspace: *a.flashback.workspace}
+// onKeyPress handles the keys of every screen: ctrl+c quits at once, and
+// while an operation runs the other keys wait (esc cancels it).
+func (a App) onKeyPress(msg tea.KeyPressMsg) (App, tea.Cmd) {
+	if key.Matches(msg, a.keys.Interrupt) {
+		a.interrupted = true
+		if a.op.cancel != nil {
+			a.op.cancel()
 		}
-	}
-	return session.Destination{Store: session.StoreLocal}
-}
-
-// openForm opens the configuration form, empty or prefilled for editing.
-// A new local configuration needs the keyring unlocked first, so a wrong
-// passphrase is caught before the user types a whole configuration.
-func (a App) openForm(edit *session.Item) (App, tea.Cmd) {
-	dest := a.destination()
-	if edit != nil {
-		dest = session.Destination{Store: edit.Store}
-		if edit.IsRemote() {
-			dest.Workspace = client.Workspace{ID: edit.WorkspaceID, Name: edit.WorkspaceName}
-		}
-	} else if dest.Store == session.StoreLocal && a.keyring.needsUnlock() && a.screen != screenPassphrase {
-		return a.needUnlock("to save the configuration", func(a App) (App, tea.Cmd) { return a.openForm(nil) }, a.screen)
-	}
-	names := namesIn(a.browser.all, dest)
-	label := dest.Label(a.keyring.backend.Name)
-	var d *input.Draft
-	if edit == nil {
-		d = input.NewDraft(names, label)
-	} else {
-		d = input.DraftFromConfig(edit.Name, string(edit.AIType), edit.Endpoint, edit.KeyFingerprint, edit.SecretFingerprint, names, label)
-	}
-	var cmd tea.Cmd
-	a.checks.draftStatus = ""
-	a.form, cmd = newFormScreen(a.styles, d, edit, dest)
-	a.form.noTimers = a.noTimers
-	a.show(screenForm)
-	return a, cmd
-}
-
-// leaveForm returns from the form without saving.
-func (a App) leaveForm() (App, tea.Cmd) {
-	if a.opts.Start == StartAdd || a.opts.Start == StartEdit {
-		a.result.Cancelled = true
 		return a, tea.Quit
 	}
-	if session.FirstRun(a.settings, len(a.browser.all)) {
-		a.show(screenSetup)
+	if a.op.running() {
+		if key.Matches(msg, a.keys.Cancel) && a.op.cancel != nil {
+			a.op.cancel()
+			a.op.label += " cancelling…"
+		}
+		return a, nil // one operation at a time; keys wait
+	}
+	if a.status.persistent != "" && a.screen == screenBrowser {
+		a.status.persistent = ""
+	}
+	return a.updateScreen(msg)
+}
+
+func (a App) onSpinnerTick(msg spinner.TickMsg) (App, tea.Cmd) {
+	if !a.op.running() && !a.form.saving {
 		return a, nil
 	}
-	a.show(screenBrowser)
+	var cmd tea.Cmd
+	a.op.spin, cmd = a.op.spin.Update(msg)
+	if a.screen == screenForm {
+		cmd = tea.Batch(cmd, a.form.Update(msg))
+	}
+	return a, cmd
+}
+
+func (a App) onClearStatus(msg clearStatusMsg) (App, tea.Cmd) {
+	if msg.id == a.status.id {
+		a.status.text = ""
+	}
 	return a, nil
 }
 
-// maybeQuitSingle ends single-purpose sessions that cannot continue.
-func (a App) maybeQuitSingle() (App, tea.Cmd) {
-	if (a.opts.Start == StartAdd || a.opts.Start == StartEdit) && a.screen != screenForm {
-		a.result.Cancelled = true
-		return a, tea.Quit
-	}
+func (a App) onStatus(msg statusMsg) (App, tea.Cmd) { return a.setStatus(msg.text, msg.isErr) }
+
+func (a App) onToggleHelp(toggleHelpMsg) (App, tea.Cmd) {
+	a.help.ShowAll = !a.help.ShowAll
+	a.layout()
 	return a, nil
 }
 
-// submit saves a validated form, unlocking the keyring first when the
-// save writes a local secret.
-func (a App) submit(req saveRequest) (App, tea.Cmd) {
-	if req.needsKeyring() && a.keyring.needsUnlock() {
-		return a.needUnlock("to save "+quote(req.change.Name), func(a App) (App, tea.Cmd) {
-			a.show(screenForm)
-			return a.submit(req)
-		}, screenForm)
-	}
-	a.form.saving = true
-	if a.form.working == "" {
-		a.form.working = "Saving…"
-	}
-	a, ctx := a.start("Saving " + quote(req.change.Name) + "…")
-	return a, tea.Batch(a.tick(), saveConfigCmd(ctx, a.sess, req))
+// onCopy puts text on the clipboard through OSC 52: it asks the user's own
+// terminal to set its clipboard, so this works over SSH where there is no
+// local clipboard to reach. Only non-secret text is ever copied.
+func (a App) onCopy(msg copyMsg) (App, tea.Cmd) {
+	a, status := a.setStatus("Copied "+msg.what+" (via terminal).", false)
+	return a, tea.Batch(tea.SetClipboard(msg.text), status)
 }
 
-// saved handles the outcome of a save.
-func (a App) saved(m configSavedMsg) (App, tea.Cmd) {
-	if m.err != nil {
-		if errors.Is(m.err, store.ErrLocked) || errors.Is(m.err, store.ErrWrongPassphrase) {
-			a.keyring.locked = true
-			req := m.req
-			return a.needUnlock("to save "+quote(req.change.Name), func(a App) (App, tea.Cmd) {
-				a.show(screenForm)
-				return a.submit(req)
-			}, screenForm)
-		}
-		if errors.Is(m.err, context.Canceled) {
-			msg := "Cancelled. Your input is kept."
-			if m.req.dest.Store == session.StoreFlashback || (m.req.edit != nil && m.req.edit.IsRemote()) {
-				msg += " Flashback may have received it before the cancel: check the list (r) before saving again."
-			}
-			return a, a.form.resume(msg)
-		}
-		return a, a.form.saveFailed(m.err)
-	}
-	if m.req.markSetup {
-		a.settings.Mode = m.req.dest.Mode()
-	}
-	saved := m.item
-	a.result.Saved = &saved
-	var record tea.Cmd
-	if a.checks.draftStatus != "" {
-		record = recordCheckCmd(a.sess, saved, a.checks.draftStatus)
-		saved.LastCheck = &store.Check{Status: a.checks.draftStatus, At: time.Now()}
-		a.checks.draftStatus = ""
-	}
-	if a.opts.Start == StartAdd || a.opts.Start == StartEdit {
-		return a, tea.Sequence(record, tea.Quit)
-	}
-	a.show(screenBrowser)
-	verb := "Saved"
-	if m.req.edit != nil {
-		verb = "Updated"
-		if m.req.rotates() {
-			verb = "Updated (secret rotated)"
-		}
-	}
-	where := "secret in the " + store.BackendLabel(a.keyring.backend.Name)
-	if saved.IsRemote() {
-		where = "in Flashback workspace " + saved.WorkspaceName
-	} else if saved.Local != nil && saved.Local.SecretBackend != "" {
-		where = "secret in the " + store.BackendLabel(saved.Local.SecretBackend)
-	}
-	a, cmd := a.setStatus(fmt.Sprintf("%s %s · %s.", verb, quote(saved.Name), where), false)
-	a, list := a.relist(saved.ID)
-	return a, tea.Batch(cmd, tea.Sequence(record, list))
-}
+func (a App) onQuit(quitMsg) (App, tea.Cmd) { return a, tea.Quit }
 
 func (a App) setStatus(text string, isErr bool) (App, tea.Cmd) {
 	a.status.id++
@@ -725,126 +453,4 @@ func (a App) activeKeyMap() help.KeyMap {
 	return a.screenOf(a.screen).keyMap()
 }
 
-// View draws the active screen, the status bar and the help footer.
-func (a App) View() tea.View {
-	v := tea.NewView(a.render())
-	v.AltScreen = true
-	v.WindowTitle = "fbllm"
-	return v
-}
-
-func (a App) render() string {
-	if a.width == 0 {
-		return ""
-	}
-	if a.width < minWidth || a.height < minHeight {
-		return wrapText(fmt.Sprintf("Terminal too small (needs %d×%d, this one is %d×%d). Enlarge the window or press ctrl+c to quit.", minWidth, minHeight, a.width, a.height), a.width)
-	}
-	body := a.screenOf(a.screen).View()
-	if a.status.persistent != "" && a.screen == screenBrowser {
-		// An error that needs reading stays whole above the list; the
-		// status bar could only show its first words.
-		body = a.styles.App.Error.Render(wrapText("✗ "+a.status.persistent, a.width)) + "\n" + body
-	}
-	body = fitHeight(body, a.contentHeight())
-	// help.Model can overflow by one item when its ellipsis does not fit
-	// either; a wrapped footer would push the whole screen up.
-	footer := truncateLines(a.help.View(a.activeKeyMap()), a.width)
-	return body + "\n" + a.statusBar() + "\n" + footer
-}
-
-// statusBar names the keyring backend and its lock state, and shows the
-// latest status message.
-func (a App) statusBar() string {
-	st := a.styles
-	var left string
-	switch {
-	case a.keyring.err != nil:
-		left = st.Status.Error.Render("✗ no usable keyring")
-	case a.keyring.backend.Name != "":
-		left = st.Status.Backend.Render("Secrets: " + store.BackendLabel(a.keyring.backend.Name))
-		if a.keyring.backend.NeedsPassphrase {
-			switch {
-			case a.keyring.locked:
-				left += st.Status.Locked.Render(" (locked)")
-			case a.keyring.cache.Active:
-				left += st.Status.Unlocked.Render(" (unlocked, remembered)")
-			default:
-				left += st.Status.Unlocked.Render(" (unlocked)")
-			}
-		}
-	}
-	if a.sess.Simulated() {
-		left = st.App.Simulated.Render("SIMULATED") + st.Status.Bar.Render(" · ") + left
-	}
-	if a.flashback.workspace != nil && !a.flashback.scope.AllWorkspaces && a.width >= 60 {
-		left += st.Status.Bar.Render(" · ") + st.Status.Backend.Render("Flashback: "+a.flashback.workspace.Name)
-	}
-	msg := a.status.text
-	style := st.Status.Message
-	if a.op.running() {
-		msg, style = a.op.spin.View()+" "+a.op.label+" (esc cancels)", st.Status.Message
-	}
-	if a.status.isErr {
-		style = st.Status.Error
-		msg = "✗ " + msg
-	}
-	if a.status.persistent != "" && a.screen != screenBrowser {
-		msg, style = "✗ "+a.status.persistent, st.Status.Error
-	}
-	line := left
-	if msg != "" {
-		line = style.Render(msg)
-		if a.width >= 90 && left != "" {
-			line = left + st.Status.Bar.Render(" · ") + style.Render(msg)
-		}
-	}
-	return ansi.Truncate(line, a.width, "…")
-}
-
-// fitHeight pads or cuts s to exactly h lines so the footer stays put.
-func fitHeight(s string, h int) string {
-	lines := strings.Split(s, "\n")
-	if len(lines) > h {
-		lines = lines[:h]
-	}
-	for len(lines) < h {
-		lines = append(lines, "")
-	}
-	return strings.Join(lines, "\n")
-}
-
-func helpStyles(st *Styles) help.Styles {
-	hs := help.DefaultStyles(st.IsDark)
-	hs.ShortKey, hs.FullKey = st.Help.Key, st.Help.Key
-	hs.ShortDesc, hs.FullDesc = st.Help.Desc, st.Help.Desc
-	hs.ShortSeparator, hs.FullSeparator = st.Help.Sep, st.Help.Sep
-	return hs
-}
-
 func quote(s string) string { return "“" + s + "”" }
-
-// namesIn lists the names used at a destination, from configurations
-// already listed by a Cmd (the form's uniqueness check must not do I/O).
-func namesIn(items []session.Item, d session.Destination) []string {
-	names := make([]string, 0, len(items))
-	for _, c := range items {
-		if d.Store == session.StoreFlashback {
-			if c.IsRemote() && c.WorkspaceID == d.Workspace.ID {
-				names = append(names, c.Name)
-			}
-		} else if !c.IsRemote() {
-			names = append(names, c.Name)
-		}
-	}
-	return names
-}
-
-// truncateLines cuts every line of s to w cells.
-func truncateLines(s string, w int) string {
-	ls := strings.Split(s, "\n")
-	for i, l := range ls {
-		ls[i] = ansi.Truncate(l, w, "…")
-	}
-	return strings.Join(ls, "\n")
-}
