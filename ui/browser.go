@@ -512,43 +512,6 @@ func (b browser) headerLine(w int) string {
 	return ansi.Truncate(title+sep+st.Browser.Count.Render(count+pos), w, "…")
 }
 
-// columns computes the column layout for a list width; narrow terminals
-// drop the endpoint column first, then the workspace column.
-type columnLayout struct{ name, typ, check, where, endpoint int }
-
-func (b browser) columns(w int) columnLayout {
-	inner := w - 2 // cursor gutter
-	c := columnLayout{typ: 9, check: 12}
-	if b.remote {
-		c.where = 12
-	}
-	switch {
-	case inner >= 72:
-		c.name = min(max(inner/4, 16), 28)
-		c.endpoint = inner - c.name - c.typ - c.check - c.where - 4
-		if c.where == 0 {
-			c.endpoint++
-		}
-	case inner >= 56:
-		c.name = inner - c.typ - c.check - c.where - 3
-	default:
-		c.where = 0
-		c.name = max(inner-c.typ-c.check-2, 8)
-	}
-	return c
-}
-
-func (c columnLayout) header() string {
-	s := "  " + pad("NAME", c.name) + " " + pad("TYPE", c.typ) + " " + pad("LAST CHECK", c.check)
-	if c.where > 0 {
-		s += " " + pad("WHERE", c.where)
-	}
-	if c.endpoint > 0 {
-		s += " " + "ENDPOINT"
-	}
-	return s
-}
-
 // checkWord is the last check as a word (never colour alone).
 func checkWord(chk *store.Check) string {
 	if chk == nil {
@@ -577,28 +540,6 @@ func whereWord(c session.Item) string {
 		return c.WorkspaceName
 	}
 	return "local"
-}
-
-// row renders one configuration. Selection is shown by the gutter marker
-// alone: restyling the selected name would make every cursor move rewrite
-// two whole names, doubling the bytes sent per keystroke over SSH.
-func (b browser) row(cols columnLayout, c session.Item, selected bool) string {
-	st := b.styles
-	marker := "  "
-	if selected {
-		marker = st.Browser.Cursor.Render("›") + " "
-	}
-	rest := pad(string(c.AIType), cols.typ) + " " + pad(ansi.Truncate(checkWord(c.LastCheck), cols.check, "…"), cols.check)
-	if cols.where > 0 {
-		rest += " " + pad(ansi.Truncate(whereWord(c), cols.where, "…"), cols.where)
-	}
-	if cols.endpoint > 0 {
-		rest += " " + ansi.Truncate(c.Endpoint, cols.endpoint, "…")
-	}
-	// Type, check and endpoint share one style so a row carries a single
-	// colour switch after the name.
-	return marker + st.Browser.Name.Render(pad(ansi.Truncate(c.Name, cols.name, "…"), cols.name)) +
-		" " + st.Browser.Type.Render(rest)
 }
 
 // pad right-pads s with spaces to width cells.
