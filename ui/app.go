@@ -59,14 +59,16 @@ type App struct {
 	// backTo is where esc on a prompt (passphrase, sign-in) returns.
 	backTo screenID
 
-	loading loading
-	setup   setup
-	pass    passphrase
-	form    formScreen
-	browser browser
-	signin  signIn
-	picker  workspacePicker
-	report  reportPanel
+	// The screens are pointers: App is copied on every message, and the
+	// screens (text inputs, the list) are most of its size.
+	loading *loading
+	setup   *setup
+	pass    *passphrase
+	form    *formScreen
+	browser *browser
+	signin  *signIn
+	picker  *workspacePicker
+	report  *reportPanel
 
 	settings  store.Settings
 	keyring   keyringState
@@ -191,9 +193,12 @@ func newApp(deps Deps, opts Options) App {
 		// Tests and local-only callers pass a store alone.
 		a.sess, _ = session.New(session.Options{Store: deps.Store})
 	}
-	a.setup = newSetup(st)
-	a.browser = newBrowser(st)
-	a.loading = loading{styles: st, keys: statusKeyMap{Quit: a.keys.Interrupt}}
+	setup, browser := newSetup(st), newBrowser(st)
+	a.setup, a.browser = &setup, &browser
+	a.loading = &loading{styles: st, keys: statusKeyMap{Quit: a.keys.Interrupt}}
+	// The other screens are built when they open; until then they are
+	// empty, sized and styled like the rest.
+	a.pass, a.form, a.signin, a.picker, a.report = &passphrase{}, &formScreen{}, &signIn{}, &workspacePicker{}, &reportPanel{}
 	return a
 }
 
@@ -303,24 +308,24 @@ func routeTable(hs ...handler) map[reflect.Type]func(App, tea.Msg) (tea.Model, t
 // screenOf returns the screen with this id. It is the one place that maps
 // ids to screens: routing, sizing, styling, drawing and the footer all go
 // through it.
-func (a *App) screenOf(id screenID) screen {
+func (a App) screenOf(id screenID) screen {
 	switch id {
 	case screenSetup:
-		return &a.setup
+		return a.setup
 	case screenPassphrase:
-		return &a.pass
+		return a.pass
 	case screenForm:
-		return &a.form
+		return a.form
 	case screenBrowser:
-		return &a.browser
+		return a.browser
 	case screenSignIn:
-		return &a.signin
+		return a.signin
 	case screenPicker:
-		return &a.picker
+		return a.picker
 	case screenReport:
-		return &a.report
+		return a.report
 	}
-	return &a.loading
+	return a.loading
 }
 
 // updateScreen forwards a message to the active screen.

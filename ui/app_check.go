@@ -132,7 +132,7 @@ func (a App) onCheckDone(m checkDoneMsg) (App, tea.Cmd) {
 		}
 		return a.setStatus(fmt.Sprintf("✓ %s: %s.", req.item.Name, word), false)
 	}
-	a.report = newReportPanel(a.styles, r, req.item, req.kind, req.fromForm, a.width, a.contentHeight())
+	*a.report = newReportPanel(a.styles, r, req.item, req.kind, req.fromForm, a.width, a.contentHeight())
 	a.show(screenReport)
 	return a, nil
 }

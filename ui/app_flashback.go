@@ -97,7 +97,7 @@ func (a App) flashbackFailed(err error, back screenID) (App, tea.Cmd) {
 	var choose *session.ChooseWorkspaceError
 	switch {
 	case errors.As(err, &choose):
-		a.picker = newWorkspacePicker(a.styles, choose.Workspaces, "")
+		*a.picker = newWorkspacePicker(a.styles, choose.Workspaces, "")
 		a.picker.cursor = 1
 		a.show(screenPicker)
 		return a, nil
@@ -130,7 +130,7 @@ func (a App) openSignIn(back screenID) (App, tea.Cmd) {
 	var cmd tea.Cmd
 	// The email of the last sign-in of this run is kept, so a lapsed
 	// session only needs the password again.
-	a.signin, cmd = newSignIn(a.styles, a.flashback.apiURL, a.flashback.lastEmail, a.sess.Simulated())
+	*a.signin, cmd = newSignIn(a.styles, a.flashback.apiURL, a.flashback.lastEmail, a.sess.Simulated())
 	a.backTo = back
 	a.show(screenSignIn)
 	return a, cmd
@@ -203,7 +203,7 @@ func (a App) onWorkspaces(msg workspacesMsg) (App, tea.Cmd) {
 	if msg.err != nil {
 		return a.flashbackFailed(msg.err, screenBrowser)
 	}
-	a.picker = newWorkspacePicker(a.styles, msg.workspaces, msg.current)
+	*a.picker = newWorkspacePicker(a.styles, msg.workspaces, msg.current)
 	a.show(screenPicker)
 	return a, nil
 }

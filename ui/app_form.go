@@ -54,7 +54,7 @@ func (a App) openForm(edit *session.Item) (App, tea.Cmd) {
 	}
 	var cmd tea.Cmd
 	a.checks.draftStatus = ""
-	a.form, cmd = newFormScreen(a.styles, d, edit, dest)
+	*a.form, cmd = newFormScreen(a.styles, d, edit, dest)
 	a.form.noTimers = a.noTimers
 	a.show(screenForm)
 	return a, cmd

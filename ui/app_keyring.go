@@ -22,7 +22,7 @@ func (a App) needUnlock(reason string, next func(App) (App, tea.Cmd), back scree
 		return next(a)
 	}
 	var cmd tea.Cmd
-	a.pass, cmd = newPassphrase(a.styles, !a.keyring.passphraseSet, a.keyring.backend.Location, reason, a.keyring.cache.Available)
+	*a.pass, cmd = newPassphrase(a.styles, !a.keyring.passphraseSet, a.keyring.backend.Location, reason, a.keyring.cache.Available)
 	a.keyring.afterUnlock, a.backTo = next, back
 	a.show(screenPassphrase)
 	return a, cmd
