@@ -137,6 +137,12 @@ func (f *ConfigForm) Sync() {
 	}
 	f.lastType = f.Draft.Type
 	if f.Draft.ApplyTypeDefaults() {
+		// huh's text input keeps its cursor where it was unless the value
+		// was empty, so the new URL would be edited from the middle (at
+		// the length of the old one). Emptying it first puts the cursor at
+		// the end of the new value.
+		var empty string
+		f.endpointField.Value(&empty)
 		f.endpointField.Value(&f.Draft.Endpoint)
 	}
 }

@@ -274,3 +274,21 @@ func TestKeysThatDoNotApplySayWhy(t *testing.T) {
 	d.press("v")
 	d.requireScreen("v asks Flashback to validate")
 }
+
+// TestPrefilledEndpointCursorIsAtTheEnd: after choosing a type, the
+// prefilled endpoint is edited from its end (Backspace removes the last
+// character), whatever the type.
+func TestPrefilledEndpointCursorIsAtTheEnd(t *testing.T) {
+	t.Parallel()
+	for downs, want := range []string{"https://api.openai.com/v", "https://generativelanguage.googleapis.com/v1bet",
+		"https://api.anthropic.co", "https://bedrock-runtime.us-east-1.amazonaws.co"} {
+		d := newDriver(t, newTestStore(t), Options{Start: StartAdd}, 80, 24)
+		for range downs {
+			d.press("down")
+		}
+		d.press("enter")
+		d.typeText("n")
+		d.press("enter", "backspace")
+		require.Equal(t, want, d.app.form.cf.Draft.Endpoint)
+	}
+}
