@@ -3,6 +3,7 @@ package forms
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/huh/v2"
@@ -15,7 +16,9 @@ import (
 // ConfigForm is the guided configuration form: type → name → endpoint → key →
 // secret → review and confirm, one question per page so that stepping back
 // (esc or shift+tab) goes back exactly one question. It is theme-free; the UI
-// applies its theme and key map to Form.
+// applies its theme and key map to Form, and steps back itself (PrevStep):
+// huh v2.0.3 ignores a step back while the page shows a validation error,
+// after blurring the field, which leaves a form that takes no key.
 type ConfigForm struct {
 	Form  *huh.Form
 	Draft *input.Draft
@@ -155,10 +158,19 @@ func (f *ConfigForm) Focused() string {
 	return ""
 }
 
-// OnFirstStep reports whether the first question has focus, where stepping
-// back means leaving the form.
-func (f *ConfigForm) OnFirstStep() bool {
-	return f.Form.GetFocusedField() == huh.Field(f.typeField)
+// Steps lists the questions in the order they are asked, by field key.
+func (f *ConfigForm) Steps() []string {
+	return []string{input.FieldType, input.FieldName, input.FieldEndpoint, input.FieldKey, input.FieldSecret, input.FieldConfirm}
+}
+
+// PrevStep is the question before the focused one, or "" on the first
+// question, where stepping back means leaving the form.
+func (f *ConfigForm) PrevStep() string {
+	steps := f.Steps()
+	if i := slices.Index(steps, f.Focused()); i > 0 {
+		return steps[i-1]
+	}
+	return ""
 }
 
 // isMissingKey reports whether err is CheckSecret's "needs the key" error,

@@ -92,11 +92,11 @@ func (f *formScreen) setStyles(st *Styles) {
 }
 
 // jumpTo rebuilds the form and moves forward to the page of field, so the
-// user lands on what needs fixing.
+// user lands on what needs fixing (or, stepping back, on the question
+// before) with every value kept and no error left over.
 func (f *formScreen) jumpTo(field string) tea.Cmd {
 	cmd := f.build(f.cf.Draft)
-	order := []string{input.FieldType, input.FieldName, input.FieldEndpoint, input.FieldKey, input.FieldSecret, input.FieldConfirm}
-	for _, k := range order {
+	for _, k := range f.cf.Steps() {
 		if f.cf.Focused() == field || k == field {
 			break
 		}
@@ -105,8 +105,15 @@ func (f *formScreen) jumpTo(field string) tea.Cmd {
 			cmd = tea.Batch(cmd, c)
 		}
 	}
-	return cmd
+	// huh works out a field's title and description (TitleFunc) only when
+	// its page gets a message; one now labels the page at once.
+	_, c := f.cf.Form.Update(formJumpedMsg{})
+	return tea.Batch(cmd, c)
 }
+
+// formJumpedMsg is handed to the form after a jump so its page works out
+// its dynamic titles.
+type formJumpedMsg struct{}
 
 func (f formScreen) tick() tea.Cmd {
 	if f.noTimers {
@@ -151,8 +158,14 @@ func (f *formScreen) Update(msg tea.Msg) tea.Cmd {
 	}
 	if kp, ok := msg.(tea.KeyPressMsg); ok {
 		f.banner = ""
-		if key.Matches(kp, f.keys.Back) && f.cf.OnFirstStep() {
-			return func() tea.Msg { return cancelFormMsg{} }
+		if key.Matches(kp, f.keys.Back) {
+			// Back is ours, not huh's: a page with a validation error
+			// must not keep the user (see forms.ConfigForm).
+			prev := f.cf.PrevStep()
+			if prev == "" {
+				return func() tea.Msg { return cancelFormMsg{} }
+			}
+			return f.jumpTo(prev)
 		}
 	}
 	m, cmd := f.cf.Form.Update(msg)
