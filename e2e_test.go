@@ -212,11 +212,9 @@ func TestE2EFirstRunInAPseudoTerminal(t *testing.T) {
 	term.typeSlowly("e2e openai")
 	term.send("\r")
 	term.waitFor("API endpoint")
-	term.send("\r") // keep the prefilled default
+	term.send("\r") // keep the prefilled default; OpenAI asks no key
 	openai, _ := assets.PresetFor(assets.OpenAI)
-	term.waitFor(openai.Key.Label)
-	term.send("\r")                              // no key
-	term.waitFor(openai.Secret.Description[:30]) // the secret page, not the key page that mentions it
+	term.waitFor(openai.Secret.Label)
 	term.send("\x1b[200~Bearer " + secret + "\n\x1b[201~")
 	term.waitFor("Bearer")
 	term.send("\r")
@@ -288,10 +286,8 @@ func driveAccessibleFirstRun(t *testing.T, term *terminal) {
 	term.waitFor("Configuration name")
 	term.send("accessible\r")
 	term.waitFor("Enter keeps https://api.openai.com/v1")
-	term.send("\r") // keep the default
+	term.send("\r") // keep the default; OpenAI asks no key
 	openai, _ := assets.PresetFor(assets.OpenAI)
-	term.waitFor(openai.Key.Label)
-	term.send("\r")
 	term.waitFor(openai.Secret.Label + " (typing is hidden)")
 	term.send("Bearer " + secret + "\r")
 	term.waitFor("Review:")

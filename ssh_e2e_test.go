@@ -190,8 +190,7 @@ func TestSSHFirstRunResizeCacheAndCopy(t *testing.T) {
 	term.waitFor("ssh test")
 	term.send("\r")
 	term.waitFor("API endpoint")
-	term.send("\r")
-	term.send("\r") // no key
+	term.send("\r") // OpenAI asks no key
 	openai, _ := assets.PresetFor(assets.OpenAI)
 	term.waitFor(openai.Secret.Description[:30])
 	term.send("\x1b[200~Bearer " + secret + "\n\x1b[201~")

@@ -67,9 +67,11 @@ func RunAccessible(d *input.Draft, w io.Writer, r io.Reader) (bool, error) {
 	if hint := d.LiveHint(input.FieldEndpoint); hint != "" {
 		fmt.Fprintln(w, hint)
 	}
-	if err := ask(huh.NewInput().Title(accessibleTitle(d.KeyTitle(), d.KeyDescription())).Value(&d.Key).
-		Validate(d.CheckKey)); err != nil {
-		return false, err
+	if d.AsksKey() {
+		if err := ask(huh.NewInput().Title(accessibleTitle(d.KeyTitle(), d.KeyDescription())).Value(&d.Key).
+			Validate(d.CheckKey)); err != nil {
+			return false, err
+		}
 	}
 	secretTitle := accessibleTitle(d.SecretTitle()+" (typing is hidden)", d.SecretDescription())
 	if err := ask(huh.NewInput().Title(secretTitle).EchoMode(huh.EchoModePassword).Value(&d.Secret).

@@ -66,7 +66,7 @@ func NewConfigForm(d *input.Draft) *ConfigForm {
 				PlaceholderFunc(func() string { return d.Preset().Key.Placeholder }, &d.Type).
 				Value(&d.Key).
 				Validate(d.CheckKey),
-		),
+		).WithHideFunc(func() bool { return !d.AsksKey() }),
 		huh.NewGroup(
 			huh.NewInput().Key(input.FieldSecret).
 				TitleFunc(d.SecretTitle, &d.Type).
@@ -159,8 +159,13 @@ func (f *ConfigForm) Focused() string {
 }
 
 // Steps lists the questions in the order they are asked, by field key.
+// The key is asked only of types that use one.
 func (f *ConfigForm) Steps() []string {
-	return []string{input.FieldType, input.FieldName, input.FieldEndpoint, input.FieldKey, input.FieldSecret, input.FieldConfirm}
+	steps := []string{input.FieldType, input.FieldName, input.FieldEndpoint}
+	if f.Draft.AsksKey() {
+		steps = append(steps, input.FieldKey)
+	}
+	return append(steps, input.FieldSecret, input.FieldConfirm)
 }
 
 // PrevStep is the question before the focused one, or "" on the first

@@ -73,6 +73,12 @@ func (d *Draft) Preset() assets.Preset {
 	return p
 }
 
+// AsksKey reports whether the form asks for a key: only for types that use
+// one (AWS's access key ID, an OTHER server's optional second credential).
+func (d *Draft) AsksKey() bool {
+	return !d.Preset().Key.Unused
+}
+
 // ApplyTypeDefaults prefills the endpoint for a newly chosen type when the
 // user has not typed one of their own (it is empty or still another type's
 // default). It reports whether the endpoint changed.
@@ -220,8 +226,12 @@ func (d *Draft) Result() (Result, error) {
 	if r.Endpoint, err = NormalizeEndpoint(d.Type, d.Endpoint); err != nil {
 		return r, fieldErr(FieldEndpoint, err)
 	}
-	if r.Key, err = SanitizeKey(d.Key); err != nil {
-		return r, fieldErr(FieldKey, err)
+	// A key typed for another type before the type changed is not used:
+	// the form no longer shows it.
+	if d.AsksKey() {
+		if r.Key, err = SanitizeKey(d.Key); err != nil {
+			return r, fieldErr(FieldKey, err)
+		}
 	}
 	r.KeepKey = d.Editing && r.Key.Value == ""
 	if d.Editing && strings.TrimSpace(d.Secret) == "" {

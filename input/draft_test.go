@@ -116,3 +116,23 @@ func TestApplyTypeDefaultsKeepsTypedEndpoints(t *testing.T) {
 	require.False(t, d.ApplyTypeDefaults(), "a typed endpoint is kept")
 	require.Equal(t, "https://gateway.example.com/anthropic", d.Endpoint)
 }
+
+// TestKeyOnlyForTypesThatUseOne: a key typed while AWS was chosen is not
+// saved once the type is one that takes a single API key (the form no
+// longer shows the field, so nobody could see or clear it).
+func TestKeyOnlyForTypesThatUseOne(t *testing.T) {
+	t.Parallel()
+	d := NewDraft(nil, "")
+	require.False(t, d.AsksKey(), "OpenAI takes one API key")
+	d.Type = assets.AWS
+	require.True(t, d.AsksKey())
+	d.ApplyTypeDefaults()
+	d.Name, d.Key, d.Secret = "n", "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+	require.Equal(t, "AKIAIOSFODNN7EXAMPLE", mustResult(t, d).Key.Value)
+	d.Type = assets.OpenAI
+	d.ApplyTypeDefaults()
+	d.Secret = "sk-proj-AbCdEfGhIjKlMnOpQrStT3BlbkFJuvwxyz0123456789"
+	require.Empty(t, mustResult(t, d).Key.Value)
+	d.Type = assets.Other
+	require.True(t, d.AsksKey())
+}

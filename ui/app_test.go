@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/fbllm/fbllm/input"
 	"github.com/fbllm/fbllm/store"
 )
 
@@ -28,8 +29,10 @@ func fillForm(d *driver, downs int, name, endpoint, key, secret string) {
 		d.typeText(endpoint)
 	}
 	d.press("enter")
-	d.typeText(key)
-	d.press("enter")
+	if d.app.form.cf.Focused() == input.FieldKey {
+		d.typeText(key)
+		d.press("enter")
+	}
 	d.paste(secret)
 	d.press("enter")
 	d.requireScreen("Review")
@@ -77,7 +80,7 @@ func TestFormShowsLiveHintsAndNeverTheSecret(t *testing.T) {
 	d.clearField(80)
 	d.typeText("https://api.openai.com/")
 	d.requireScreen("using https://api.openai.com/v1")
-	d.press("enter", "enter")
+	d.press("enter")
 	d.paste("Bearer " + testSecret + "\n")
 	d.requireScreen("received")
 	d.requireScreen("Bearer")
@@ -139,7 +142,7 @@ func TestEditKeepsSecretAndRotateReplacesIt(t *testing.T) {
 	d.press("enter")
 	d.clearField(20)
 	d.typeText("renamed")
-	d.press("enter", "enter", "enter")
+	d.press("enter", "enter") // OpenAI asks no key: endpoint, then the secret
 	d.requireScreen("Leave empty to keep")
 	d.press("enter")
 	d.requireScreen("(unchanged)")
@@ -155,7 +158,7 @@ func TestEditKeepsSecretAndRotateReplacesIt(t *testing.T) {
 	// Rotate: type a new secret.
 	const rotated = "sk-proj-ZyXwVuTsRqPoNmLkJiHgT3BlbkFJ9876543210fedcba"
 	d = newDriver(t, st, Options{Start: StartEdit, EditRef: id}, 80, 24)
-	d.press("enter", "enter", "enter", "enter")
+	d.press("enter", "enter", "enter")
 	d.paste(rotated)
 	d.press("enter", "enter")
 	cred, _ = st.Credentials(t.Context(), id)
@@ -290,5 +293,46 @@ func TestPrefilledEndpointCursorIsAtTheEnd(t *testing.T) {
 		d.typeText("n")
 		d.press("enter", "backspace")
 		require.Equal(t, want, d.app.form.cf.Draft.Endpoint)
+	}
+}
+
+// TestKeyStepOnlyForTypesThatUseAKey: OpenAI, Gemini and Anthropic go from
+// the endpoint straight to the secret, named as the provider names it;
+// AWS asks for the access key ID and OTHER for an optional key.
+func TestKeyStepOnlyForTypesThatUseAKey(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		downs  int
+		next   string // the page after the endpoint
+		secret string
+	}{
+		{0, input.FieldSecret, "OpenAI API key"},
+		{1, input.FieldSecret, "Gemini API key"},
+		{2, input.FieldSecret, "Anthropic API key"},
+		{3, input.FieldKey, "Secret access key"},
+		{4, input.FieldKey, "API key or token"},
+	} {
+		d := newDriver(t, newTestStore(t), Options{Start: StartAdd}, 80, 24)
+		for range tc.downs {
+			d.press("down")
+		}
+		d.press("enter")
+		d.typeText("n")
+		d.press("enter")
+		if tc.downs == 4 {
+			d.typeText("http://localhost:11434/v1")
+		}
+		d.press("enter")
+		require.Equal(t, tc.next, d.app.form.cf.Focused(), d.screen())
+		d.requireNoScreen("not used")
+		if tc.next == input.FieldKey {
+			d.press("enter")
+		}
+		d.requireScreen(tc.secret)
+		d.press("esc")
+		if tc.next == input.FieldKey {
+			d.press("esc")
+		}
+		require.Equal(t, input.FieldEndpoint, d.app.form.cf.Focused(), "esc steps back over the hidden page")
 	}
 }

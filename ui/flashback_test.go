@@ -106,7 +106,7 @@ func TestFlashbackWorkspaceFlow(t *testing.T) {
 	selectRow(t, d, "Team GPT")
 	d.press("e")
 	d.requireScreen("Edit “Team GPT”")
-	d.press("enter", "enter", "enter", "enter")
+	d.press("enter", "enter", "enter")
 	const rotated = "sk-proj-TuiFlowRotatedDDDD4444EEEE5555FFFF66"
 	d.paste(rotated)
 	d.press("enter", "enter")
@@ -213,7 +213,7 @@ func TestEditFlashbackConfigFromTheCommandLine(t *testing.T) {
 	d := newDriverDeps(t, Deps{Store: w.st, Session: w.sess}, Options{Start: StartEdit, EditRef: "claude support"}, 100, 30, nil)
 	d.requireScreen("Edit “Claude support”")
 	require.Equal(t, session.StoreFlashback, d.app.form.dest.Store)
-	d.press("enter", "enter", "enter", "enter")
+	d.press("enter", "enter", "enter")
 	const rotated = "sk-ant-api03-RotatedFromEditXXXXXXXXXXXXXXXXXXXX"
 	d.paste(rotated)
 	d.press("enter", "enter")

@@ -134,13 +134,13 @@ func TestGolden(t *testing.T) {
 		{"form_secret", empty, Options{}, func(d *driver) {
 			d.press("a", "enter")
 			d.typeText("Prod")
-			d.press("enter", "enter", "enter")
+			d.press("enter", "enter")
 			d.paste("Bearer " + testSecret + "\n")
 		}},
 		{"form_review", empty, Options{}, func(d *driver) {
 			d.press("a", "enter")
 			d.typeText("Prod")
-			d.press("enter", "enter", "enter")
+			d.press("enter", "enter")
 			d.paste("Bearer " + testSecret + "\n")
 			d.press("enter")
 		}},

@@ -36,7 +36,7 @@ func TestFormTestsTheConnectionBeforeSaving(t *testing.T) {
 	d.press("enter")
 	d.clearField(80)
 	d.typeText(prov.URL + "/v1")
-	d.press("enter", "enter")
+	d.press("enter")
 	d.paste(bad)
 	d.press("enter")
 	d.requireScreen("Test the connection now")
