@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
 	"github.com/charmbracelet/x/ansi"
 
@@ -25,6 +26,7 @@ type ConfigForm struct {
 
 	typeField     *huh.Select[assets.AIType]
 	endpointField *huh.Input
+	secretField   *huh.Input
 	lastType      assets.AIType
 	width         int
 }
@@ -46,6 +48,18 @@ func NewConfigForm(d *input.Draft) *ConfigForm {
 		PlaceholderFunc(d.EndpointPlaceholder, &d.Type).
 		Value(&d.Endpoint).
 		Validate(d.CheckEndpoint)
+	f.secretField = huh.NewInput().Key(input.FieldSecret).
+		TitleFunc(d.SecretTitle, &d.Type).
+		DescriptionFunc(d.SecretDescription, &d.Type).
+		EchoMode(huh.EchoModePassword).
+		Value(&d.Secret).
+		Validate(func(s string) error {
+			err := d.CheckSecret(s)
+			if isMissingKey(err) {
+				return fmt.Errorf("%w: press esc to go back and enter it", err)
+			}
+			return err
+		})
 
 	f.Form = huh.NewForm(
 		huh.NewGroup(f.typeField),
@@ -67,20 +81,7 @@ func NewConfigForm(d *input.Draft) *ConfigForm {
 				Value(&d.Key).
 				Validate(d.CheckKey),
 		).WithHideFunc(func() bool { return !d.AsksKey() }),
-		huh.NewGroup(
-			huh.NewInput().Key(input.FieldSecret).
-				TitleFunc(d.SecretTitle, &d.Type).
-				DescriptionFunc(d.SecretDescription, &d.Type).
-				EchoMode(huh.EchoModePassword).
-				Value(&d.Secret).
-				Validate(func(s string) error {
-					err := d.CheckSecret(s)
-					if isMissingKey(err) {
-						return fmt.Errorf("%w: press esc to go back and enter it", err)
-					}
-					return err
-				}),
-		),
+		huh.NewGroup(f.secretField),
 		// The review itself is drawn by the UI above this step (it has to fit
 		// the terminal), and printed before it in accessible mode.
 		huh.NewGroup(
@@ -133,21 +134,51 @@ func (f *ConfigForm) SetWidth(width int) {
 
 // Sync reacts to what the last update changed: when the type changed, the
 // endpoint is prefilled with the new type's default unless the user typed
-// one of their own. Call it after every Form.Update.
-func (f *ConfigForm) Sync() {
+// one of their own; once the user has left the endpoint, an API key typed
+// into it as ?key= moves to the secret. Call it after every Form.Update and
+// run the Cmd it returns.
+func (f *ConfigForm) Sync() tea.Cmd {
+	var cmd tea.Cmd
+	if f.Focused() != input.FieldEndpoint {
+		cmd = f.TakeKeyFromEndpoint()
+	}
 	if f.Draft.Type == f.lastType {
-		return
+		return cmd
 	}
 	f.lastType = f.Draft.Type
 	if f.Draft.ApplyTypeDefaults() {
-		// huh's text input keeps its cursor where it was unless the value
-		// was empty, so the new URL would be edited from the middle (at
-		// the length of the old one). Emptying it first puts the cursor at
-		// the end of the new value.
-		var empty string
-		f.endpointField.Value(&empty)
-		f.endpointField.Value(&f.Draft.Endpoint)
+		setValue(f.endpointField, &f.Draft.Endpoint)
 	}
+	return cmd
+}
+
+// TakeKeyFromEndpoint moves an API key out of the endpoint into the secret
+// (see input.Draft.MoveKeyFromEndpoint). The UI calls it right after a
+// paste into the endpoint, so a pasted key is never drawn; a typed one
+// moves when the user leaves the field, not under their cursor.
+func (f *ConfigForm) TakeKeyFromEndpoint() tea.Cmd {
+	if !f.Draft.MoveKeyFromEndpoint() {
+		return nil
+	}
+	setValue(f.endpointField, &f.Draft.Endpoint)
+	setValue(f.secretField, &f.Draft.Secret)
+	// huh draws a page when it updates it: update it, or it keeps
+	// showing the key.
+	_, cmd := f.Form.Update(valuesChangedMsg{})
+	return cmd
+}
+
+// valuesChangedMsg makes the form draw its page again after the form
+// changed a field's value itself.
+type valuesChangedMsg struct{}
+
+// setValue points a field at v with the cursor at the end: huh's text input
+// keeps its cursor where it was unless the value was empty, so a replaced
+// URL would otherwise be edited from the middle (at the old length).
+func setValue(in *huh.Input, v *string) {
+	var empty string
+	in.Value(&empty)
+	in.Value(v)
 }
 
 // Focused returns the key of the focused field (input.FieldType, input.FieldName, …).

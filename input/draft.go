@@ -3,6 +3,7 @@ package input
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 
 	"github.com/fbllm/fbllm/assets"
@@ -55,6 +56,39 @@ type Draft struct {
 	// ("this machine · encrypted file keyring"). It is shown on the review
 	// step so nobody types a secret without knowing where it goes.
 	Destination string
+
+	// keyFromEndpoint is the secret MoveKeyFromEndpoint took out of the
+	// endpoint, so the hint and the review can say where it came from.
+	keyFromEndpoint string
+}
+
+// MoveKeyFromEndpoint takes an API key pasted into the endpoint as ?key=
+// (Gemini's examples do that) out of the URL, where it would be shown and
+// stored in clear, and makes it the secret when no secret was typed yet.
+// It reports whether the endpoint changed.
+func (d *Draft) MoveKeyFromEndpoint() bool {
+	ep, err := NormalizeEndpoint(d.Type, d.Endpoint)
+	if err != nil || ep.ExtractedKey == "" {
+		return false
+	}
+	u, err := url.Parse(strings.TrimSpace(d.Endpoint))
+	if err != nil {
+		return false
+	}
+	u.RawQuery = removeParam(u.RawQuery, "key")
+	u.ForceQuery = false
+	d.Endpoint = u.String()
+	if strings.TrimSpace(d.Secret) == "" {
+		d.Secret = ep.ExtractedKey
+		d.keyFromEndpoint = ep.ExtractedKey
+	}
+	return true
+}
+
+// secretFromEndpoint reports whether the secret is still the one moved out
+// of the endpoint.
+func (d *Draft) secretFromEndpoint() bool {
+	return d.keyFromEndpoint != "" && d.Secret == d.keyFromEndpoint
 }
 
 // NewDraft returns a draft for a new configuration of the first preset type
@@ -353,6 +387,8 @@ func (d *Draft) Review() string {
 	switch {
 	case r.KeepSecret:
 		row("Secret", placeholderOr(d.StoredSecretFingerprint, "stored")+" (unchanged)")
+	case r.Secret.Value != "" && d.secretFromEndpoint():
+		row("Secret", fmt.Sprintf("%s (%d characters, from the endpoint's ?key=)", Fingerprint(r.Secret.Value), len(r.Secret.Value)))
 	case r.Secret.Value != "":
 		row("Secret", fmt.Sprintf("%s (%d characters)", Fingerprint(r.Secret.Value), len(r.Secret.Value)))
 	}
@@ -418,6 +454,9 @@ func (d *Draft) LiveHint(field string) string {
 		}
 		s, err := SanitizeSecret(d.Secret)
 		msg := fmt.Sprintf("received %d characters", len([]rune(d.Secret)))
+		if d.secretFromEndpoint() {
+			msg = "moved here from the endpoint's ?key= (keys go in a header, never in the URL) · " + msg
+		}
 		if err != nil {
 			return msg + " · ✗ " + err.Error()
 		}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -335,4 +336,53 @@ func TestKeyStepOnlyForTypesThatUseAKey(t *testing.T) {
 		}
 		require.Equal(t, input.FieldEndpoint, d.app.form.cf.Focused(), "esc steps back over the hidden page")
 	}
+}
+
+// TestGeminiKeyInTheEndpointBecomesTheSecret: a Gemini URL pasted with its
+// ?key= leaves the endpoint at once (never drawn), becomes the secret, and
+// the secret page says where it came from.
+func TestGeminiKeyInTheEndpointBecomesTheSecret(t *testing.T) {
+	t.Parallel()
+	const key = "AIzaSyDemoDemoDemoDemoDemoDemoDemo12345"
+	st := newTestStore(t)
+	var frames []string
+	d := newDriverDeps(t, Deps{Store: st}, Options{Start: StartAdd}, 80, 24, &frames)
+	d.press("down", "enter")
+	d.typeText("gemini")
+	d.press("enter")
+	d.clearField(80)
+	d.paste("https://generativelanguage.googleapis.com/v1beta/models?key=" + key)
+	require.NotContains(t, d.app.form.cf.Draft.Endpoint, key)
+	d.press("enter")
+	require.Equal(t, input.FieldSecret, d.app.form.cf.Focused())
+	d.requireScreen("from the endpoint's ?key=")
+	d.requireScreen(fmt.Sprintf("received %d characters", len(key)))
+	d.press("enter")
+	d.requireScreen("Review")
+	d.press("enter")
+	require.True(t, d.quit)
+	cfgs, err := st.List()
+	require.NoError(t, err)
+	require.Len(t, cfgs, 1)
+	require.Equal(t, "https://generativelanguage.googleapis.com/v1beta", cfgs[0].Endpoint)
+	cred, err := st.Credentials(t.Context(), cfgs[0].ID)
+	require.NoError(t, err)
+	require.Equal(t, key, cred.Secret)
+	requireNoSecretPieces(t, frames, key)
+}
+
+// TestTypedKeyInTheEndpointMovesOnLeaving: typed by hand, the ?key= moves
+// when the user leaves the endpoint, not under their cursor.
+func TestTypedKeyInTheEndpointMovesOnLeaving(t *testing.T) {
+	t.Parallel()
+	d := newDriver(t, newTestStore(t), Options{Start: StartAdd}, 80, 24)
+	d.press("down", "enter")
+	d.typeText("gemini")
+	d.press("enter")
+	d.clearField(80)
+	d.typeText("https://generativelanguage.googleapis.com/v1beta?key=AIzaSyTyped")
+	require.Contains(t, d.app.form.cf.Draft.Endpoint, "AIzaSyTyped", "not while typing")
+	d.press("enter")
+	require.Equal(t, "https://generativelanguage.googleapis.com/v1beta", d.app.form.cf.Draft.Endpoint)
+	require.Equal(t, "AIzaSyTyped", d.app.form.cf.Draft.Secret)
 }

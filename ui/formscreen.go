@@ -172,7 +172,10 @@ func (f *formScreen) Update(msg tea.Msg) tea.Cmd {
 	if hf, ok := m.(*huh.Form); ok {
 		f.cf.Form = hf
 	}
-	f.cf.Sync()
+	if _, ok := msg.(tea.PasteMsg); ok && f.cf.Focused() == input.FieldEndpoint {
+		cmd = tea.Batch(cmd, f.cf.TakeKeyFromEndpoint())
+	}
+	cmd = tea.Batch(cmd, f.cf.Sync())
 
 	switch f.cf.Form.State {
 	case huh.StateCompleted:
