@@ -393,7 +393,7 @@ func (a App) onSpinnerTick(msg spinner.TickMsg) (App, tea.Cmd) {
 
 func (a App) onClearStatus(msg clearStatusMsg) (App, tea.Cmd) {
 	if msg.id == a.status.id {
-		a.status.text = ""
+		a.status.text, a.status.isErr = "", false
 	}
 	return a, nil
 }

@@ -386,3 +386,19 @@ func TestTypedKeyInTheEndpointMovesOnLeaving(t *testing.T) {
 	require.Equal(t, "https://generativelanguage.googleapis.com/v1beta", d.app.form.cf.Draft.Endpoint)
 	require.Equal(t, "AIzaSyTyped", d.app.form.cf.Draft.Secret)
 }
+
+// TestExpiredErrorLeavesNoMarkAndShowsTheKeyring: when an error message
+// expires, the status bar goes back to the keyring indicator, not a lone ✗.
+func TestExpiredErrorLeavesNoMarkAndShowsTheKeyring(t *testing.T) {
+	t.Parallel()
+	st := newTestStore(t)
+	seed(t, st, 1)
+	d := newDriver(t, st, Options{}, 80, 24)
+	d.press("v") // a local configuration: an error on the status line
+	bar := lines(d.screen())[22]
+	require.Contains(t, bar, "✗ v asks Flashback")
+	d.send(clearStatusMsg{id: d.app.status.id})
+	bar = lines(d.screen())[22]
+	require.NotContains(t, bar, "✗")
+	require.Contains(t, bar, "Secrets: memory")
+}

@@ -74,7 +74,7 @@ func (a App) statusBar() string {
 	if a.op.running() {
 		msg, style = a.op.spin.View()+" "+a.op.label+" (esc cancels)", st.Status.Message
 	}
-	if a.status.isErr {
+	if a.status.isErr && msg != "" {
 		style = st.Status.Error
 		msg = "✗ " + msg
 	}
