@@ -55,7 +55,9 @@ type App struct {
 	help   help.Model
 
 	width, height int
-	screen        screenID
+	// laidOut is the height the screens were last sized to (see relayout).
+	laidOut int
+	screen  screenID
 	// backTo is where esc on a prompt (passphrase, sign-in) returns.
 	backTo screenID
 
@@ -215,10 +217,14 @@ func (a App) Init() tea.Cmd {
 // Update routes a message: App's own messages (below) to their handler,
 // everything else to the active screen.
 func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
 	if handle, ok := routes[reflect.TypeOf(msg)]; ok {
-		return handle(a, msg)
+		a, cmd = handle(a, msg)
+	} else {
+		a, cmd = a.updateScreen(msg)
 	}
-	return a.updateScreen(msg)
+	a.relayout()
+	return a, cmd
 }
 
 // routes is Update's routing table: every message App handles itself,
@@ -283,19 +289,19 @@ var routes = routeTable(
 // handler is one row of the routing table.
 type handler struct {
 	msg    reflect.Type
-	handle func(App, tea.Msg) (tea.Model, tea.Cmd)
+	handle func(App, tea.Msg) (App, tea.Cmd)
 }
 
 // route makes a row from a handler; the message type comes from the
 // handler's signature, so a row cannot name the wrong type.
 func route[M tea.Msg](h func(App, M) (App, tea.Cmd)) handler {
-	return handler{msg: reflect.TypeFor[M](), handle: func(a App, msg tea.Msg) (tea.Model, tea.Cmd) {
+	return handler{msg: reflect.TypeFor[M](), handle: func(a App, msg tea.Msg) (App, tea.Cmd) {
 		return h(a, msg.(M))
 	}}
 }
 
-func routeTable(hs ...handler) map[reflect.Type]func(App, tea.Msg) (tea.Model, tea.Cmd) {
-	t := make(map[reflect.Type]func(App, tea.Msg) (tea.Model, tea.Cmd), len(hs))
+func routeTable(hs ...handler) map[reflect.Type]func(App, tea.Msg) (App, tea.Cmd) {
+	t := make(map[reflect.Type]func(App, tea.Msg) (App, tea.Cmd), len(hs))
 	for _, h := range hs {
 		if _, dup := t[h.msg]; dup {
 			panic("ui: two routes for " + h.msg.String())
@@ -436,6 +442,7 @@ func (a *App) setStyles(st *Styles) {
 // layout hands the screens the space left by the status bar and footer.
 func (a *App) layout() {
 	h := a.contentHeight()
+	a.laidOut = h
 	a.help.SetWidth(a.width)
 	for id := range numScreens {
 		a.screenOf(id).setSize(a.width, h)
@@ -443,14 +450,22 @@ func (a *App) layout() {
 }
 
 // contentHeight is the height left for a screen: the status bar and the help
-// footer take one line each (more when full help is open).
+// footer take a line each, more when a long message wraps or full help is
+// open.
 func (a App) contentHeight() int {
-	footer := 2
-	if a.help.ShowAll {
-		// Full help is as tall as its longest column.
-		footer = 1 + strings.Count(a.help.View(a.activeKeyMap()), "\n") + 1
+	if a.width == 0 {
+		return max(a.height-2, 1)
 	}
-	return max(a.height-footer, 1)
+	used := strings.Count(a.statusBar(), "\n") + 1 + strings.Count(a.footer(), "\n") + 1
+	return max(a.height-used, 1)
+}
+
+// relayout sizes the screens again when the room left for them changed: a
+// status message that wraps, or one that expired, moves the footer.
+func (a *App) relayout() {
+	if h := a.contentHeight(); h != a.laidOut {
+		a.layout()
+	}
 }
 
 // activeKeyMap is the key map the footer shows: the active screen's.

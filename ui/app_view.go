@@ -5,7 +5,9 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/fbllm/fbllm/store"
@@ -36,14 +38,80 @@ func (a App) render() string {
 		body = a.styles.App.Error.Render(wrapText("✗ "+a.status.persistent, a.width)) + "\n" + body
 	}
 	body = fitHeight(body, a.contentHeight())
-	// help.Model can overflow by one item when its ellipsis does not fit
-	// either; a wrapped footer would push the whole screen up.
-	footer := truncateLines(a.help.View(a.activeKeyMap()), a.width)
-	return body + "\n" + a.statusBar() + "\n" + footer
+	return body + "\n" + a.statusBar() + "\n" + a.footer()
 }
 
+// footer is the active screen's help. The short form drops the least
+// important keys until it fits: ShortHelp lists keys by importance and ends
+// with the two that must stay (help, and how to leave). The full form lays
+// FullHelp's columns side by side, or flows every key over as many lines
+// as the width needs when the columns do not fit.
+func (a App) footer() string {
+	km := a.activeKeyMap()
+	// Measured without help.Model's own cut, which ends a line in "…".
+	measure := a.help
+	measure.SetWidth(0)
+	if a.help.ShowAll {
+		if full := measure.FullHelpView(km.FullHelp()); lipgloss.Width(full) <= a.width {
+			return full
+		}
+		var all []key.Binding
+		for _, col := range km.FullHelp() {
+			all = append(all, col...)
+		}
+		return a.flowHelp(all)
+	}
+	keys := enabledKeys(km.ShortHelp())
+	for len(keys) > 2 && ansi.StringWidth(measure.ShortHelpView(keys)) > a.width {
+		keys = append(keys[:len(keys)-3], keys[len(keys)-2:]...)
+	}
+	return truncateLines(measure.ShortHelpView(keys), a.width)
+}
+
+// flowHelp lays keys out as "key desc" items separated like the short
+// help, on as many lines as the width needs.
+func (a App) flowHelp(keys []key.Binding) string {
+	hs := a.help.Styles
+	sep := hs.ShortSeparator.Render(a.help.ShortSeparator)
+	var out []string
+	line, lineW := "", 0
+	for _, k := range enabledKeys(keys) {
+		item := hs.ShortKey.Render(k.Help().Key) + " " + hs.ShortDesc.Render(k.Help().Desc)
+		w := ansi.StringWidth(item)
+		if lineW > 0 && lineW+ansi.StringWidth(sep)+w > a.width {
+			out = append(out, line)
+			line, lineW = "", 0
+		}
+		if lineW > 0 {
+			line += sep
+			lineW += ansi.StringWidth(sep)
+		}
+		line += item
+		lineW += w
+	}
+	if line != "" {
+		out = append(out, line)
+	}
+	return truncateLines(strings.Join(out, "\n"), a.width)
+}
+
+func enabledKeys(keys []key.Binding) []key.Binding {
+	out := make([]key.Binding, 0, len(keys))
+	for _, k := range keys {
+		if k.Enabled() && k.Help().Key != "" {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// A long status message may push the screen up by at most a third of its
+// height (and never more than four lines); beyond that it is cut with "…".
+const maxStatusLines = 4
+
 // statusBar names the keyring backend and its lock state, and shows the
-// latest status message.
+// latest status message, wrapped over up to maxStatusLines lines so it is
+// read in full.
 func (a App) statusBar() string {
 	st := a.styles
 	var left string
@@ -69,26 +137,40 @@ func (a App) statusBar() string {
 	if a.flashback.workspace != nil && !a.flashback.scope.AllWorkspaces && a.width >= 60 {
 		left += st.Status.Bar.Render(" · ") + st.Status.Backend.Render("Flashback: "+a.flashback.workspace.Name)
 	}
-	msg := a.status.text
-	style := st.Status.Message
-	if a.op.running() {
-		msg, style = a.op.spin.View()+" "+a.op.label+" (esc cancels)", st.Status.Message
+	msg, style := a.statusMessage()
+	if msg == "" {
+		return ansi.Truncate(left, a.width, "…")
 	}
-	if a.status.isErr && msg != "" {
-		style = st.Status.Error
-		msg = "✗ " + msg
-	}
-	if a.status.persistent != "" && a.screen != screenBrowser {
-		msg, style = "✗ "+a.status.persistent, st.Status.Error
-	}
-	line := left
-	if msg != "" {
-		line = style.Render(msg)
-		if a.width >= 90 && left != "" {
-			line = left + st.Status.Bar.Render(" · ") + style.Render(msg)
+	if a.width >= 90 && left != "" {
+		line := left + st.Status.Bar.Render(" · ") + style.Render(msg)
+		if ansi.StringWidth(line) <= a.width {
+			return line
 		}
 	}
-	return ansi.Truncate(line, a.width, "…")
+	ls := strings.Split(wrapText(msg, a.width), "\n")
+	if n := max(min(maxStatusLines, a.height/3), 1); len(ls) > n {
+		ls = ls[:n]
+		ls[n-1] = ansi.Truncate(ls[n-1]+" …", a.width, "…")
+	}
+	for i, l := range ls {
+		ls[i] = style.Render(l)
+	}
+	return strings.Join(ls, "\n")
+}
+
+// statusMessage is what the status bar says besides the keyring: the
+// running operation, else an error that stays, else the latest message.
+func (a App) statusMessage() (string, lipgloss.Style) {
+	st := a.styles
+	switch {
+	case a.op.running():
+		return a.op.spin.View() + " " + a.op.label + " (esc cancels)", st.Status.Message
+	case a.status.persistent != "" && a.screen != screenBrowser:
+		return "✗ " + a.status.persistent, st.Status.Error
+	case a.status.text != "" && a.status.isErr:
+		return "✗ " + a.status.text, st.Status.Error
+	}
+	return a.status.text, st.Status.Message
 }
 
 // fitHeight pads or cuts s to exactly h lines so the footer stays put.

@@ -56,7 +56,7 @@ func defaultBrowserKeyMap() browserKeyMap {
 		ClearFilter:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
 		Accept:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply filter")),
 		Add:          key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "add")),
-		Edit:         key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit/rotate")),
+		Edit:         key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit")),
 		Delete:       key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "delete")),
 		Copy:         key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy id")),
 		Test:         key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "test")),
@@ -64,15 +64,17 @@ func defaultBrowserKeyMap() browserKeyMap {
 		Troubleshoot: key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "troubleshoot")),
 		Workspace:    key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "workspace")),
 		Refresh:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
-		Back:         key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close details")),
+		Back:         key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close")),
 		Help:         key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
 		Quit:         key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 	}
 }
 
 // ShortHelp implements help.KeyMap.
+// ShortHelp lists keys by importance: the footer drops from the right,
+// and keeps the last two.
 func (k browserKeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Accept, k.ClearFilter, k.Details, k.Back, k.Add, k.Edit, k.Test, k.Delete, k.Filter, k.Help, k.Quit}
+	return []key.Binding{k.Accept, k.ClearFilter, k.Back, k.Add, k.Edit, k.Test, k.Troubleshoot, k.Details, k.Delete, k.Filter, k.Help, k.Quit}
 }
 
 // FullHelp implements help.KeyMap.
@@ -80,8 +82,8 @@ func (k browserKeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Details, k.Back, k.Filter, k.Accept, k.ClearFilter},
-		{k.Add, k.Edit, k.Delete, k.Copy, k.Help, k.Quit},
-		{k.Test, k.Validate, k.Troubleshoot, k.Workspace, k.Refresh},
+		{k.Add, k.Edit, k.Delete, k.Copy},
+		{k.Test, k.Validate, k.Troubleshoot, k.Workspace, k.Refresh, k.Help, k.Quit},
 	}
 }
 
@@ -125,7 +127,7 @@ type passphraseKeyMap struct {
 
 func defaultPassphraseKeyMap() passphraseKeyMap {
 	return passphraseKeyMap{
-		Next:   key.NewBinding(key.WithKeys("tab", "down", "up", "shift+tab"), key.WithHelp("tab", "next field")),
+		Next:   key.NewBinding(key.WithKeys("tab", "down", "up", "shift+tab"), key.WithHelp("tab", "next")),
 		Toggle: key.NewBinding(key.WithKeys("space", "x"), key.WithHelp("space", "toggle")),
 		Submit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "unlock")),
 		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
@@ -199,7 +201,7 @@ func defaultReportKeyMap(fix string) reportKeyMap {
 }
 
 func (k reportKeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Fix, k.Rerun, k.Copy, k.Save, k.Close}
+	return []key.Binding{k.Fix, k.Copy, k.Rerun, k.Save, k.Close}
 }
 func (k reportKeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.Up, k.Down}, k.ShortHelp()}
@@ -212,7 +214,7 @@ type signInKeyMap struct {
 
 func defaultSignInKeyMap() signInKeyMap {
 	return signInKeyMap{
-		Next:   key.NewBinding(key.WithKeys("tab", "down", "up", "shift+tab"), key.WithHelp("tab", "next field")),
+		Next:   key.NewBinding(key.WithKeys("tab", "down", "up", "shift+tab"), key.WithHelp("tab", "next")),
 		Submit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "sign in")),
 		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 	}
@@ -228,14 +230,14 @@ type pickerKeyMap struct {
 
 func defaultPickerKeyMap() pickerKeyMap {
 	return pickerKeyMap{
-		Up:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		Down:   key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		Up:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/↓", "move")),
+		Down:   key.NewBinding(key.WithKeys("down", "j")),
 		Choose: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
 		Cancel: key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "back")),
 	}
 }
 
 func (k pickerKeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Up, k.Down, k.Choose, k.Cancel}
+	return []key.Binding{k.Up, k.Choose, k.Cancel}
 }
 func (k pickerKeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }

@@ -1,0 +1,79 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/stretchr/testify/require"
+)
+
+// words joins a screen's words with single spaces, so text wrapped over
+// several lines can be searched as one sentence.
+func words(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// requireFits fails when a line of the screen is wider than the terminal
+// (the terminal would wrap it and push the whole screen up).
+func requireFits(t *testing.T, d *driver, w, h int) {
+	t.Helper()
+	ls := lines(d.screen())
+	require.Len(t, ls, h, d.screen())
+	for i, l := range ls {
+		require.LessOrEqual(t, ansi.StringWidth(l), w, "line %d is too wide:\n%s", i+1, d.screen())
+	}
+}
+
+// TestFooterKeepsTheKeysThatMatter: at 80 columns the browser's footer
+// shows x, ? and q (it used to end in "…" after / filter).
+func TestFooterKeepsTheKeysThatMatter(t *testing.T) {
+	t.Parallel()
+	st := newTestStore(t)
+	seed(t, st, 3)
+	for _, size := range [][2]int{{80, 24}, {40, 12}} {
+		d := newDriver(t, st, Options{}, size[0], size[1])
+		footer := lines(d.screen())[size[1]-1]
+		require.Contains(t, footer, "? more keys", footer)
+		require.Contains(t, footer, "q quit", footer)
+		require.NotContains(t, footer, "…", footer)
+		if size[0] == 80 {
+			require.Contains(t, footer, "x troubleshoot", footer)
+		}
+	}
+}
+
+// TestLongStatusIsReadInFull: a status message longer than the line wraps
+// onto more lines instead of being cut mid-sentence.
+func TestLongStatusIsReadInFull(t *testing.T) {
+	t.Parallel()
+	st := newTestStore(t)
+	seed(t, st, 1)
+	for _, size := range [][2]int{{80, 24}, {40, 12}} {
+		d := newDriver(t, st, Options{}, size[0], size[1])
+		d.press("v")
+		require.Contains(t, words(d.screen()), "v asks Flashback to validate a workspace configuration; this one is on this machine: press t to test it from here.")
+		requireFits(t, d, size[0], size[1])
+		require.Contains(t, d.screen(), "config-0001", "the list is still there")
+		d.send(clearStatusMsg{id: d.app.status.id})
+		requireFits(t, d, size[0], size[1])
+	}
+}
+
+// TestFullHelpShowsEveryKey: ? lists every key that applies, flowing onto
+// more lines when its columns do not fit the width.
+func TestFullHelpShowsEveryKey(t *testing.T) {
+	t.Parallel()
+	st := newTestStore(t)
+	seed(t, st, 3)
+	for _, size := range [][2]int{{80, 24}, {40, 12}} {
+		d := newDriver(t, st, Options{}, size[0], size[1])
+		d.press("?")
+		scr := d.screen()
+		for _, k := range []string{"t test", "v validate", "x troubleshoot", "w workspace", "r refresh", "d delete", "c copy id", "q quit", "a add"} {
+			if k == "v validate" {
+				continue // local configurations only: it does not apply
+			}
+			require.Contains(t, scr, k, "%dx%d:\n%s", size[0], size[1], scr)
+		}
+		requireFits(t, d, size[0], size[1])
+	}
+}
