@@ -110,7 +110,9 @@ func TestGolden(t *testing.T) {
 	withConfigs := func() storeLoadedMsg {
 		return storeLoadedMsg{backend: goldenBackend, locked: true, settings: store.Settings{Mode: "local"}, configs: goldenConfigs(12)}
 	}
-	empty := func() storeLoadedMsg { return storeLoadedMsg{backend: goldenBackend, settings: store.Settings{Mode: "local"}} }
+	empty := func() storeLoadedMsg {
+		return storeLoadedMsg{backend: goldenBackend, settings: store.Settings{Mode: "local"}}
+	}
 	loaded := func(m storeLoadedMsg) func() storeLoadedMsg { return func() storeLoadedMsg { return m } }
 
 	cases := []struct {
