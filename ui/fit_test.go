@@ -6,6 +6,8 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/stretchr/testify/require"
+
+	"github.com/fbllm/fbllm/store"
 )
 
 // words joins a screen's words with single spaces, so text wrapped over
@@ -74,6 +76,40 @@ func TestFullHelpShowsEveryKey(t *testing.T) {
 			}
 			require.Contains(t, scr, k, "%dx%d:\n%s", size[0], size[1], scr)
 		}
+		requireFits(t, d, size[0], size[1])
+	}
+}
+
+// TestPassphraseFitsSmallTerminals: at 40x12 the passphrase prompt shows
+// both inputs, the "Remember" checkbox and any error, the error right by
+// the passphrase it is about.
+func TestPassphraseFitsSmallTerminals(t *testing.T) {
+	t.Parallel()
+	for _, size := range [][2]int{{80, 24}, {40, 12}} {
+		loaded := storeLoadedMsg{backend: goldenBackend, locked: true, cache: store.CacheStatus{Available: true}}
+		d := goldenDriver(t, size[0], size[1], loaded, Options{})
+		d.press("enter") // keep it on this machine: choose a passphrase
+		require.Equal(t, screenPassphrase, d.app.screen)
+		d.typeText("short")
+		d.press("enter")
+		scr := d.screen()
+		require.Contains(t, words(scr), "Choose a longer passphrase", scr)
+		require.Contains(t, scr, "Repeat it")
+		require.Contains(t, scr, "Remember")
+		errLine, repeatLine := -1, -1
+		for i, l := range lines(scr) {
+			if strings.Contains(l, "✗ Choose a longer") {
+				errLine = i
+			}
+			if strings.Contains(l, "Repeat it") {
+				repeatLine = i
+			}
+		}
+		require.Less(t, errLine, repeatLine, "the error sits by the passphrase, above the repeat:\n%s", scr)
+		d.press("tab", "tab")
+		require.Contains(t, d.screen(), "› [ ] Remember", "the focused checkbox is visible")
+		d.press("space")
+		require.Contains(t, d.screen(), "[x] Remember")
 		requireFits(t, d, size[0], size[1])
 	}
 }
