@@ -25,6 +25,7 @@ type ConfigForm struct {
 	Draft *input.Draft
 
 	typeField     *huh.Select[assets.AIType]
+	confirmField  *huh.Select[string]
 	endpointField *huh.Input
 	secretField   *huh.Input
 	lastType      assets.AIType
@@ -48,6 +49,15 @@ func NewConfigForm(d *input.Draft) *ConfigForm {
 		PlaceholderFunc(d.EndpointPlaceholder, &d.Type).
 		Value(&d.Endpoint).
 		Validate(d.CheckEndpoint)
+	f.confirmField = huh.NewSelect[string]().Key(input.FieldConfirm).
+		TitleFunc(func() string {
+			if d.Editing {
+				return "Save changes?"
+			}
+			return "Save this configuration?"
+		}, &d.Editing).
+		Options(confirmOptions(80)...).
+		Value(&d.Action)
 	f.secretField = huh.NewInput().Key(input.FieldSecret).
 		TitleFunc(d.SecretTitle, &d.Type).
 		DescriptionFunc(d.SecretDescription, &d.Type).
@@ -84,21 +94,7 @@ func NewConfigForm(d *input.Draft) *ConfigForm {
 		huh.NewGroup(f.secretField),
 		// The review itself is drawn by the UI above this step (it has to fit
 		// the terminal), and printed before it in accessible mode.
-		huh.NewGroup(
-			huh.NewSelect[string]().Key(input.FieldConfirm).
-				TitleFunc(func() string {
-					if d.Editing {
-						return "Save changes?"
-					}
-					return "Save this configuration?"
-				}, &d.Editing).
-				Options(
-					huh.NewOption("Save", input.ActionSave),
-					huh.NewOption("Test the connection now (nothing is saved yet)", input.ActionTest),
-					huh.NewOption("Back to the first question", input.ActionBack),
-				).
-				Value(&d.Action),
-		),
+		huh.NewGroup(f.confirmField),
 	).WithShowHelp(false)
 	return f
 }
@@ -124,11 +120,26 @@ func typeOptions(width int) []huh.Option[assets.AIType] {
 	return opts
 }
 
+// confirmOptions are the answers of the review step, in words that fit
+// one line each at width (a wrapped answer costs the review a line).
+func confirmOptions(width int) []huh.Option[string] {
+	test := "Test the connection now (nothing is saved yet)"
+	if width < 56 {
+		test = "Test the connection first"
+	}
+	return []huh.Option[string]{
+		huh.NewOption("Save", input.ActionSave),
+		huh.NewOption(test, input.ActionTest),
+		huh.NewOption("Back to the first question", input.ActionBack),
+	}
+}
+
 // SetWidth adapts the form to the terminal width.
 func (f *ConfigForm) SetWidth(width int) {
 	if width != f.width {
 		f.width = width
 		f.typeField.Options(typeOptions(width)...)
+		f.confirmField.Options(confirmOptions(width)...)
 	}
 }
 

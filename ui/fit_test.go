@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/stretchr/testify/require"
 
+	"github.com/fbllm/fbllm/input"
 	"github.com/fbllm/fbllm/store"
 )
 
@@ -112,4 +113,39 @@ func TestPassphraseFitsSmallTerminals(t *testing.T) {
 		require.Contains(t, d.screen(), "[x] Remember")
 		requireFits(t, d, size[0], size[1])
 	}
+}
+
+// TestReviewScrollsOnSmallTerminals: at 40x12 the review (the moment of
+// consent) is cut, says so, and pgdn/pgup scroll it: the endpoint, the
+// secret's fingerprint, the destination and the warnings can all be read
+// before saving.
+func TestReviewScrollsOnSmallTerminals(t *testing.T) {
+	t.Parallel()
+	st := newTestStore(t)
+	d := newDriver(t, st, Options{Start: StartAdd}, 40, 12)
+	d.press("enter")
+	d.typeText("Prod")
+	d.press("enter")
+	d.clearField(80)
+	d.typeText("https://api.openai.com/")
+	d.press("enter")
+	d.paste("Bearer " + testSecret + "\n")
+	d.press("enter")
+	require.Equal(t, input.FieldConfirm, d.app.form.cf.Focused())
+	require.Contains(t, d.screen(), "pgdn")
+	seen := d.screen()
+	for range 10 {
+		d.press("pgdown")
+		requireFits(t, d, 40, 12)
+		seen += d.screen()
+	}
+	for _, want := range []string{"Endpoint  https://api.openai.com/v1", "Secret    sk-proj-…", "Saved to", "! Endpoint: using", "! Secret: removed"} {
+		require.Contains(t, seen, want)
+	}
+	d.press("pgup", "pgup", "pgup", "pgup", "pgup", "pgup", "pgup", "pgup", "pgup", "pgup")
+	require.Contains(t, d.screen(), "Name      Prod")
+	d.press("enter") // Save is still the answer
+	require.True(t, d.quit)
+	cfgs, _ := st.List()
+	require.Len(t, cfgs, 1)
 }

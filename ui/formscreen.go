@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/help"
@@ -45,6 +46,9 @@ type formScreen struct {
 	styles   *Styles
 	width    int
 	height   int
+	// reviewTop is the first line of the review shown when it does not
+	// fit (pgdn/pgup scroll it).
+	reviewTop int
 }
 
 func newFormScreen(st *Styles, d *input.Draft, editing *session.Item, dest session.Destination) (formScreen, tea.Cmd) {
@@ -158,6 +162,18 @@ func (f *formScreen) Update(msg tea.Msg) tea.Cmd {
 	}
 	if kp, ok := msg.(tea.KeyPressMsg); ok {
 		f.banner = ""
+		if f.cf.Focused() == input.FieldConfirm {
+			switch {
+			case key.Matches(kp, f.keys.ReviewDown):
+				f.reviewTop += f.reviewPage()
+				f.updateKeys()
+				return nil
+			case key.Matches(kp, f.keys.ReviewUp):
+				f.reviewTop = max(f.reviewTop-f.reviewPage(), 0)
+				f.updateKeys()
+				return nil
+			}
+		}
 		if key.Matches(kp, f.keys.Back) {
 			// Back is ours, not huh's: a page with a validation error
 			// must not keep the user (see forms.ConfigForm).
@@ -176,6 +192,8 @@ func (f *formScreen) Update(msg tea.Msg) tea.Cmd {
 		cmd = tea.Batch(cmd, f.cf.TakeKeyFromEndpoint())
 	}
 	cmd = tea.Batch(cmd, f.cf.Sync())
+
+	f.updateKeys()
 
 	switch f.cf.Form.State {
 	case huh.StateCompleted:
@@ -214,8 +232,34 @@ func (f *formScreen) Update(msg tea.Msg) tea.Cmd {
 // step it draws the review above the confirmation, cut to fit the screen.
 func (f *formScreen) View() string {
 	st := f.styles
-	// The title says where the configuration goes before any secret is
-	// typed (setup said it too, but `a` from the browser skips setup).
+	parts := f.heading()
+	form := trimBlankTail(f.cf.Form.View())
+	if f.cf.Focused() == input.FieldConfirm {
+		review, top, more := f.reviewWindow(f.reviewUsed(parts, form))
+		head := st.Dialog.Title.Render("Review") + st.App.Muted.Render(" · nothing is saved until you choose Save")
+		if more > 0 || top > 0 {
+			head = st.Dialog.Title.Render("Review") + st.App.Muted.Render(fmt.Sprintf(" · lines %d–%d of %d · pgdn/pgup", top+1, top+len(review), top+len(review)+more))
+		}
+		parts = append(parts, ansi.Truncate(head, f.width, "…"), st.Form.Review.Render(strings.Join(review, "\n")))
+	}
+	parts = append(parts, form)
+	if f.saving {
+		parts = append(parts, f.spinner.View()+" "+st.App.Muted.Render(f.working+" (esc cancels)"))
+	} else if hint := f.cf.Draft.LiveHint(f.cf.Focused()); hint != "" {
+		style := st.Form.Hint
+		if strings.Contains(hint, "✗") {
+			style = st.Form.HintError
+		}
+		parts = append(parts, style.Render(wrapText(hint, f.width)))
+	}
+	return strings.Join(parts, "\n")
+}
+
+// heading is the title, which says where the configuration goes before
+// any secret is typed (setup said it too, but `a` from the browser skips
+// setup), and the banner when there is one.
+func (f *formScreen) heading() []string {
+	st := f.styles
 	where := "this machine"
 	if f.dest.Store == session.StoreFlashback {
 		where = "Flashback · " + f.dest.Workspace.Name
@@ -232,23 +276,57 @@ func (f *formScreen) View() string {
 			parts = append(parts, st.Form.Banner.Render(wrapText("✗ "+f.banner, f.width)))
 		}
 	}
-	form := trimBlankTail(f.cf.Form.View())
-	if f.cf.Focused() == input.FieldConfirm {
-		used := countLines(parts) + strings.Count(form, "\n") + 2
-		parts = append(parts, ansi.Truncate(st.Dialog.Title.Render("Review")+st.App.Muted.Render(" · nothing is saved until you choose Save"), f.width, "…"),
-			st.Form.Review.Render(fitLines(wrapText(f.cf.Draft.Review(), f.width), f.height-used)))
-	}
-	parts = append(parts, form)
+	return parts
+}
+
+// reviewUsed is the lines the review step takes besides the review: the
+// heading, the review's own title, the form and, while saving, the
+// spinner.
+func (f *formScreen) reviewUsed(heading []string, form string) int {
+	n := countLines(heading) + 1 + strings.Count(form, "\n") + 1
 	if f.saving {
-		parts = append(parts, f.spinner.View()+" "+st.App.Muted.Render(f.working+" (esc cancels)"))
-	} else if hint := f.cf.Draft.LiveHint(f.cf.Focused()); hint != "" {
-		style := st.Form.Hint
-		if strings.Contains(hint, "✗") {
-			style = st.Form.HintError
-		}
-		parts = append(parts, style.Render(wrapText(hint, f.width)))
+		n++
 	}
-	return strings.Join(parts, "\n")
+	return n
+}
+
+// reviewPage is how far pgdn/pgup move the review: a page, less a line
+// kept for context.
+func (f *formScreen) reviewPage() int {
+	return max(f.reviewRoom(f.reviewUsed(f.heading(), trimBlankTail(f.cf.Form.View())))-1, 1)
+}
+
+// reviewLines is the review wrapped to the screen.
+func (f *formScreen) reviewLines() []string {
+	return strings.Split(strings.TrimRight(wrapText(f.cf.Draft.Review(), f.width), "\n"), "\n")
+}
+
+// reviewRoom is how many review lines fit beside used other lines.
+func (f *formScreen) reviewRoom(used int) int { return max(f.height-used, 1) }
+
+// reviewWindow is the part of the review that fits, from reviewTop, with
+// how many lines are left below it.
+func (f *formScreen) reviewWindow(used int) (lines []string, top, more int) {
+	all := f.reviewLines()
+	room := f.reviewRoom(used)
+	top = min(f.reviewTop, max(len(all)-room, 0))
+	end := min(top+room, len(all))
+	return all[top:end], top, len(all) - end
+}
+
+// updateKeys offers the review's scroll keys only when it does not fit.
+func (f *formScreen) updateKeys() {
+	onReview := f.cf != nil && f.cf.Focused() == input.FieldConfirm
+	if !onReview {
+		f.reviewTop = 0
+		f.keys.ReviewDown.SetEnabled(false)
+		f.keys.ReviewUp.SetEnabled(false)
+		return
+	}
+	_, top, more := f.reviewWindow(f.reviewUsed(f.heading(), trimBlankTail(f.cf.Form.View())))
+	f.reviewTop = top
+	f.keys.ReviewDown.SetEnabled(more > 0)
+	f.keys.ReviewUp.SetEnabled(top > 0)
 }
 
 // trimBlankTail removes the blank lines huh pads a page with.

@@ -140,20 +140,25 @@ func (k passphraseKeyMap) ShortHelp() []key.Binding {
 func (k passphraseKeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
 
 // formKeyMap is what the footer shows under the embedded huh form; the form
-// itself owns the keys (see formHuhKeyMap).
+// itself owns the keys (see formHuhKeyMap), except stepping back and
+// scrolling the review, which the form screen does.
 type formKeyMap struct {
-	Next, Back, Cancel key.Binding
+	Next, Back, ReviewDown, ReviewUp, Cancel key.Binding
 }
 
 func defaultFormKeyMap() formKeyMap {
 	return formKeyMap{
-		Next:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next")),
-		Back:   key.NewBinding(key.WithKeys("esc", "shift+tab"), key.WithHelp("esc", "back")),
-		Cancel: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		Next:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "next")),
+		Back:       key.NewBinding(key.WithKeys("esc", "shift+tab"), key.WithHelp("esc", "back")),
+		ReviewDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+d"), key.WithHelp("pgdn", "more"), key.WithDisabled()),
+		ReviewUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", "back up"), key.WithDisabled()),
+		Cancel:     key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 	}
 }
 
-func (k formKeyMap) ShortHelp() []key.Binding  { return []key.Binding{k.Next, k.Back, k.Cancel} }
+func (k formKeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Next, k.ReviewDown, k.ReviewUp, k.Back, k.Cancel}
+}
 func (k formKeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
 
 // formHuhKeyMap adapts huh's default key map: esc steps back one question
