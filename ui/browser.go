@@ -509,7 +509,12 @@ func (b browser) headerLine(w int) string {
 	if b.scopeLabel != "" {
 		sep = " · " // "Production (ADMIN) · 8", not "(ADMIN) 8"
 	}
-	return ansi.Truncate(title+sep+st.Browser.Count.Render(count+pos), w, "…")
+	line := title + sep + st.Browser.Count.Render(count+pos)
+	if ansi.StringWidth(line) > w && b.scopeLabel != "" {
+		// Narrow: the workspace and the count matter more than the word.
+		line = st.App.Title.Render(b.scopeLabel) + sep + st.Browser.Count.Render(count+pos)
+	}
+	return ansi.Truncate(line, w, "…")
 }
 
 // checkWord is the last check as a word (never colour alone).

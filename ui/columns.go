@@ -13,28 +13,39 @@ import (
 // column is defined; the layout, the header and every row follow it.
 type column struct {
 	title string
-	// width is the column's width in cells. The name column has none: it
-	// takes what the others leave. A column with rest set takes everything
-	// left after a name of a quarter of the width (16 to 28 cells).
-	width int
+	// width is the column's width in cells at a list width (without the
+	// cursor gutter). The name column has none: it takes what the others
+	// leave. A column with rest set takes everything left after a name of
+	// a quarter of the width (16 to 28 cells).
+	width func(inner int) int
 	rest  bool
-	// minInner is the list width (without the cursor gutter) below which
-	// the column is dropped, so narrow terminals keep what matters most.
-	minInner int
-	// onlyRemote columns are shown only when Flashback configurations are
-	// listed.
-	onlyRemote bool
-	value      func(c session.Item) string
+	// shown says whether the column is drawn at a list width, and whether
+	// Flashback configurations are listed; nil means always.
+	shown func(inner int, remote bool) bool
+	value func(c session.Item) string
 }
 
+func fixed(n int) func(int) int { return func(int) int { return n } }
+
 // browserColumns are the list's columns, left to right; the first is the
-// name.
+// name. Narrow terminals drop the endpoint first; with Flashback
+// configurations listed, TYPE then gives way to a narrower WHERE, which
+// tells this machine's configurations from the workspace's.
 var browserColumns = []column{
 	{title: "NAME", value: func(c session.Item) string { return c.Name }},
-	{title: "TYPE", width: 9, value: func(c session.Item) string { return string(c.AIType) }},
-	{title: "LAST CHECK", width: 12, value: func(c session.Item) string { return checkWord(c.LastCheck) }},
-	{title: "WHERE", width: 12, minInner: 56, onlyRemote: true, value: whereWord},
-	{title: "ENDPOINT", rest: true, minInner: 72, value: func(c session.Item) string { return c.Endpoint }},
+	{title: "TYPE", width: fixed(9), value: func(c session.Item) string { return string(c.AIType) },
+		shown: func(inner int, remote bool) bool { return inner >= 56 || !remote }},
+	{title: "LAST CHECK", width: fixed(12), value: func(c session.Item) string { return checkWord(c.LastCheck) }},
+	{title: "WHERE", value: whereWord,
+		width: func(inner int) int {
+			if inner >= 56 {
+				return 12
+			}
+			return 10
+		},
+		shown: func(_ int, remote bool) bool { return remote }},
+	{title: "ENDPOINT", rest: true, value: func(c session.Item) string { return c.Endpoint },
+		shown: func(inner int, _ bool) bool { return inner >= 72 }},
 }
 
 // columnLayout is the columns shown at one width, with the width of each.
@@ -48,25 +59,29 @@ type columnLayout struct {
 func (b *browser) columns(w int) columnLayout {
 	inner := w - 2 // cursor gutter
 	var l columnLayout
-	fixed, rest := 0, -1
+	used, rest := 0, -1
 	for _, c := range browserColumns {
-		if inner < c.minInner || c.onlyRemote && !b.remote {
+		if c.shown != nil && !c.shown(inner, b.remote) {
 			continue
+		}
+		w := 0
+		if c.width != nil {
+			w = c.width(inner)
 		}
 		if c.rest {
 			rest = len(l.cols)
 		}
 		l.cols = append(l.cols, c)
-		l.widths = append(l.widths, c.width)
-		fixed += c.width
+		l.widths = append(l.widths, w)
+		used += w
 	}
 	gaps := len(l.cols) - 1
 	if rest < 0 {
-		l.widths[0] = max(inner-fixed-gaps, 8)
+		l.widths[0] = max(inner-used-gaps, 8)
 		return l
 	}
 	l.widths[0] = min(max(inner/4, 16), 28)
-	l.widths[rest] = inner - l.widths[0] - fixed - gaps
+	l.widths[rest] = inner - l.widths[0] - used - gaps
 	return l
 }
 

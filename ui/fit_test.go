@@ -149,3 +149,18 @@ func TestReviewScrollsOnSmallTerminals(t *testing.T) {
 	cfgs, _ := st.List()
 	require.Len(t, cfgs, 1)
 }
+
+// TestBrowserKeepsWhereWhenNarrow: with Flashback configurations listed,
+// 40 columns keep the WHERE column (TYPE gives way), so local and
+// workspace configurations can be told apart.
+func TestBrowserKeepsWhereWhenNarrow(t *testing.T) {
+	t.Parallel()
+	d := goldenDriver(t, 40, 12, storeLoadedMsg{backend: goldenBackend, settings: store.Settings{Mode: "local"}}, Options{})
+	d.send(configsLoadedMsg{listing: goldenListing()})
+	scr := d.screen()
+	require.Contains(t, scr, "WHERE", scr)
+	require.Contains(t, lines(scr)[0], "Production (ADMIN) · 4 · 1/4", "the count is not cut")
+	require.Contains(t, scr, "Production")
+	require.Contains(t, scr, "local")
+	requireFits(t, d, 40, 12)
+}
