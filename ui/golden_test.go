@@ -187,6 +187,7 @@ func TestGolden(t *testing.T) {
 					tc.steps(d)
 				}
 				golden.RequireEqual(t, d.screen())
+				requireFits(t, d, size[0], size[1])
 			})
 		}
 	}

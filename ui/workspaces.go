@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/fbllm/fbllm/client"
 )
@@ -88,9 +89,14 @@ func (p *workspacePicker) View() string {
 		if i == p.cursor {
 			marker, style = st.Browser.Cursor.Render("›")+" ", st.Setup.Selected
 		}
-		b.WriteString(marker + style.Render(title) + st.App.Muted.Render(note) + "\n")
+		// A line never wraps: the note gives way first.
+		b.WriteString(ansi.Truncate(marker+style.Render(title)+st.App.Muted.Render(note), w, "…") + "\n")
 	}
-	line(0, "All workspaces", "  (browse everything you can reach)")
+	all := "  (browse everything you can reach)"
+	if w < 52 {
+		all = "  (browse everything)"
+	}
+	line(0, "All workspaces", all)
 	for i, ws := range p.workspaces {
 		note := fmt.Sprintf("  %s", strings.ToUpper(ws.Role.String()))
 		if !ws.Role.CanWrite() {
