@@ -80,6 +80,7 @@ type browser struct {
 	filter     textinput.Model
 	filtering  bool
 	detailOpen bool
+	detailTop  int           // first line of the detail pane shown (pgdn)
 	confirming *session.Item // delete confirmation shown for this config
 
 	// scopeLabel names what is listed ("Production · ADMIN", "all
@@ -289,6 +290,7 @@ func (b *browser) move(delta int) {
 		return
 	}
 	b.cursor = min(max(b.cursor+delta, 0), len(b.view)-1)
+	b.detailTop = 0 // another configuration's details start at the top
 	b.clampOffset()
 }
 
@@ -384,17 +386,25 @@ func (b *browser) update(msg tea.Msg) tea.Cmd {
 	case key.Matches(kp, b.keys.Down):
 		b.move(1)
 	case key.Matches(kp, b.keys.PageUp):
+		if page, _, cut := b.detailPage(); cut {
+			b.detailTop = max(b.detailTop-page, 0)
+			break
+		}
 		b.move(-b.listHeight())
 	case key.Matches(kp, b.keys.PageDown):
+		if page, lines, cut := b.detailPage(); cut {
+			b.detailTop = min(b.detailTop+page, lines)
+			break
+		}
 		b.move(b.listHeight())
 	case key.Matches(kp, b.keys.Top):
 		b.move(-len(b.view))
 	case key.Matches(kp, b.keys.Bottom):
 		b.move(len(b.view))
 	case key.Matches(kp, b.keys.Details):
-		b.detailOpen = true
+		b.detailOpen, b.detailTop = true, 0
 	case key.Matches(kp, b.keys.Back):
-		b.detailOpen = false
+		b.detailOpen, b.detailTop = false, 0
 	case key.Matches(kp, b.keys.ClearFilter):
 		b.filter.SetValue("")
 		b.applyFilter()
@@ -601,11 +611,50 @@ func (b browser) detailView(c session.Item, w, h int) string {
 	if boxed {
 		room = h - 2
 	}
-	body := fitLines(strings.Join(out, "\n"), room)
+	body := strings.Join(b.detailWindow(out, room), "\n")
 	if !boxed {
 		return body
 	}
 	return st.Browser.Detail.Width(w).Render(body)
+}
+
+// detailWindow is the part of the detail pane's lines that fits room
+// lines, from detailTop; a last line says when pgdn shows more.
+func (b browser) detailWindow(out []string, room int) []string {
+	room = max(room, 1)
+	if len(out) <= room {
+		return out
+	}
+	top := min(b.detailTop, len(out)-room+1)
+	end := top + room - 1
+	if end >= len(out) {
+		return out[top:]
+	}
+	left := len(out) - end
+	return append(out[top:end:end], b.styles.App.Muted.Render(fmt.Sprintf("↓ %d more line%s: pgdn", left, plural(left, "", "s"))))
+}
+
+// detailPage is how far pgdn/pgup move the detail pane, and whether it is
+// cut at all (otherwise they page the list).
+func (b *browser) detailPage() (page, lines int, cut bool) {
+	c, ok := b.selected()
+	if !b.detailOpen || !ok {
+		return 0, 0, false
+	}
+	w, h := b.width, b.height
+	if w >= detailSplitWidth {
+		w = min(48, b.width/2)
+	}
+	saved := b.detailTop
+	b.detailTop = 0
+	full := b.detailView(c, w, 1<<16)
+	b.detailTop = saved
+	lines = strings.Count(full, "\n") + 1
+	room := h
+	if w >= 60 && h >= 16 {
+		room, lines = h-2, lines-2
+	}
+	return max(room-2, 1), lines, lines > room
 }
 
 // roleNote says when the user can only read a workspace's configurations.

@@ -164,3 +164,26 @@ func TestBrowserKeepsWhereWhenNarrow(t *testing.T) {
 	require.Contains(t, scr, "local")
 	requireFits(t, d, 40, 12)
 }
+
+// TestDetailScrollsWhenCut: at 40x12 the detail pane is longer than the
+// screen; pgdn brings the rest (the id, the dates) into view instead of
+// "enlarge the window".
+func TestDetailScrollsWhenCut(t *testing.T) {
+	t.Parallel()
+	loaded := storeLoadedMsg{backend: goldenBackend, settings: store.Settings{Mode: "local"}, configs: goldenConfigs(5)}
+	d := goldenDriver(t, 40, 12, loaded, Options{})
+	d.press("down", "down", "down", "enter") // Bedrock: the longest
+	require.Contains(t, d.screen(), "pgdn")
+	require.NotContains(t, d.screen(), "01jdemo")
+	d.press("pgdown")
+	require.Contains(t, d.screen(), "01jdemo", "the id is reachable")
+	sel, _ := d.app.browser.selected()
+	require.Equal(t, "Bedrock us-east-1", sel.Name, "pgdn scrolled the pane, not the list")
+	requireFits(t, d, 40, 12)
+	d.press("pgup")
+	require.Contains(t, d.screen(), "Bedrock us-east-1")
+	require.Contains(t, d.screen(), "Type")
+	d.press("down") // the next configuration starts at its top
+	require.Contains(t, d.screen(), "Local vLLM")
+	require.Contains(t, d.screen(), "Type")
+}
