@@ -345,15 +345,3 @@ func countLines(parts []string) int {
 	}
 	return n
 }
-
-// fitLines keeps at most n lines of s, saying when some were cut.
-func fitLines(s string, n int) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	if n <= 0 {
-		return "… (enlarge the window to see the review)"
-	}
-	if len(lines) <= n {
-		return strings.Join(lines, "\n")
-	}
-	return strings.Join(lines[:n-1], "\n") + "\n… (enlarge the window to see the rest)"
-}
