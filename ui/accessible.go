@@ -181,6 +181,7 @@ func (s *accessibleSession) menu() error {
 				if err != nil {
 					fmt.Fprintln(s.w, "Could not delete: "+err.Error())
 				} else {
+					s.result.Changes = append(s.result.Changes, Change{Action: "deleted", Item: session.LocalItem(c)})
 					fmt.Fprintf(s.w, "Deleted %q.\n\n", c.Name)
 				}
 			}
@@ -256,6 +257,14 @@ func (s *accessibleSession) fill(d *input.Draft, editing *store.Config, markSetu
 		_ = sess.RecordSetup(session.Destination{Store: session.StoreLocal})
 	}
 	s.result.Saved = &cfg
+	action := "saved"
+	if edit != nil {
+		action = "updated"
+		if req.rotates() {
+			action = "rotated"
+		}
+	}
+	s.result.Changes = append(s.result.Changes, Change{Action: action, Item: cfg})
 	backend := s.backend.Name
 	if cfg.Local != nil {
 		backend = cfg.Local.SecretBackend

@@ -179,9 +179,20 @@ type statusLine struct {
 type Result struct {
 	// Saved is the configuration saved last, if any.
 	Saved *session.Item
+	// Changes are every save, update and delete of the session, in order,
+	// for the summary printed after the alternate screen is gone.
+	Changes []Change
 	// Cancelled is true when the user left a single-purpose session (add,
 	// edit) without saving.
 	Cancelled bool
+}
+
+// Change is one thing a TUI session changed.
+type Change struct {
+	// Action is "saved" (a new configuration), "updated", "rotated" (an
+	// update with a new secret) or "deleted".
+	Action string
+	Item   session.Item
 }
 
 func newApp(deps Deps, opts Options) App {
@@ -366,7 +377,10 @@ func (a App) onBackgroundColor(msg tea.BackgroundColorMsg) (App, tea.Cmd) {
 // while an operation runs the other keys wait (esc cancels it).
 func (a App) onKeyPress(msg tea.KeyPressMsg) (App, tea.Cmd) {
 	if key.Matches(msg, a.keys.Interrupt) {
-		a.interrupted = true
+		// ctrl+c cancels what is under way (exit 130); with nothing under
+		// way it is a plain quit, so a session that saved its work does
+		// not end in "Cancelled.".
+		a.interrupted = a.underWay()
 		if a.op.cancel != nil {
 			a.op.cancel()
 		}
@@ -383,6 +397,21 @@ func (a App) onKeyPress(msg tea.KeyPressMsg) (App, tea.Cmd) {
 		a.status.persistent = ""
 	}
 	return a.updateScreen(msg)
+}
+
+// underWay reports whether ctrl+c would cut something short: a running
+// operation, a form or prompt being filled in, or a single-purpose session
+// (add, edit) that has not saved.
+func (a App) underWay() bool {
+	switch {
+	case a.op.running():
+		return true
+	case a.screen == screenForm, a.screen == screenPassphrase, a.screen == screenSignIn:
+		return true
+	case a.opts.Start == StartAdd || a.opts.Start == StartEdit:
+		return a.result.Saved == nil
+	}
+	return false
 }
 
 func (a App) onSpinnerTick(msg spinner.TickMsg) (App, tea.Cmd) {

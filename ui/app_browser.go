@@ -49,6 +49,7 @@ func (a App) onConfigDeleted(msg configDeletedMsg) (App, tea.Cmd) {
 		a.status.persistent = errorText("Could not delete "+quote(msg.item.Name)+": ", msg.err)
 		return a, nil
 	}
+	a.result.Changes = append(a.result.Changes, Change{Action: "deleted", Item: msg.item})
 	where := "and its secret"
 	if msg.item.IsRemote() {
 		where = "from " + msg.item.WorkspaceName

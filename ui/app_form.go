@@ -157,6 +157,14 @@ func (a App) onConfigSaved(m configSavedMsg) (App, tea.Cmd) {
 	}
 	saved := m.item
 	a.result.Saved = &saved
+	action := "saved"
+	if m.req.edit != nil {
+		action = "updated"
+		if m.req.rotates() {
+			action = "rotated"
+		}
+	}
+	a.result.Changes = append(a.result.Changes, Change{Action: action, Item: saved})
 	var record tea.Cmd
 	if a.checks.draftStatus != "" {
 		record = recordCheckCmd(a.sess, saved, a.checks.draftStatus)

@@ -123,6 +123,8 @@ func TestEscStepsBackAndLeavesFromTheFirstStep(t *testing.T) {
 	d.press("enter")
 	d.requireScreen("kept") // the typed name survived the step back
 	d.press("esc", "esc")
+	d.requireScreen("Discard this configuration?") // typed input is not lost on one key
+	d.press("y")
 	require.Equal(t, screenBrowser, d.app.screen)
 }
 

@@ -43,7 +43,7 @@ func (a App) render() string {
 
 // footer is the active screen's help. The short form drops the least
 // important keys until it fits: ShortHelp lists keys by importance and ends
-// with the two that must stay (help, and how to leave). The full form lays
+// with the two that stay whenever they apply (help, and how to leave). The full form lays
 // FullHelp's columns side by side, or flows every key over as many lines
 // as the width needs when the columns do not fit.
 func (a App) footer() string {
@@ -61,11 +61,13 @@ func (a App) footer() string {
 		}
 		return a.flowHelp(all)
 	}
-	keys := enabledKeys(km.ShortHelp())
-	for len(keys) > 2 && ansi.StringWidth(measure.ShortHelpView(keys)) > a.width {
-		keys = append(keys[:len(keys)-3], keys[len(keys)-2:]...)
+	all := km.ShortHelp()
+	cut := max(len(all)-2, 0)
+	rest, tail := enabledKeys(all[:cut]), enabledKeys(all[cut:])
+	for len(rest) > 0 && ansi.StringWidth(measure.ShortHelpView(append(rest[:len(rest):len(rest)], tail...))) > a.width {
+		rest = rest[:len(rest)-1]
 	}
-	return truncateLines(measure.ShortHelpView(keys), a.width)
+	return truncateLines(measure.ShortHelpView(append(rest, tail...)), a.width)
 }
 
 // flowHelp lays keys out as "key desc" items separated like the short

@@ -261,7 +261,8 @@ func (b *browser) updateKeys() {
 	k.Accept.SetEnabled(b.filtering)
 	k.ClearFilter.SetEnabled(b.confirming == nil && (b.filtering || b.filter.Value() != "") && !b.detailOpen)
 	k.Help.SetEnabled(!modal)
-	k.Quit.SetEnabled(!modal)
+	k.Quit.SetEnabled(!modal && !b.detailOpen)
+	k.QuitHint.SetEnabled(!modal && b.detailOpen)
 }
 
 // listHeight is the number of list rows that fit.
@@ -447,6 +448,8 @@ func (b *browser) update(msg tea.Msg) tea.Cmd {
 		return func() tea.Msg { return toggleHelpMsg{} }
 	case key.Matches(kp, b.keys.Quit):
 		return func() tea.Msg { return quitMsg{} }
+	case key.Matches(kp, b.keys.QuitHint):
+		return func() tea.Msg { return statusMsg{text: notHere} }
 	}
 	return nil
 }

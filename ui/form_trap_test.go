@@ -42,6 +42,11 @@ func offlineSession(t *testing.T) Deps {
 func requireTakesInput(t *testing.T, d *driver, trail []string) {
 	t.Helper()
 	f := d.app.form
+	if f.leaving {
+		// "Discard?" is up: it takes y, n and esc.
+		require.Contains(t, d.screen(), "Discard", "keys %q", trail)
+		return
+	}
 	require.Equal(t, huh.StateNormal, f.cf.Form.State, "keys %q", trail)
 	field := f.cf.Focused()
 	draft := f.cf.Draft
@@ -137,7 +142,8 @@ var formKeys = []string{
 
 // TestFormNeverTraps drives random key sequences through the form and
 // checks, after every key, that the form still takes input, and at the
-// end that esc alone always leads out of it.
+// end that esc always leads out of it (answering y when it asks whether
+// to discard what was typed).
 func TestFormNeverTraps(t *testing.T) {
 	t.Parallel()
 	runs := 80
@@ -169,6 +175,10 @@ func TestFormNeverTraps(t *testing.T) {
 			}
 		}
 		for i := 0; !d.quit && i < 10; i++ {
+			if d.app.screen == screenForm && d.app.form.leaving {
+				d.press("y")
+				continue
+			}
 			d.press("esc")
 		}
 		require.True(t, d.quit, "seed %d: esc did not lead out of the form after keys %q:\n%s", seed, trail, d.screen())

@@ -10,6 +10,7 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/fbllm/fbllm/forms"
@@ -49,11 +50,16 @@ type formScreen struct {
 	// reviewTop is the first line of the review shown when it does not
 	// fit (pgdn/pgup scroll it).
 	reviewTop int
+	// initial is the draft as the form opened, so leaving can tell typed
+	// input from none; leaving is true while "discard?" is asked.
+	initial   input.Draft
+	leaving   bool
+	leaveKeys leaveKeyMap
 }
 
 func newFormScreen(st *Styles, d *input.Draft, editing *session.Item, dest session.Destination) (formScreen, tea.Cmd) {
 	f := formScreen{editing: editing, dest: dest, keys: defaultFormKeyMap(), styles: st,
-		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot))}
+		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot)), initial: *d, leaveKeys: defaultLeaveKeyMap()}
 	cmd := f.build(d)
 	return f, cmd
 }
@@ -86,7 +92,19 @@ func (f *formScreen) resize() {
 	}
 }
 
-func (f *formScreen) keyMap() help.KeyMap { return f.keys }
+func (f *formScreen) keyMap() help.KeyMap {
+	if f.leaving {
+		return f.leaveKeys
+	}
+	return f.keys
+}
+
+// dirty reports whether the user typed or chose anything since the form
+// opened.
+func (f *formScreen) dirty() bool {
+	d, i := f.cf.Draft, f.initial
+	return d.Type != i.Type || d.Name != i.Name || d.Endpoint != i.Endpoint || d.Key != i.Key || d.Secret != i.Secret
+}
 
 func (f *formScreen) setStyles(st *Styles) {
 	f.styles = st
@@ -160,6 +178,16 @@ func (f *formScreen) Update(msg tea.Msg) tea.Cmd {
 	if _, ok := msg.(tea.WindowSizeMsg); ok {
 		return nil // App calls setSize; the form gets its share in resize
 	}
+	if kp, ok := msg.(tea.KeyPressMsg); ok && f.leaving {
+		switch {
+		case key.Matches(kp, f.leaveKeys.Yes):
+			f.leaving = false
+			return func() tea.Msg { return cancelFormMsg{} }
+		case key.Matches(kp, f.leaveKeys.No):
+			f.leaving = false
+		}
+		return nil
+	}
 	if kp, ok := msg.(tea.KeyPressMsg); ok {
 		f.banner = ""
 		if f.cf.Focused() == input.FieldConfirm {
@@ -178,6 +206,10 @@ func (f *formScreen) Update(msg tea.Msg) tea.Cmd {
 			// Back is ours, not huh's: a page with a validation error
 			// must not keep the user (see forms.ConfigForm).
 			prev := f.cf.PrevStep()
+			if prev == "" && f.dirty() {
+				f.leaving = true // typed input is not thrown away on one key
+				return nil
+			}
 			if prev == "" {
 				return func() tea.Msg { return cancelFormMsg{} }
 			}
@@ -232,6 +264,9 @@ func (f *formScreen) Update(msg tea.Msg) tea.Cmd {
 // step it draws the review above the confirmation, cut to fit the screen.
 func (f *formScreen) View() string {
 	st := f.styles
+	if f.leaving {
+		return f.leaveView()
+	}
 	parts := f.heading()
 	form := trimBlankTail(f.cf.Form.View())
 	if f.cf.Focused() == input.FieldConfirm {
@@ -253,6 +288,27 @@ func (f *formScreen) View() string {
 		parts = append(parts, style.Render(wrapText(hint, f.width)))
 	}
 	return strings.Join(parts, "\n")
+}
+
+// leaveView asks before discarding typed input; the safe answer is the
+// default.
+func (f *formScreen) leaveView() string {
+	st := f.styles
+	w := min(f.width, 60)
+	inner := max(w-4, 10)
+	what := "What you typed is not saved anywhere and will be lost."
+	if f.editing != nil {
+		what = "Your changes to " + quote(f.editing.Name) + " are not saved and will be lost; the stored configuration stays as it is."
+	}
+	title := "Discard this configuration?"
+	if f.editing != nil {
+		title = "Discard your changes?"
+	}
+	body := st.Dialog.Danger.Render(wrapText(title, inner)) + "\n\n" +
+		st.Dialog.Body.Render(wrapText(what, inner)) + "\n\n" +
+		st.App.Key.Render("y") + st.Dialog.Body.Render(" discard   ") + st.App.Key.Render("n/esc") + st.Dialog.Body.Render(" keep editing")
+	box := st.Dialog.Box.Width(w).Render(body)
+	return lipgloss.Place(f.width, f.height, lipgloss.Center, lipgloss.Center, box)
 }
 
 // heading is the title, which says where the configuration goes before

@@ -21,6 +21,14 @@ func defaultGlobalKeys() globalKeys {
 	}
 }
 
+// notHere is the status line for q where it does not quit: q quits only
+// from the top-level screens (the list, the welcome), esc goes back.
+const notHere = "esc goes back; q quits from the list."
+
+// quitHint is a q that does not quit: pressed where q is not a quit key, it
+// says where it is. It has no help text, so the footer never shows it.
+func quitHint() key.Binding { return key.NewBinding(key.WithKeys("q")) }
+
 // pressedDisabled reports whether kp is one of b's keys although b is
 // disabled, so a screen can say why the key does nothing here instead of
 // ignoring it. b is a copy: enabling it changes nothing else.
@@ -40,7 +48,9 @@ type browserKeyMap struct {
 	Add, Edit, Delete, Copy, Back, Help     key.Binding
 	Test, Validate, Troubleshoot            key.Binding
 	Workspace, Refresh                      key.Binding
-	Quit                                    key.Binding
+	// Quit works from the list; on the detail pane q only says how to get
+	// back (QuitHint).
+	Quit, QuitHint key.Binding
 }
 
 func defaultBrowserKeyMap() browserKeyMap {
@@ -67,6 +77,7 @@ func defaultBrowserKeyMap() browserKeyMap {
 		Back:         key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close")),
 		Help:         key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
 		Quit:         key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
+		QuitHint:     quitHint(),
 	}
 }
 
@@ -104,8 +115,10 @@ func (k confirmKeyMap) ShortHelp() []key.Binding  { return []key.Binding{k.Yes, 
 func (k confirmKeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
 
 // setupKeyMap drives the first-run choice of where configurations live.
+// There is nothing to go back to: esc says how to quit instead of quitting
+// silently.
 type setupKeyMap struct {
-	Up, Down, Choose, Quit key.Binding
+	Up, Down, Choose, Quit, Back key.Binding
 }
 
 func defaultSetupKeyMap() setupKeyMap {
@@ -113,7 +126,8 @@ func defaultSetupKeyMap() setupKeyMap {
 		Up:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/↓", "move")),
 		Down:   key.NewBinding(key.WithKeys("down", "j")),
 		Choose: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
-		Quit:   key.NewBinding(key.WithKeys("q", "esc"), key.WithHelp("q", "quit")),
+		Quit:   key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
+		Back:   key.NewBinding(key.WithKeys("esc")),
 	}
 }
 
@@ -161,6 +175,22 @@ func (k formKeyMap) ShortHelp() []key.Binding {
 }
 func (k formKeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
 
+// leaveKeyMap answers "discard this configuration?" when esc would leave a
+// form that holds typed input. Only y discards.
+type leaveKeyMap struct {
+	Yes, No key.Binding
+}
+
+func defaultLeaveKeyMap() leaveKeyMap {
+	return leaveKeyMap{
+		Yes: key.NewBinding(key.WithKeys("y", "Y"), key.WithHelp("y", "discard")),
+		No:  key.NewBinding(key.WithKeys("n", "N", "esc"), key.WithHelp("n/esc", "keep editing")),
+	}
+}
+
+func (k leaveKeyMap) ShortHelp() []key.Binding  { return []key.Binding{k.Yes, k.No} }
+func (k leaveKeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
+
 // formHuhKeyMap adapts huh's default key map: esc steps back one question
 // (as shift+tab does), the footer owns help, and ctrl+c is left to the App
 // so that it always means "quit now".
@@ -190,23 +220,24 @@ func (k statusKeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.Shor
 // reportKeyMap drives the troubleshooting panel. fix names the field the
 // report says to change ("fix secret").
 type reportKeyMap struct {
-	Up, Down, Fix, Rerun, Copy, Save, Close key.Binding
+	Up, Down, Fix, Rerun, Copy, Save, Close, QuitHint key.Binding
 }
 
 func defaultReportKeyMap(fix string) reportKeyMap {
 	return reportKeyMap{
-		Up:    key.NewBinding(key.WithKeys("up", "k", "pgup"), key.WithHelp("↑/k", "scroll")),
-		Down:  key.NewBinding(key.WithKeys("down", "j", "pgdown", "space"), key.WithHelp("↓/j", "scroll")),
-		Fix:   key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "fix "+fix)),
-		Rerun: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "re-run")),
-		Copy:  key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy report")),
-		Save:  key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save anyway")),
-		Close: key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "back")),
+		Up:       key.NewBinding(key.WithKeys("up", "k", "pgup"), key.WithHelp("↑/k", "scroll")),
+		Down:     key.NewBinding(key.WithKeys("down", "j", "pgdown", "space"), key.WithHelp("↓/j", "scroll")),
+		Fix:      key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "fix "+fix)),
+		Rerun:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "re-run")),
+		Copy:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy report")),
+		Save:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save anyway")),
+		Close:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		QuitHint: quitHint(),
 	}
 }
 
 func (k reportKeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Fix, k.Copy, k.Rerun, k.Save, k.Close}
+	return []key.Binding{k.Fix, k.Rerun, k.Copy, k.Save, k.Close}
 }
 func (k reportKeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.Up, k.Down}, k.ShortHelp()}
@@ -230,15 +261,16 @@ func (k signInKeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.Shor
 
 // pickerKeyMap drives the workspace picker.
 type pickerKeyMap struct {
-	Up, Down, Choose, Cancel key.Binding
+	Up, Down, Choose, Cancel, QuitHint key.Binding
 }
 
 func defaultPickerKeyMap() pickerKeyMap {
 	return pickerKeyMap{
-		Up:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/↓", "move")),
-		Down:   key.NewBinding(key.WithKeys("down", "j")),
-		Choose: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
-		Cancel: key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "back")),
+		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/↓", "move")),
+		Down:     key.NewBinding(key.WithKeys("down", "j")),
+		Choose:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
+		Cancel:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		QuitHint: quitHint(),
 	}
 }
 

@@ -98,6 +98,8 @@ func (p *reportPanel) Update(msg tea.Msg) tea.Cmd {
 		return func() tea.Msg { return copyMsg{text: text, what: "the redacted report"} }
 	case key.Matches(kp, p.keys.Save):
 		return func() tea.Msg { return saveAnywayMsg{} }
+	case key.Matches(kp, p.keys.QuitHint):
+		return func() tea.Msg { return statusMsg{text: notHere} }
 	}
 	var cmd tea.Cmd
 	p.vp, cmd = p.vp.Update(msg)

@@ -86,6 +86,10 @@ func (s *setup) Update(msg tea.Msg) tea.Cmd {
 		}
 	case key.Matches(kp, s.keys.Quit):
 		return func() tea.Msg { return quitMsg{} }
+	case key.Matches(kp, s.keys.Back):
+		return func() tea.Msg {
+			return statusMsg{text: "Nothing is set up yet: choose where configurations live, or press q to quit."}
+		}
 	}
 	return nil
 }

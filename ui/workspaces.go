@@ -70,6 +70,8 @@ func (p *workspacePicker) Update(msg tea.Msg) tea.Cmd {
 		return func() tea.Msg { return chooseWorkspaceMsg{workspace: w} }
 	case key.Matches(kp, p.keys.Cancel):
 		return func() tea.Msg { return cancelPickerMsg{} }
+	case key.Matches(kp, p.keys.QuitHint):
+		return func() tea.Msg { return statusMsg{text: notHere} }
 	}
 	return nil
 }
