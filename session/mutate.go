@@ -158,8 +158,12 @@ func (s *Session) Update(ctx context.Context, it Item, ch Change) (Item, error) 
 		}
 		cred = &c
 	}
+	forget := connectionChanged(it, ch)
 	cfg, err := s.opts.Store.Update(ctx, it.ID, func(c *store.Config) error {
 		c.Name, c.AIType, c.Endpoint, c.Region = ch.Name, string(ch.AIType), ch.Endpoint, ch.Region
+		if forget {
+			c.LastCheck = nil
+		}
 		if ch.Key != nil {
 			c.KeyFingerprint = ""
 			if *ch.Key != "" {
@@ -207,6 +211,10 @@ func (s *Session) updateRemote(ctx context.Context, it Item, ch Change) (Item, e
 	if err := api.UpdateLLM(ctx, it.ID, p); err != nil {
 		return Item{}, err
 	}
+	forget := p.AIType != nil || p.Endpoint != nil || p.Key != nil || p.Secret != nil
+	if forget {
+		_ = s.opts.Store.UpdateSettings(func(st *Settings) { delete(st.RemoteChecks, it.ID) })
+	}
 	l, err := api.GetLLM(ctx, it.ID)
 	if err != nil {
 		// The update went through; show what we sent rather than fail.
@@ -215,7 +223,9 @@ func (s *Session) updateRemote(ctx context.Context, it Item, ch Change) (Item, e
 		return out, nil
 	}
 	out := remoteItem(l, it.WorkspaceName, nil)
-	out.LastCheck = nil // credentials or endpoint changed: the old result no longer says anything
+	if !forget {
+		out.LastCheck = it.LastCheck
+	}
 	return out, nil
 }
 
@@ -263,6 +273,27 @@ func (s *Session) StoredCredentials(ctx context.Context, it Item) (store.Credent
 		return store.Credentials{}, &WriteOnlyError{Item: it}
 	}
 	return s.opts.Store.Credentials(ctx, it.ID)
+}
+
+// connectionChanged reports whether a change reaches what a connection
+// test tried: the type, the endpoint (or AWS region), the key or the
+// secret. Then the last check describes something no longer stored and is
+// forgotten; a rename keeps it. Only a test of exactly the saved values is
+// recorded again (RecordCheck).
+func connectionChanged(it Item, ch Change) bool {
+	return ch.Secret != nil || ch.Key != nil ||
+		ch.AIType != it.AIType ||
+		(ch.Endpoint != it.Endpoint && !sameEndpoint(it, ch)) ||
+		ch.Region != it.Region
+}
+
+// SameConnection reports whether two changes describe the same connection
+// (type, endpoint, region, key and secret; the name may differ), so a test
+// of one may be recorded as the last check of the other.
+func SameConnection(a, b Change) bool {
+	eq := func(x, y *string) bool { return (x == nil) == (y == nil) && (x == nil || *x == *y) }
+	return a.AIType == b.AIType && a.Endpoint == b.Endpoint && a.Region == b.Region &&
+		eq(a.Key, b.Key) && eq(a.Secret, b.Secret)
 }
 
 // Delete removes a configuration. A Flashback configuration still attached

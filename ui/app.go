@@ -159,11 +159,12 @@ func (a App) tick() tea.Cmd {
 }
 
 // checkState remembers the last check, for r (re-run) on the panel, and
-// the result of "test the connection now" on the open form, recorded as
-// the last check when the form is saved.
+// the result of "test the connection now" on the open form with the values
+// it tested: it becomes the last check when exactly those are saved.
 type checkState struct {
 	last        checkRequest
 	draftStatus string
+	draftTested session.Change
 }
 
 // statusLine is the transient message of the status bar, and an error

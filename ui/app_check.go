@@ -118,8 +118,9 @@ func (a App) onCheckDone(m checkDoneMsg) (App, tea.Cmd) {
 		a.browser.setLastCheck(req.item.ID, string(r.Status))
 	}
 	if req.fromForm {
-		// Remembered for the configuration once it is saved.
-		a.checks.draftStatus = string(r.Status)
+		// Remembered for the configuration if exactly these values are
+		// saved.
+		a.checks.draftStatus, a.checks.draftTested = string(r.Status), req.save.change
 	}
 	// Only a decided, working status with no platform failure is a pass;
 	// anything else opens the panel so the failing layer is visible.

@@ -166,7 +166,7 @@ func (a App) onConfigSaved(m configSavedMsg) (App, tea.Cmd) {
 	}
 	a.result.Changes = append(a.result.Changes, Change{Action: action, Item: saved})
 	var record tea.Cmd
-	if a.checks.draftStatus != "" {
+	if a.checks.draftStatus != "" && session.SameConnection(a.checks.draftTested, m.req.change) {
 		record = recordCheckCmd(a.sess, saved, a.checks.draftStatus)
 		saved.LastCheck = &store.Check{Status: a.checks.draftStatus, At: time.Now()}
 		a.checks.draftStatus = ""

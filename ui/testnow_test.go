@@ -70,3 +70,37 @@ func TestFormTestsTheConnectionBeforeSaving(t *testing.T) {
 
 	requireNoSecretPieces(t, frames, good, bad)
 }
+
+// TestATestOfOtherValuesIsNotRecorded: "test the connection now", then a
+// different secret, then Save: the saved configuration is untested, since
+// the test was of values that are not the ones stored.
+func TestATestOfOtherValuesIsNotRecorded(t *testing.T) {
+	t.Parallel()
+	const good = "sk-proj-GoodKeyForTestNow0123456789abcdefXYZ"
+	prov := providertest.NewProviderServer(providertest.ProviderOptions{Type: assets.OpenAI, ValidSecrets: []string{good}})
+	t.Cleanup(prov.Close)
+	st := newTestStore(t)
+	sess, err := session.New(session.Options{Store: st, Probe: diagnose.Options{
+		TransportOptions: client.TransportOptions{Getenv: func(string) string { return "" }},
+	}})
+	require.NoError(t, err)
+	d := newDriverDeps(t, Deps{Store: st, Session: sess}, Options{Start: StartAdd}, 100, 30, nil)
+	d.press("enter")
+	d.typeText("probe me")
+	d.press("enter")
+	d.clearField(80)
+	d.typeText(prov.URL + "/v1")
+	d.press("enter")
+	d.paste(good)
+	d.press("enter", "down", "enter") // test now
+	d.requireScreen("✓ Connection verified")
+	d.press("esc") // back to the secret
+	require.Equal(t, input.FieldSecret, d.app.form.cf.Focused())
+	d.clearField(80)
+	d.paste("sk-proj-AnotherKeyNotTested0000000000000XYZ")
+	d.press("enter", "enter") // Save
+	require.True(t, d.quit)
+	cfgs, _ := st.List()
+	require.Len(t, cfgs, 1)
+	require.Nil(t, cfgs[0].LastCheck, "the test was of another secret")
+}
