@@ -471,6 +471,12 @@ func (s *Session) policyPart(ctx context.Context, api *client.Client, it Item) d
 			if !v.Blocked || (v.RepoID != "" && v.RepoID != r) {
 				continue // a server that ignores the filters must not blame this config
 			}
+			if v.LLMType != "" && !strings.EqualFold(v.LLMType, string(it.AIType)) {
+				// A repository can use several configurations; a violation
+				// names no configuration, only the type of the call, so a
+				// call of another type was another configuration's.
+				continue
+			}
 			b, ok := byPolicy[v.PolicyID]
 			if !ok {
 				b = policyBlock(v, blocking[v.PolicyID], it, cmp.Or(v.RepoName, repoNames[r]))
