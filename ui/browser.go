@@ -251,8 +251,10 @@ func (b *browser) updateKeys() {
 	k.Edit.SetEnabled(has && !modal && writable)
 	k.Delete.SetEnabled(has && !modal && writable)
 	k.Copy.SetEnabled(has && !modal)
-	k.Test.SetEnabled(has && !modal)
-	k.Validate.SetEnabled(has && !modal && sel.IsRemote())
+	// A READ role cannot have Flashback validate either (test of a
+	// Flashback configuration is its validation).
+	k.Test.SetEnabled(has && !modal && writable)
+	k.Validate.SetEnabled(has && !modal && sel.IsRemote() && writable)
 	k.Troubleshoot.SetEnabled(has && !modal)
 	k.Workspace.SetEnabled(!modal)
 	k.Refresh.SetEnabled(!modal)
@@ -345,10 +347,11 @@ func (b *browser) update(msg tea.Msg) tea.Cmd {
 			return func() tea.Msg { return checkMsg{item: c, kind: checkValidate} } // App explains
 		}
 	}
-	if !b.filtering && (pressedDisabled(kp, b.keys.Edit) || pressedDisabled(kp, b.keys.Delete)) {
+	if !b.filtering && (pressedDisabled(kp, b.keys.Edit) || pressedDisabled(kp, b.keys.Delete) ||
+		pressedDisabled(kp, b.keys.Test) || pressedDisabled(kp, b.keys.Validate)) {
 		if c, ok := b.selected(); ok && c.IsRemote() {
 			if role, ro := b.readOnly[c.WorkspaceID]; ro {
-				text := fmt.Sprintf("Your role in %s is %s: changing or deleting its configurations needs WRITE or ADMIN.", c.WorkspaceName, role)
+				text := fmt.Sprintf("Your role in %s is %s: testing, changing or deleting its configurations needs WRITE or ADMIN (x still troubleshoots).", c.WorkspaceName, role)
 				return func() tea.Msg { return statusMsg{text: text, isErr: true} }
 			}
 		}

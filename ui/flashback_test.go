@@ -257,4 +257,17 @@ func TestReadRoleExplainsRefusedKeys(t *testing.T) {
 	d.press("e")
 	d.requireScreen("Your role in Research is READ")
 	require.Equal(t, screenBrowser, d.app.screen)
+
+	// t and v would only meet Flashback's refusal: the footer does not
+	// offer them, and pressed anyway they say why instead of failing with
+	// a raw error.
+	footer := lines(d.screen())[29]
+	require.NotContains(t, footer, "t test")
+	require.Contains(t, footer, "x troubleshoot")
+	for _, k := range []string{"t", "v"} {
+		d.press(k)
+		require.Equal(t, screenBrowser, d.app.screen, k)
+		d.requireScreen("Your role in Research is READ")
+		d.requireNoScreen("flashback.forbidden")
+	}
 }
