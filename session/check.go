@@ -85,7 +85,9 @@ func (s *Session) Test(ctx context.Context, it Item, cred *store.Credentials) (d
 	if !decided {
 		return diagnose.Merge(rep, nil), nil
 	}
-	s.record(it, rep)
+	if cred == nil {
+		s.record(it, rep)
+	}
 	return rep, nil
 }
 
@@ -159,7 +161,9 @@ func (s *Session) Doctor(ctx context.Context, it Item, cred *store.Credentials) 
 	}
 	if !it.IsRemote() {
 		rep = diagnose.Merge(rep, red, s.keyringPart(ctx))
-		s.record(it, rep)
+		if cred == nil {
+			s.record(it, rep)
+		}
 		return rep, nil
 	}
 	parts, perr := s.platformParts(ctx, it, true)
@@ -167,7 +171,9 @@ func (s *Session) Doctor(ctx context.Context, it Item, cred *store.Credentials) 
 	if perr != nil {
 		return rep, perr
 	}
-	s.record(it, rep)
+	if cred == nil {
+		s.record(it, rep)
+	}
 	return rep, nil
 }
 
@@ -606,7 +612,9 @@ func (s *Session) reach(ctx context.Context) (time.Duration, int, error) {
 }
 
 // record remembers a decided status; a failure to write it only costs the
-// browser's status word, so it does not fail the check.
+// browser's status word, so it does not fail the check. Callers record only
+// tests of the stored credentials: a secret typed for one test may not be
+// the one stored.
 func (s *Session) record(it Item, rep diagnose.Report) {
 	if it.ID == "" || rep.Status == "" {
 		return

@@ -274,6 +274,10 @@ func TestDoctorRemoteConfig(t *testing.T) {
 	require.Equal(t, diagnose.CheckFail, checkStatus(t, rep, diagnose.CheckAuth))
 	require.Equal(t, diagnose.StatusRejected, rep.Status, "the direct failure wins over Flashback's success")
 	requireClean(t, rep, wrongSecret)
+	settings, err := f.st.Settings()
+	require.NoError(t, err)
+	require.NotEqual(t, "rejected", settings.RemoteChecks[seedless.ID].Status,
+		"a test with a secret typed for it is not the stored configuration's last check")
 }
 
 func TestDoctorReadRoleCannotValidate(t *testing.T) {

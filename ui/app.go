@@ -71,6 +71,7 @@ type App struct {
 	signin  *signIn
 	picker  *workspacePicker
 	report  *reportPanel
+	direct  *directTest
 
 	settings  store.Settings
 	keyring   keyringState
@@ -212,7 +213,7 @@ func newApp(deps Deps, opts Options) App {
 	a.loading = &loading{styles: st, keys: statusKeyMap{Quit: a.keys.Interrupt}}
 	// The other screens are built when they open; until then they are
 	// empty, sized and styled like the rest.
-	a.pass, a.form, a.signin, a.picker, a.report = &passphrase{}, &formScreen{}, &signIn{}, &workspacePicker{}, &reportPanel{}
+	a.pass, a.form, a.signin, a.picker, a.report, a.direct = &passphrase{}, &formScreen{}, &signIn{}, &workspacePicker{}, &reportPanel{}, &directTest{}
 	return a
 }
 
@@ -296,6 +297,9 @@ var routes = routeTable(
 	route(App.onRerun),
 	route(App.onCloseReport),
 	route(App.onFixField),
+	route(App.onAskDirectTest),
+	route(App.onSubmitDirectTest),
+	route(App.onCancelDirectTest),
 )
 
 // handler is one row of the routing table.
@@ -342,6 +346,8 @@ func (a App) screenOf(id screenID) screen {
 		return a.picker
 	case screenReport:
 		return a.report
+	case screenDirectTest:
+		return a.direct
 	}
 	return a.loading
 }

@@ -22,6 +22,10 @@ type checkRequest struct {
 	kind     checkKind
 	fromForm bool
 	save     saveRequest // the draft tested before saving (fromForm)
+	// cred is a secret typed for one direct test of a Flashback
+	// configuration (the platform never returns the stored one). It stays
+	// in memory while the panel is open, for r, and is never stored.
+	cred *store.Credentials
 }
 
 // checkDoneMsg carries a finished check.
@@ -114,7 +118,9 @@ func (a App) onCheckDone(m checkDoneMsg) (App, tea.Cmd) {
 		return a, nil
 	}
 	r := m.report
-	if !req.fromForm && r.Status != "" {
+	// A test of the draft or with a typed secret says nothing of what is
+	// stored.
+	if !req.fromForm && req.cred == nil && r.Status != "" {
 		a.browser.setLastCheck(req.item.ID, string(r.Status))
 	}
 	if req.fromForm {
@@ -145,13 +151,36 @@ func (a App) onRerun(rerunMsg) (App, tea.Cmd) {
 	return a.check(a.checks.last)
 }
 
-// onCloseReport returns to where the check was asked from.
+// onCloseReport returns to where the check was asked from, forgetting a
+// secret typed for a direct test.
 func (a App) onCloseReport(closeReportMsg) (App, tea.Cmd) {
+	a.checks.last.cred = nil
 	if a.checks.last.fromForm {
 		a.show(screenForm)
 		return a, a.form.resume("")
 	}
 	a.show(screenBrowser)
+	return a, nil
+}
+
+// onAskDirectTest asks for the secret of a Flashback configuration for one
+// direct test.
+func (a App) onAskDirectTest(msg askDirectTestMsg) (App, tea.Cmd) {
+	var cmd tea.Cmd
+	*a.direct, cmd = newDirectTest(a.styles, msg.item)
+	a.show(screenDirectTest)
+	return a, cmd
+}
+
+// onSubmitDirectTest troubleshoots the configuration again, this time with
+// the typed secret for the direct checks.
+func (a App) onSubmitDirectTest(msg submitDirectTestMsg) (App, tea.Cmd) {
+	cred := msg.cred
+	return a.check(checkRequest{item: msg.item, kind: checkDoctor, cred: &cred})
+}
+
+func (a App) onCancelDirectTest(cancelDirectTestMsg) (App, tea.Cmd) {
+	a.show(screenReport)
 	return a, nil
 }
 

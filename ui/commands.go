@@ -332,9 +332,9 @@ func checkCmd(ctx context.Context, s *session.Session, req checkRequest) tea.Cmd
 		case req.kind == checkValidate:
 			r, err = s.Validate(ctx, req.item)
 		case req.kind == checkDoctor:
-			r, err = s.Doctor(ctx, req.item, nil)
+			r, err = s.Doctor(ctx, req.item, req.cred)
 		default:
-			r, err = s.Test(ctx, req.item, nil)
+			r, err = s.Test(ctx, req.item, req.cred)
 		}
 		return checkDoneMsg{req: req, report: r, err: err}
 	}

@@ -220,14 +220,17 @@ func (k statusKeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.Shor
 // reportKeyMap drives the troubleshooting panel. fix names the field the
 // report says to change ("fix secret").
 type reportKeyMap struct {
-	Up, Down, Fix, Rerun, Copy, Save, Close, QuitHint key.Binding
+	Up, Down, Fix, Direct, Rerun, Copy, Save, Close, QuitHint key.Binding
 }
 
 func defaultReportKeyMap(fix string) reportKeyMap {
 	return reportKeyMap{
-		Up:       key.NewBinding(key.WithKeys("up", "k", "pgup"), key.WithHelp("↑/k", "scroll")),
-		Down:     key.NewBinding(key.WithKeys("down", "j", "pgdown", "space"), key.WithHelp("↓/j", "scroll")),
-		Fix:      key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "fix "+fix)),
+		Up:   key.NewBinding(key.WithKeys("up", "k", "pgup"), key.WithHelp("↑/k", "scroll")),
+		Down: key.NewBinding(key.WithKeys("down", "j", "pgdown", "space"), key.WithHelp("↓/j", "scroll")),
+		Fix:  key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "fix "+fix)),
+		// Direct types a Flashback configuration's secret for one direct
+		// test (the platform never returns it).
+		Direct:   key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "test with a secret"), key.WithDisabled()),
 		Rerun:    key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "re-run")),
 		Copy:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy report")),
 		Save:     key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save anyway")),
@@ -237,11 +240,27 @@ func defaultReportKeyMap(fix string) reportKeyMap {
 }
 
 func (k reportKeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Fix, k.Rerun, k.Copy, k.Save, k.Close}
+	return []key.Binding{k.Fix, k.Direct, k.Rerun, k.Copy, k.Save, k.Close}
 }
 func (k reportKeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.Up, k.Down}, k.ShortHelp()}
 }
+
+// directTestKeyMap drives the prompt for a secret typed for one direct test.
+type directTestKeyMap struct {
+	Next, Submit, Cancel key.Binding
+}
+
+func defaultDirectTestKeyMap() directTestKeyMap {
+	return directTestKeyMap{
+		Next:   key.NewBinding(key.WithKeys("tab", "down", "up", "shift+tab"), key.WithHelp("tab", "next")),
+		Submit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "test")),
+		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+	}
+}
+
+func (k directTestKeyMap) ShortHelp() []key.Binding  { return []key.Binding{k.Submit, k.Next, k.Cancel} }
+func (k directTestKeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
 
 // signInKeyMap drives the Flashback sign-in.
 type signInKeyMap struct {

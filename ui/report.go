@@ -50,10 +50,18 @@ func newReportPanel(st *Styles, r diagnose.Report, it session.Item, kind checkKi
 	p := reportPanel{report: r, item: it, kind: kind, fromForm: fromForm, styles: st,
 		keys: defaultReportKeyMap(fixLabel(fieldToFix(r)))}
 	p.keys.Fix.SetEnabled(fieldToFix(r) != "" && (fromForm || p.canEdit()))
+	p.keys.Direct.SetEnabled(!fromForm && it.IsRemote() && skippedForNoSecret(r))
 	p.keys.Save.SetEnabled(fromForm)
 	p.vp = viewport.New()
 	p.setSize(w, h)
 	return p
+}
+
+// skippedForNoSecret reports whether the direct checks were skipped
+// because this machine has no secret to probe with.
+func skippedForNoSecret(r diagnose.Report) bool {
+	c, ok := r.Check(diagnose.CheckAuth)
+	return ok && c.Status == diagnose.CheckSkip
 }
 
 // canEdit: every configuration in the browser can be opened in the form
@@ -91,6 +99,9 @@ func (p *reportPanel) Update(msg tea.Msg) tea.Cmd {
 	case key.Matches(kp, p.keys.Fix):
 		it, field := p.item, fieldToFix(p.report)
 		return func() tea.Msg { return fixFieldMsg{item: it, field: field} }
+	case key.Matches(kp, p.keys.Direct):
+		it := p.item
+		return func() tea.Msg { return askDirectTestMsg{item: it} }
 	case key.Matches(kp, p.keys.Rerun):
 		return func() tea.Msg { return rerunMsg{} }
 	case key.Matches(kp, p.keys.Copy):
@@ -166,7 +177,14 @@ func (p reportPanel) body(w int) string {
 		b.WriteString(st.App.Muted.Render(wrapText(fmt.Sprintf("Through proxy %s (from %s)", r.Proxy.URL, r.Proxy.Source), w)) + "\n")
 	}
 	b.WriteString(st.Dialog.Title.Render("Checks") + "\n")
+	prev := ""
 	for _, c := range r.Checks {
+		c.Detail = p.forTUI(c.Detail)
+		if c.Detail == prev {
+			c.Detail = "" // the same reason as the check above: said once
+		} else {
+			prev = c.Detail
+		}
 		mark, style := "·", st.App.Muted
 		switch c.Status {
 		case diagnose.CheckPass:
@@ -289,9 +307,13 @@ func truncateLine(s string, w int) string {
 	return ansi.Truncate(s, w, "…")
 }
 
-// forTUI adapts a step written for the command line to the panel: the
-// configuration's real name instead of NAME, and the key that does it here.
+// forTUI adapts a step or detail written for the command line to the
+// panel: the configuration's real name instead of NAME, and the key that
+// does it here instead of a flag.
 func (p reportPanel) forTUI(step string) string {
+	if p.keys.Direct.Enabled() {
+		step = strings.ReplaceAll(step, "pass --secret-env or --secret-stdin for a direct test", "press t to type it for a one-off direct test")
+	}
 	name := p.report.Config.Name
 	if name == "" {
 		return step

@@ -33,11 +33,12 @@ const (
 	screenSignIn
 	screenPicker
 	screenReport
+	screenDirectTest
 	numScreens
 )
 
 func (s screenID) String() string {
-	return [...]string{"loading", "setup", "passphrase", "form", "browser", "signin", "picker", "report"}[s]
+	return [...]string{"loading", "setup", "passphrase", "form", "browser", "signin", "picker", "report", "directtest"}[s]
 }
 
 // loading is shown until the store has been read.
