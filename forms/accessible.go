@@ -36,14 +36,25 @@ func RunAccessible(d *input.Draft, w io.Writer, r io.Reader) (bool, error) {
 		return false, err
 	}
 	d.ApplyTypeDefaults()
-	p := d.Preset()
+	if d.Type == assets.Other {
+		opts := make([]huh.Option[string], 0, len(assets.Servers())+1)
+		for _, s := range assets.Servers() {
+			opts = append(opts, huh.NewOption(s.Label+" — "+s.Description, s.ID))
+		}
+		opts = append(opts, huh.NewOption("Something else — I will type the endpoint", ""))
+		if err := ask(huh.NewSelect[string]().Title("Which server?").Options(opts...).Value(&d.Server)); err != nil {
+			return false, err
+		}
+		d.ApplyServer()
+	}
 
 	// huh validates the raw line before it falls back to the default, so an
-	// empty answer must pass when there is a default to keep.
+	// empty answer is checked as the default it keeps (Azure's endpoint
+	// keeps a placeholder that must be replaced).
 	keepOr := func(current string, check func(string) error) func(string) error {
 		return func(s string) error {
 			if strings.TrimSpace(s) == "" && current != "" {
-				return nil
+				return check(current)
 			}
 			return check(s)
 		}
@@ -56,9 +67,9 @@ func RunAccessible(d *input.Draft, w io.Writer, r io.Reader) (bool, error) {
 		Validate(keepOr(d.Name, d.CheckName))); err != nil {
 		return false, err
 	}
-	endpointTitle := fmt.Sprintf("API endpoint (%s):", p.EndpointHint)
+	endpointTitle := fmt.Sprintf("API endpoint (%s):", strings.TrimSuffix(d.EndpointHint(), "."))
 	if d.Endpoint != "" {
-		endpointTitle = fmt.Sprintf("API endpoint (%s; Enter keeps %s):", p.EndpointHint, d.Endpoint)
+		endpointTitle = fmt.Sprintf("API endpoint (%s; Enter keeps %s):", strings.TrimSuffix(d.EndpointHint(), "."), d.Endpoint)
 	}
 	if err := ask(huh.NewInput().Title(endpointTitle).Value(&d.Endpoint).
 		Validate(keepOr(d.Endpoint, d.CheckEndpoint))); err != nil {

@@ -25,10 +25,13 @@ type ConfigForm struct {
 	Draft *input.Draft
 
 	typeField     *huh.Select[assets.AIType]
+	serverField   *huh.Select[string]
+	nameField     *huh.Input
 	confirmField  *huh.Select[string]
 	endpointField *huh.Input
 	secretField   *huh.Input
 	lastType      assets.AIType
+	lastServer    string
 	width         int
 }
 
@@ -37,15 +40,27 @@ type ConfigForm struct {
 func NewConfigForm(d *input.Draft) *ConfigForm {
 	d.Confirm = true // "Save" is the default answer on the review step
 	d.Action = input.ActionSave
-	f := &ConfigForm{Draft: d, lastType: d.Type}
+	f := &ConfigForm{Draft: d, lastType: d.Type, lastServer: d.Server}
 	f.typeField = huh.NewSelect[assets.AIType]().Key(input.FieldType).
 		Title("AI LLM type").
 		Description("Which provider does it talk to?").
 		Options(typeOptions(80)...).
 		Value(&d.Type)
+	f.serverField = huh.NewSelect[string]().Key(input.FieldServer).
+		Title("Which server?").
+		Description("Pick a known one to fill in its endpoint, or type your own next.").
+		Options(serverOptions(80)...).
+		Value(&d.Server)
+	f.nameField = huh.NewInput().Key(input.FieldName).
+		Title("Configuration name").
+		Description("A name you will recognise; unique in this workspace.").
+		Placeholder("e.g. OpenAI production").
+		CharLimit(64).
+		Value(&d.Name).
+		Validate(d.CheckName)
 	f.endpointField = huh.NewInput().Key(input.FieldEndpoint).
 		Title("API endpoint").
-		DescriptionFunc(func() string { return d.Preset().EndpointHint }, &d.Type).
+		DescriptionFunc(d.EndpointHint, &d.Server).
 		PlaceholderFunc(d.EndpointPlaceholder, &d.Type).
 		Value(&d.Endpoint).
 		Validate(d.CheckEndpoint)
@@ -73,15 +88,8 @@ func NewConfigForm(d *input.Draft) *ConfigForm {
 
 	f.Form = huh.NewForm(
 		huh.NewGroup(f.typeField),
-		huh.NewGroup(
-			huh.NewInput().Key(input.FieldName).
-				Title("Configuration name").
-				Description("A name you will recognise; unique in this workspace.").
-				Placeholder("e.g. OpenAI production").
-				CharLimit(64).
-				Value(&d.Name).
-				Validate(d.CheckName),
-		),
+		huh.NewGroup(f.serverField).WithHideFunc(func() bool { return d.Type != assets.Other }),
+		huh.NewGroup(f.nameField),
 		huh.NewGroup(f.endpointField),
 		huh.NewGroup(
 			huh.NewInput().Key(input.FieldKey).
@@ -120,6 +128,28 @@ func typeOptions(width int) []huh.Option[assets.AIType] {
 	return opts
 }
 
+// serverOptions lists the well-known OpenAI-compatible servers, then
+// "something else", aligned like the types.
+func serverOptions(width int) []huh.Option[string] {
+	list := assets.Servers()
+	labelW := len("Something else")
+	for _, s := range list {
+		labelW = max(labelW, ansi.StringWidth(s.Label))
+	}
+	descW := width - labelW - 8
+	line := func(label, desc string) string {
+		if descW < 16 {
+			return label
+		}
+		return label + strings.Repeat(" ", labelW-ansi.StringWidth(label)+2) + ansi.Truncate(desc, descW, "…")
+	}
+	opts := make([]huh.Option[string], 0, len(list)+1)
+	for _, s := range list {
+		opts = append(opts, huh.NewOption(line(s.Label, s.Description), s.ID))
+	}
+	return append(opts, huh.NewOption(line("Something else", "I will type the endpoint"), ""))
+}
+
 // confirmOptions are the answers of the review step, in words that fit
 // one line each at width (a wrapped answer costs the review a line).
 func confirmOptions(width int) []huh.Option[string] {
@@ -139,6 +169,7 @@ func (f *ConfigForm) SetWidth(width int) {
 	if width != f.width {
 		f.width = width
 		f.typeField.Options(typeOptions(width)...)
+		f.serverField.Options(serverOptions(width)...)
 		f.confirmField.Options(confirmOptions(width)...)
 	}
 }
@@ -152,6 +183,13 @@ func (f *ConfigForm) Sync() tea.Cmd {
 	var cmd tea.Cmd
 	if f.Focused() != input.FieldEndpoint {
 		cmd = f.TakeKeyFromEndpoint()
+	}
+	if f.Draft.Server != f.lastServer {
+		f.lastServer = f.Draft.Server
+		if f.Draft.ApplyServer() {
+			setValue(f.endpointField, &f.Draft.Endpoint)
+			setValue(f.nameField, &f.Draft.Name)
+		}
 	}
 	if f.Draft.Type == f.lastType {
 		return cmd
@@ -203,7 +241,11 @@ func (f *ConfigForm) Focused() string {
 // Steps lists the questions in the order they are asked, by field key.
 // The key is asked only of types that use one.
 func (f *ConfigForm) Steps() []string {
-	steps := []string{input.FieldType, input.FieldName, input.FieldEndpoint}
+	steps := []string{input.FieldType}
+	if f.Draft.Type == assets.Other {
+		steps = append(steps, input.FieldServer)
+	}
+	steps = append(steps, input.FieldName, input.FieldEndpoint)
 	if f.Draft.AsksKey() {
 		steps = append(steps, input.FieldKey)
 	}

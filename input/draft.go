@@ -13,6 +13,7 @@ import (
 // has focus (for live hints) and to jump back to a field that needs fixing.
 const (
 	FieldType     = "type"
+	FieldServer   = "server" // which well-known server, under OTHER
 	FieldName     = "name"
 	FieldEndpoint = "endpoint"
 	FieldKey      = "key"
@@ -30,7 +31,10 @@ const (
 // the UI can read live values for hints and keep them when a save fails and
 // the form has to be rebuilt.
 type Draft struct {
-	Type     assets.AIType
+	Type assets.AIType
+	// Server is the id of the well-known server chosen under OTHER
+	// (assets.Servers), or "" for "something else".
+	Server   string
 	Name     string
 	Endpoint string
 	Key      string
@@ -108,22 +112,88 @@ func (d *Draft) Preset() assets.Preset {
 }
 
 // AsksKey reports whether the form asks for a key: only for types that use
-// one (AWS's access key ID, an OTHER server's optional second credential).
+// one (AWS's access key ID, an unknown OTHER server's optional second
+// credential; the well-known servers take one key, the secret).
 func (d *Draft) AsksKey() bool {
+	if _, ok := d.ServerChoice(); ok {
+		return false
+	}
 	return !d.Preset().Key.Unused
+}
+
+// ServerChoice is the well-known server chosen under OTHER, if any.
+func (d *Draft) ServerChoice() (assets.Server, bool) {
+	if d.Type != assets.Other || d.Server == "" {
+		return assets.Server{}, false
+	}
+	return assets.ServerByID(d.Server)
+}
+
+// ApplyServer prefills the endpoint of the chosen server unless the user
+// typed one of their own, and the name when none was typed and the
+// server's is free. It reports whether anything changed.
+func (d *Draft) ApplyServer() bool {
+	s, ok := d.ServerChoice()
+	if !ok && d.Type == assets.Other && d.endpointIsDefault() {
+		// "Something else": take back what a server choice filled in.
+		changed := d.Endpoint != "" || d.Name != "" && d.nameIsDefault()
+		d.Endpoint = ""
+		if d.nameIsDefault() {
+			d.Name = ""
+		}
+		return changed
+	}
+	if !ok || !d.endpointIsDefault() || d.Endpoint == s.Endpoint {
+		return false
+	}
+	d.Endpoint = s.Endpoint
+	if d.nameIsDefault() {
+		d.Name = ""
+		if _, err := ValidateName(s.Label, d.ExistingNames, d.OriginalName); err == nil {
+			d.Name = s.Label
+		}
+	}
+	return true
+}
+
+// nameIsDefault reports whether the name is empty or still a server's
+// label that ApplyServer put there.
+func (d *Draft) nameIsDefault() bool {
+	if strings.TrimSpace(d.Name) == "" {
+		return true
+	}
+	for _, s := range assets.Servers() {
+		if d.Name == s.Label {
+			return true
+		}
+	}
+	return false
+}
+
+// endpointIsDefault reports whether the endpoint is empty or still a
+// prefill (a type's or a server's default), so it may be replaced.
+func (d *Draft) endpointIsDefault() bool {
+	if strings.TrimSpace(d.Endpoint) == "" {
+		return true
+	}
+	for _, p := range assets.Presets() {
+		if d.Endpoint == p.DefaultEndpoint {
+			return true
+		}
+	}
+	for _, s := range assets.Servers() {
+		if d.Endpoint == s.Endpoint {
+			return true
+		}
+	}
+	return false
 }
 
 // ApplyTypeDefaults prefills the endpoint for a newly chosen type when the
 // user has not typed one of their own (it is empty or still another type's
 // default). It reports whether the endpoint changed.
 func (d *Draft) ApplyTypeDefaults() bool {
-	isDefault := strings.TrimSpace(d.Endpoint) == ""
-	for _, p := range assets.Presets() {
-		if d.Endpoint == p.DefaultEndpoint {
-			isDefault = true
-		}
-	}
-	if !isDefault {
+	if !d.endpointIsDefault() {
 		return false
 	}
 	want := d.Preset().DefaultEndpoint
@@ -214,10 +284,26 @@ func (d *Draft) CheckName(s string) error {
 	return err
 }
 
-// CheckEndpoint validates the endpoint field for the draft's type.
+// CheckEndpoint validates the endpoint field for the draft's type, and
+// refuses a chosen server's placeholder left in (Azure's resource name).
 func (d *Draft) CheckEndpoint(s string) error {
+	if srv, ok := d.ServerChoice(); ok && srv.Placeholder != "" && strings.Contains(s, srv.Placeholder) {
+		return &InputError{Code: "endpoint.invalid_url", Field: FieldEndpoint, Msg: strings.ToLower(srv.EndpointHint[:1]) + strings.TrimSuffix(srv.EndpointHint[1:], ".")}
+	}
 	_, err := NormalizeEndpoint(d.Type, s)
 	return err
+}
+
+// EndpointHint is the endpoint field's description: the chosen server's
+// instruction, or the type's.
+func (d *Draft) EndpointHint() string {
+	if srv, ok := d.ServerChoice(); ok {
+		if srv.EndpointHint != "" {
+			return srv.EndpointHint
+		}
+		return srv.Label + "'s documented base URL; change it if yours differs."
+	}
+	return d.Preset().EndpointHint
 }
 
 // CheckKey validates the key field.
@@ -257,6 +343,9 @@ func (d *Draft) Result() (Result, error) {
 		return r, fieldErr(FieldName, err)
 	}
 	r.Name = name
+	if err := d.CheckEndpoint(d.Endpoint); err != nil {
+		return r, fieldErr(FieldEndpoint, err)
+	}
 	if r.Endpoint, err = NormalizeEndpoint(d.Type, d.Endpoint); err != nil {
 		return r, fieldErr(FieldEndpoint, err)
 	}
@@ -359,6 +448,9 @@ func (d *Draft) EndpointPlaceholder() string {
 // what leaving the field empty keeps.
 func (d *Draft) SecretDescription() string {
 	desc := d.Preset().Secret.Description
+	if srv, ok := d.ServerChoice(); ok {
+		desc = srv.KeyNote
+	}
 	if d.Editing {
 		keep := "Leave empty to keep the stored secret"
 		if d.StoredSecretFingerprint != "" {
@@ -378,7 +470,11 @@ func (d *Draft) Review() string {
 	row := func(k, v string) { fmt.Fprintf(&b, "%-9s %s\n", k, v) }
 	p := d.Preset()
 	row("Name", strings.TrimSpace(d.Name))
-	row("Type", placeholderOr(p.Label, string(d.Type)))
+	typ := placeholderOr(p.Label, string(d.Type))
+	if srv, ok := d.ServerChoice(); ok {
+		typ += " · " + srv.Label
+	}
+	row("Type", typ)
 	endpoint := r.Endpoint.URL
 	if endpoint == "" {
 		endpoint = strings.TrimSpace(d.Endpoint)

@@ -136,3 +136,42 @@ func TestKeyOnlyForTypesThatUseOne(t *testing.T) {
 	d.Type = assets.Other
 	require.True(t, d.AsksKey())
 }
+
+// TestServerChoiceUnderOther: a known server fills in its endpoint and
+// name, a typed endpoint or name is never overwritten, "something else"
+// takes back what a choice filled in, and Azure's placeholder is refused.
+func TestServerChoiceUnderOther(t *testing.T) {
+	t.Parallel()
+	d := NewDraft(nil, "")
+	d.Type = assets.Other
+	d.ApplyTypeDefaults()
+	d.Server = "vllm"
+	require.True(t, d.ApplyServer())
+	require.Equal(t, "http://localhost:8000/v1", d.Endpoint)
+	require.Equal(t, "vLLM", d.Name)
+	require.False(t, d.AsksKey())
+	d.Server = "ollama"
+	d.ApplyServer()
+	require.Equal(t, "http://localhost:11434/v1", d.Endpoint)
+	require.Equal(t, "Ollama", d.Name)
+	d.Server = ""
+	require.True(t, d.ApplyServer())
+	require.Empty(t, d.Endpoint)
+	require.Empty(t, d.Name)
+	require.True(t, d.AsksKey())
+
+	d.Name, d.Endpoint = "mine", "https://llm.internal.example/v1"
+	d.Server = "groq"
+	require.False(t, d.ApplyServer(), "typed values are kept")
+	require.Equal(t, "mine", d.Name)
+
+	d.Endpoint = ""
+	d.Server = "azure-openai"
+	d.ApplyServer()
+	require.ErrorContains(t, d.CheckEndpoint(d.Endpoint), "replace YOUR-RESOURCE")
+	require.NoError(t, d.CheckEndpoint("https://contoso.openai.azure.com/openai/v1"))
+
+	d.Type = assets.OpenAI
+	_, ok := d.ServerChoice()
+	require.False(t, ok, "a server is a choice under OTHER only")
+}

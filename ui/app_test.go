@@ -320,6 +320,10 @@ func TestKeyStepOnlyForTypesThatUseAKey(t *testing.T) {
 			d.press("down")
 		}
 		d.press("enter")
+		if tc.downs == 4 {
+			require.Equal(t, input.FieldServer, d.app.form.cf.Focused())
+			d.press("enter") // "Something else" is the answer to start with
+		}
 		d.typeText("n")
 		d.press("enter")
 		if tc.downs == 4 {
@@ -401,4 +405,59 @@ func TestExpiredErrorLeavesNoMarkAndShowsTheKeyring(t *testing.T) {
 	d.send(clearStatusMsg{id: d.app.status.id})
 	require.NotContains(t, d.screen(), "✗")
 	require.Contains(t, lines(d.screen())[22], "Secrets: memory")
+}
+
+// TestOtherOffersWellKnownServers: under OTHER the form offers the common
+// OpenAI-compatible servers; picking one fills in its documented endpoint
+// and a name, skips the key, and says what to type as the secret.
+func TestOtherOffersWellKnownServers(t *testing.T) {
+	t.Parallel()
+	st := newTestStore(t)
+	d := newDriver(t, st, Options{Start: StartAdd}, 80, 24)
+	d.press("down", "down", "down", "down", "enter") // OTHER
+	require.Equal(t, input.FieldServer, d.app.form.cf.Focused())
+	for _, name := range []string{"Ollama", "LM Studio", "vLLM", "LiteLLM proxy", "OpenRouter", "Azure OpenAI", "Groq", "Mistral AI", "DeepSeek", "Together AI", "Something else"} {
+		d.requireScreen(name)
+	}
+	for d.app.form.cf.Draft.Server != "groq" {
+		d.press("up")
+	}
+	d.press("enter")
+	require.Equal(t, input.FieldName, d.app.form.cf.Focused())
+	require.Equal(t, "Groq", d.app.form.cf.Draft.Name, "the server's name is offered")
+	d.press("enter")
+	require.Equal(t, "https://api.groq.com/openai/v1", d.app.form.cf.Draft.Endpoint)
+	d.press("enter")
+	require.Equal(t, input.FieldSecret, d.app.form.cf.Focused(), "no key step for a known server")
+	d.requireScreen("gsk_")
+	d.paste("gsk_DemoDemoDemoDemoDemoDemoDemoDemoDemoDemoDemoDemo12")
+	d.press("enter")
+	d.requireScreen("Other (OpenAI-compatible) · Groq")
+	d.press("enter")
+	require.True(t, d.quit)
+	cfgs, _ := st.List()
+	require.Len(t, cfgs, 1)
+	require.Equal(t, "https://api.groq.com/openai/v1", cfgs[0].Endpoint)
+	require.Equal(t, "OTHER", cfgs[0].AIType)
+}
+
+// TestAzureServerNeedsTheResourceName: Azure's endpoint has the resource
+// name to fill in; the form refuses the placeholder and says what to do.
+func TestAzureServerNeedsTheResourceName(t *testing.T) {
+	t.Parallel()
+	d := newDriver(t, newTestStore(t), Options{Start: StartAdd}, 80, 24)
+	d.press("down", "down", "down", "down", "enter")
+	for d.app.form.cf.Draft.Server != "azure-openai" {
+		d.press("up")
+	}
+	d.press("enter", "enter")
+	require.Equal(t, input.FieldEndpoint, d.app.form.cf.Focused())
+	d.requireScreen("Replace YOUR-RESOURCE")
+	d.press("enter")
+	require.Equal(t, input.FieldEndpoint, d.app.form.cf.Focused(), "the placeholder is refused")
+	d.requireScreen("replace YOUR-RESOURCE")
+	d.clearField(80)
+	d.typeText("https://contoso.openai.azure.com/openai/v1")
+	d.press("enter")
+	require.Equal(t, input.FieldSecret, d.app.form.cf.Focused())
 }
