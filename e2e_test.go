@@ -275,8 +275,9 @@ func driveAccessibleFirstRun(t *testing.T, term *terminal) {
 	t.Helper()
 	const secret = "sk-proj-AccessibleSecret0123T3BlbkFJabcdefghijKLMN"
 	const pass = "accessible passphrase"
-	term.waitFor("Continue and keep configurations on this machine?")
-	term.send("y\r")
+	term.waitFor("Where should configurations live?")
+	term.waitFor("On this machine: secrets go to")
+	term.send("1\r")
 	term.waitFor("Choose a keyring passphrase")
 	term.send(pass + "\r")
 	term.waitFor("Repeat the passphrase")
@@ -292,7 +293,8 @@ func driveAccessibleFirstRun(t *testing.T, term *terminal) {
 	term.send("Bearer " + secret + "\r")
 	term.waitFor("Review:")
 	term.waitFor("Endpoint  https://api.openai.com/v1")
-	term.send("y\r")
+	term.waitFor("Test the connection first")
+	term.send("1\r") // Save
 	term.waitFor("What next?")
 	term.send("\x03") // ctrl+c at a prompt
 	term.waitFor("Cancelled.")
