@@ -271,3 +271,25 @@ func TestReadRoleExplainsRefusedKeys(t *testing.T) {
 		d.requireNoScreen("flashback.forbidden")
 	}
 }
+
+// TestRefusalsAreWordedForTheApp: troubleshooting a configuration of a
+// READ workspace shows Flashback's refusal in the app's words: what the
+// role does not allow and the key that helps here, not the raw operation
+// and CLI commands.
+func TestRefusalsAreWordedForTheApp(t *testing.T) {
+	t.Parallel()
+	w := newFlashbackWorld(t)
+	_, err := w.sess.SignIn(t.Context(), flashbacktest.DemoEmail, flashbacktest.DemoPassword)
+	require.NoError(t, err)
+	_, err = w.sess.Use(t.Context(), "Research")
+	require.NoError(t, err)
+	d := newDriverDeps(t, Deps{Store: w.st, Session: w.sess}, Options{}, 100, 40, nil)
+	selectRow(t, d, "Claude research")
+	d.press("x")
+	require.Equal(t, screenReport, d.app.screen)
+	scr := words(d.screen())
+	require.Contains(t, scr, "✗ flashback fail Your role does not allow this here", scr)
+	require.NotContains(t, scr, "fail flashback.forbidden: validate ai llm", scr)
+	require.Contains(t, scr, "press w to switch to a workspace where you have it", scr)
+	require.NotContains(t, scr, "fbllm use WORKSPACE", scr)
+}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"charm.land/bubbles/v2/help"
@@ -179,7 +180,7 @@ func (p reportPanel) body(w int) string {
 	b.WriteString(st.Dialog.Title.Render("Checks") + "\n")
 	prev := ""
 	for _, c := range r.Checks {
-		c.Detail = p.forTUI(c.Detail)
+		c.Detail = p.forTUI(p.checkDetail(c))
 		if c.Detail == prev {
 			c.Detail = "" // the same reason as the check above: said once
 		} else {
@@ -307,12 +308,45 @@ func truncateLine(s string, w int) string {
 	return ansi.Truncate(s, w, "…")
 }
 
+// checkDetail is a check's detail for the panel. A failing check whose
+// detail is a code and the raw error ("flashback.forbidden: validate ai
+// llm …") shows the diagnosis's title instead; the card below has the
+// rest, and its evidence the raw error.
+func (p reportPanel) checkDetail(c diagnose.Check) string {
+	if c.Status != diagnose.CheckFail {
+		return c.Detail
+	}
+	for _, d := range p.report.Diagnoses {
+		if strings.HasPrefix(c.Detail, d.Code+": ") {
+			return d.Title
+		}
+	}
+	return c.Detail
+}
+
+// tuiSteps rewrite the command lines of the catalog's steps into the keys
+// that do the same in the app (the command stays where it helps).
+var tuiSteps = []struct {
+	re   *regexp.Regexp
+	with string
+}{
+	{regexp.MustCompile(`(?i)switch to a workspace where you have it: fbllm workspaces, then fbllm use WORKSPACE`), "press w to switch to a workspace where you have it"},
+	{regexp.MustCompile(`fbllm use ([^.;]+)`), "press w and choose $1"},
+	{regexp.MustCompile(`fbllm login( again)?`), "press w to sign in$1"},
+	{regexp.MustCompile(`fbllm edit NAME \(or --secret-stdin\)`), "e"},
+	{regexp.MustCompile(`fbllm test NAME`), "t"},
+	{regexp.MustCompile(`fbllm rm again`), "d again"},
+}
+
 // forTUI adapts a step or detail written for the command line to the
 // panel: the configuration's real name instead of NAME, and the key that
-// does it here instead of a flag.
+// does it here instead of a command or a flag.
 func (p reportPanel) forTUI(step string) string {
 	if p.keys.Direct.Enabled() {
 		step = strings.ReplaceAll(step, "pass --secret-env or --secret-stdin for a direct test", "press t to type it for a one-off direct test")
+	}
+	for _, r := range tuiSteps {
+		step = r.re.ReplaceAllString(step, r.with)
 	}
 	name := p.report.Config.Name
 	if name == "" {
