@@ -619,7 +619,7 @@ func (s *Session) record(it Item, rep diagnose.Report) {
 	if it.ID == "" || rep.Status == "" {
 		return
 	}
-	_ = s.RecordCheck(it, string(rep.Status))
+	_ = s.RecordReport(it, rep)
 }
 
 func checkPart(id diagnose.CheckID, st diagnose.CheckStatus, d time.Duration, detail string) diagnose.Part {

@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/fbllm/fbllm/assets"
 	"github.com/fbllm/fbllm/client"
+	"github.com/fbllm/fbllm/diagnose"
 	"github.com/fbllm/fbllm/input"
 	"github.com/fbllm/fbllm/store"
 )
@@ -316,7 +319,26 @@ func (s *Session) Delete(ctx context.Context, it Item) error {
 // RecordCheck remembers the status of the last check of a configuration
 // for the browser's status word.
 func (s *Session) RecordCheck(it Item, status string) error {
-	chk := store.Check{Status: status, At: s.opts.Now().UTC()}
+	return s.recordCheck(it, store.Check{Status: status, At: s.opts.Now().UTC()})
+}
+
+// RecordReport remembers a report as the last check of a configuration:
+// its status, and the models the key reached when the probe listed them.
+func (s *Session) RecordReport(it Item, rep diagnose.Report) error {
+	return s.recordCheck(it, LastCheckOf(rep, s.opts.Now()))
+}
+
+// LastCheckOf is what a report leaves as a configuration's last check: its
+// status and the models it found.
+func LastCheckOf(rep diagnose.Report, at time.Time) store.Check {
+	chk := store.Check{Status: string(rep.Status), At: at.UTC()}
+	if rep.Models != nil {
+		chk.Models, chk.ModelIDs = rep.Models.Count, slices.Clone(rep.Models.First)
+	}
+	return chk
+}
+
+func (s *Session) recordCheck(it Item, chk store.Check) error {
 	s.batchMu.Lock()
 	if s.batching > 0 {
 		if it.IsRemote() {

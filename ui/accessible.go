@@ -42,7 +42,7 @@ type accessibleSession struct {
 	// tested is the last "test the connection first" of the form: its
 	// status becomes the last check when exactly those values are saved.
 	tested       session.Change
-	testedStatus string
+	testedReport *diagnose.Report
 	result       Result
 }
 
@@ -584,7 +584,7 @@ func (s *accessibleSession) edit(c session.Item) error {
 // fill asks the form questions, offers to test the connection before
 // saving, and saves the answers.
 func (s *accessibleSession) fill(d *input.Draft, editing *session.Item, dest session.Destination) error {
-	s.testedStatus = ""
+	s.testedReport = nil
 	action, err := forms.RunAccessible(d, s.w, s.r)
 	if err != nil {
 		return err
@@ -619,8 +619,8 @@ func (s *accessibleSession) fill(d *input.Draft, editing *session.Item, dest ses
 		return err
 	}
 	_ = s.sess.RecordSetup(dest) // the first save records where configurations live
-	if s.testedStatus != "" && session.SameConnection(s.tested, req.change) {
-		_ = s.sess.RecordCheck(saved, s.testedStatus) // a lost status word is not worth an error
+	if r := s.testedReport; r != nil && r.Status != "" && session.SameConnection(s.tested, req.change) {
+		_ = s.sess.RecordReport(saved, *r) // a lost status word is not worth an error
 	}
 	s.result.Saved = &saved
 	action = "saved"
@@ -674,7 +674,7 @@ func (s *accessibleSession) testDraft(d *input.Draft, editing *session.Item, des
 		s.say("The test could not run: %s", errorText("", err))
 		return nil
 	}
-	s.tested, s.testedStatus = req.change, string(r.Status)
+	s.tested, s.testedReport = req.change, &r
 	s.say("%s", accessibleReport(r))
 	return nil
 }

@@ -28,6 +28,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/fbllm/fbllm/client"
+	"github.com/fbllm/fbllm/diagnose"
 	"github.com/fbllm/fbllm/session"
 	"github.com/fbllm/fbllm/store"
 )
@@ -164,7 +165,7 @@ func (a App) tick() tea.Cmd {
 // it tested: it becomes the last check when exactly those are saved.
 type checkState struct {
 	last        checkRequest
-	draftStatus string
+	draftReport *diagnose.Report
 	draftTested session.Change
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -121,12 +122,12 @@ func (a App) onCheckDone(m checkDoneMsg) (App, tea.Cmd) {
 	// A test of the draft or with a typed secret says nothing of what is
 	// stored.
 	if !req.fromForm && req.cred == nil && r.Status != "" {
-		a.browser.setLastCheck(req.item.ID, string(r.Status))
+		a.browser.setLastCheck(req.item.ID, session.LastCheckOf(r, time.Now()))
 	}
 	if req.fromForm {
 		// Remembered for the configuration if exactly these values are
 		// saved.
-		a.checks.draftStatus, a.checks.draftTested = string(r.Status), req.save.change
+		a.checks.draftReport, a.checks.draftTested = &r, req.save.change
 	}
 	// Only a decided, working status with no platform failure is a pass;
 	// anything else opens the panel so the failing layer is visible.

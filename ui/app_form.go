@@ -53,7 +53,7 @@ func (a App) openForm(edit *session.Item) (App, tea.Cmd) {
 		d = input.DraftFromConfig(edit.Name, string(edit.AIType), edit.Endpoint, edit.KeyFingerprint, edit.SecretFingerprint, names, label)
 	}
 	var cmd tea.Cmd
-	a.checks.draftStatus = ""
+	a.checks.draftReport = nil
 	*a.form, cmd = newFormScreen(a.styles, d, edit, dest)
 	a.form.noTimers = a.noTimers
 	a.show(screenForm)
@@ -166,10 +166,11 @@ func (a App) onConfigSaved(m configSavedMsg) (App, tea.Cmd) {
 	}
 	a.result.Changes = append(a.result.Changes, Change{Action: action, Item: saved})
 	var record tea.Cmd
-	if a.checks.draftStatus != "" && session.SameConnection(a.checks.draftTested, m.req.change) {
-		record = recordCheckCmd(a.sess, saved, a.checks.draftStatus)
-		saved.LastCheck = &store.Check{Status: a.checks.draftStatus, At: time.Now()}
-		a.checks.draftStatus = ""
+	if r := a.checks.draftReport; r != nil && r.Status != "" && session.SameConnection(a.checks.draftTested, m.req.change) {
+		record = recordCheckCmd(a.sess, saved, *r)
+		chk := session.LastCheckOf(*r, time.Now())
+		saved.LastCheck = &chk
+		a.checks.draftReport = nil
 	}
 	if a.opts.Start == StartAdd || a.opts.Start == StartEdit {
 		return a, tea.Sequence(record, tea.Quit)

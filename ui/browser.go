@@ -3,7 +3,6 @@ package ui
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
@@ -160,15 +159,16 @@ func (b *browser) resetPosition() {
 	b.all, b.view, b.cursor, b.offset = nil, b.view[:0], 0, 0
 }
 
-// setLastCheck updates one configuration's status word after a check
-// (the check itself recorded it on disk).
-func (b *browser) setLastCheck(id, status string) {
-	if status == "" {
+// setLastCheck updates one configuration's last check after a check (the
+// check itself recorded it on disk).
+func (b *browser) setLastCheck(id string, chk store.Check) {
+	if chk.Status == "" {
 		return
 	}
 	for i := range b.all {
 		if b.all[i].ID == id {
-			b.all[i].LastCheck = &store.Check{Status: status, At: time.Now()}
+			c := chk
+			b.all[i].LastCheck = &c
 		}
 	}
 }

@@ -346,11 +346,11 @@ func testDraftReport(ctx context.Context, s *session.Session, req checkRequest) 
 	return s.TestDraft(ctx, req.save.edit, req.item.Ref(), req.save.change)
 }
 
-// recordCheckCmd stores the status of the test run on a draft once the
-// draft is saved, so the browser shows it instead of "untested".
-func recordCheckCmd(s *session.Session, it session.Item, status string) tea.Cmd {
+// recordCheckCmd stores the test run on a draft once the draft is saved,
+// so the browser shows its result instead of "untested".
+func recordCheckCmd(s *session.Session, it session.Item, r diagnose.Report) tea.Cmd {
 	return func() tea.Msg {
-		_ = s.RecordCheck(it, status) // a lost status word is not worth an error
+		_ = s.RecordReport(it, r) // a lost status word is not worth an error
 		return nil
 	}
 }
