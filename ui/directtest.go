@@ -78,7 +78,7 @@ func placeholderOr(s, fallback string) string {
 func (t *directTest) setSize(w, h int) {
 	t.width, t.height = w, h
 	for i := range t.inputs {
-		t.inputs[i].SetWidth(max(w-22, 8))
+		t.inputs[i].SetWidth(max(w-24, 8))
 	}
 }
 
@@ -150,8 +150,12 @@ func (t *directTest) View() string {
 	if t.height == 0 || t.height >= 16 {
 		b.WriteString("\n")
 	}
-	for _, in := range t.inputs {
-		b.WriteString(in.View() + "\n")
+	for i, in := range t.inputs {
+		marker := "  "
+		if i == t.focus {
+			marker = st.Browser.Cursor.Render("›") + " "
+		}
+		b.WriteString(marker + in.View() + "\n")
 	}
 	if t.err != "" {
 		b.WriteString(st.App.Error.Render(wrapText("✗ "+t.err, w)) + "\n")

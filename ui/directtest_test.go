@@ -57,6 +57,7 @@ func TestDirectTestOfAFlashbackConfiguration(t *testing.T) {
 	d.press("t")
 	require.Equal(t, screenDirectTest, d.app.screen)
 	d.requireScreen("never stored")
+	d.requireScreen("› OpenAI API key") // the focused field is marked
 	d.paste(typed)
 	d.press("enter")
 	require.Equal(t, screenReport, d.app.screen, d.screen())
