@@ -61,9 +61,31 @@ type Draft struct {
 	// step so nobody types a secret without knowing where it goes.
 	Destination string
 
+	// ToFlashback is true when the configuration is saved to a Flashback
+	// workspace: the platform, not this machine, then calls the endpoint,
+	// so a local address (localhost, a private IP) cannot work there.
+	ToFlashback bool
+
 	// keyFromEndpoint is the secret MoveKeyFromEndpoint took out of the
 	// endpoint, so the hint and the review can say where it came from.
 	keyFromEndpoint string
+}
+
+// UnreachableFromFlashback is the warning for an endpoint on a local
+// address saved to a Flashback workspace, "" otherwise.
+func (d *Draft) UnreachableFromFlashback() string {
+	if !d.ToFlashback {
+		return ""
+	}
+	u, err := url.Parse(strings.TrimSpace(d.Endpoint))
+	if err != nil || u.Hostname() == "" {
+		return ""
+	}
+	why, local := localReason(strings.ToLower(u.Hostname()))
+	if !local {
+		return ""
+	}
+	return fmt.Sprintf("%s is %s: Flashback calls the endpoint from its own servers, where it does not lead here. Use an address Flashback can reach, or keep this configuration on this machine.", u.Host, why)
 }
 
 // MoveKeyFromEndpoint takes an API key pasted into the endpoint as ?key=
@@ -506,7 +528,11 @@ func (d *Draft) Review() string {
 		b.WriteString("\n✗ " + err.Error() + "\n")
 		return b.String()
 	}
-	if notices := r.Notices(); len(notices) > 0 {
+	notices := r.Notices()
+	if w := d.UnreachableFromFlashback(); w != "" {
+		notices = append([]string{"Endpoint: " + w}, notices...)
+	}
+	if len(notices) > 0 {
 		b.WriteString("\n")
 		for _, n := range notices {
 			b.WriteString("! " + n + "\n")
@@ -528,6 +554,9 @@ func (d *Draft) LiveHint(field string) string {
 		ep, err := NormalizeEndpoint(d.Type, d.Endpoint)
 		if err != nil {
 			return "✗ " + err.Error()
+		}
+		if w := d.UnreachableFromFlashback(); w != "" {
+			return "! " + w
 		}
 		if len(ep.Rewrites) > 0 {
 			return fmt.Sprintf("→ using %s (%s)", ep.URL, ep.Rewrites[len(ep.Rewrites)-1].Reason)

@@ -175,3 +175,21 @@ func TestServerChoiceUnderOther(t *testing.T) {
 	_, ok := d.ServerChoice()
 	require.False(t, ok, "a server is a choice under OTHER only")
 }
+
+// TestLocalEndpointSavedToFlashbackIsFlagged: Flashback calls a
+// workspace's endpoints from its own servers, so localhost or a private
+// address there is a trap the hint and the review point out.
+func TestLocalEndpointSavedToFlashbackIsFlagged(t *testing.T) {
+	t.Parallel()
+	d := NewDraft(nil, "Flashback workspace Production")
+	d.Type, d.Name, d.Secret = assets.Other, "ollama", "ollama-any-value"
+	d.Endpoint = "http://localhost:11434/v1"
+	require.Empty(t, d.UnreachableFromFlashback(), "kept on this machine, localhost is fine")
+	d.ToFlashback = true
+	require.Contains(t, d.LiveHint(FieldEndpoint), "Flashback calls the endpoint from its own servers")
+	require.Contains(t, d.Review(), "! Endpoint: localhost:11434 is this machine")
+	d.Endpoint = "https://api.groq.com/openai/v1"
+	require.Empty(t, d.UnreachableFromFlashback())
+	d.Endpoint = "http://10.20.4.12:8000/v1"
+	require.Contains(t, d.UnreachableFromFlashback(), "a private address")
+}

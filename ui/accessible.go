@@ -559,6 +559,7 @@ func (s *accessibleSession) add() error {
 	names, _ := s.names(dest)
 	s.say("This configuration will be saved to %s.", dest.Label(s.backend.Name))
 	d := input.NewDraft(names, dest.Label(s.backend.Name))
+	d.ToFlashback = dest.Store == session.StoreFlashback
 	return s.fill(d, nil, dest)
 }
 
@@ -578,6 +579,7 @@ func (s *accessibleSession) edit(c session.Item) error {
 	}
 	names, _ := s.names(dest)
 	d := input.DraftFromConfig(c.Name, string(c.AIType), c.Endpoint, c.KeyFingerprint, c.SecretFingerprint, names, dest.Label(s.backend.Name))
+	d.ToFlashback = dest.Store == session.StoreFlashback
 	return s.fill(d, &c, dest)
 }
 

@@ -52,6 +52,7 @@ func (a App) openForm(edit *session.Item) (App, tea.Cmd) {
 	} else {
 		d = input.DraftFromConfig(edit.Name, string(edit.AIType), edit.Endpoint, edit.KeyFingerprint, edit.SecretFingerprint, names, label)
 	}
+	d.ToFlashback = dest.Store == session.StoreFlashback
 	var cmd tea.Cmd
 	a.checks.draftReport = nil
 	*a.form, cmd = newFormScreen(a.styles, d, edit, dest)

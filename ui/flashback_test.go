@@ -293,3 +293,18 @@ func TestRefusalsAreWordedForTheApp(t *testing.T) {
 	require.Contains(t, scr, "press w to switch to a workspace where you have it", scr)
 	require.NotContains(t, scr, "fbllm use WORKSPACE", scr)
 }
+
+// TestNarrowFormSaysWhichWorkspace: at 40 columns the form's title still
+// names the workspace the configuration goes to.
+func TestNarrowFormSaysWhichWorkspace(t *testing.T) {
+	t.Parallel()
+	w := newFlashbackWorld(t)
+	_, err := w.sess.SignIn(t.Context(), flashbacktest.DemoEmail, flashbacktest.DemoPassword)
+	require.NoError(t, err)
+	_, err = w.sess.Use(t.Context(), "Production")
+	require.NoError(t, err)
+	d := newDriverDeps(t, Deps{Store: w.st, Session: w.sess}, Options{}, 40, 12, nil)
+	d.press("a")
+	require.Equal(t, screenForm, d.app.screen)
+	require.Contains(t, lines(d.screen())[0], "Flashback · Production")
+}

@@ -324,6 +324,9 @@ func (f *formScreen) heading() []string {
 	if f.editing != nil {
 		title = "Edit “" + f.editing.Name + "” → " + where
 	}
+	if ansi.StringWidth(title) > f.width && f.editing == nil {
+		title = "New → " + where // where it goes matters more than the words
+	}
 	parts := []string{st.App.Title.Render(ansi.Truncate(title, f.width, "…"))}
 	if f.banner != "" {
 		if strings.HasPrefix(f.banner, "✓") {
