@@ -262,7 +262,8 @@ func (w *World) dial(ctx context.Context, network, addr string) (net.Conn, error
 
 // probingValidator makes the simulated platform's validate endpoint do what
 // Flashback's does: call the provider from the server side with the stored
-// credentials, and answer with the provider's status line on failure.
+// credentials, and answer with the provider's status line on failure (the
+// platform puts "Validation failed: … Error: " before it).
 func probingValidator(opts diagnose.Options) flashbacktest.Validator {
 	return func(ctx context.Context, l flashbacktest.LLM) error {
 		r, err := diagnose.Run(ctx, diagnose.Target{
@@ -276,13 +277,13 @@ func probingValidator(opts diagnose.Options) flashbacktest.Validator {
 		case diagnose.StatusVerified, diagnose.StatusVerifiedLimited, diagnose.StatusUnverified:
 			return nil
 		case diagnose.StatusRejected:
-			return errors.New("Error: 401 Unauthorized") //nolint:staticcheck // Flashback's own wording, which the classifier reads
+			return errors.New("401 Unauthorized")
 		case diagnose.StatusQuota, diagnose.StatusRateLimited:
-			return errors.New("Error: 429 Too Many Requests") //nolint:staticcheck // Flashback's own wording, which the classifier reads
+			return errors.New("429 Too Many Requests")
 		case diagnose.StatusUnreachable:
 			return errors.New("endpoint unreachable")
 		}
-		return fmt.Errorf("Error: provider answered %s", r.Status) //nolint:staticcheck // Flashback's own wording
+		return fmt.Errorf("provider answered %s", r.Status)
 	}
 }
 

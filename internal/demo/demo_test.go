@@ -48,7 +48,11 @@ func TestDemoWorldIsRealistic(t *testing.T) {
 	require.Equal(t, diagnose.StatusVerified, status(w.Session.Validate(ctx, byName["OpenAI GPT-4o"])))
 	require.Equal(t, diagnose.StatusVerified, status(w.Session.Validate(ctx, byName["Bedrock us-east-1"])))
 	require.Equal(t, diagnose.StatusVerified, status(w.Session.Validate(ctx, byName["Gemini Flash"])))
-	require.Equal(t, diagnose.StatusRejected, status(w.Session.Validate(ctx, byName["Legacy OpenAI key"])))
+	legacy, err := w.Session.Validate(ctx, byName["Legacy OpenAI key"])
+	require.Equal(t, diagnose.StatusRejected, status(legacy, err))
+	for _, d := range legacy.Diagnoses {
+		require.NotContains(t, d.Evidence, "Error: Error:", "the platform's wording, once")
+	}
 	require.Equal(t, diagnose.StatusVerified, status(w.Session.Test(ctx, byName["Ollama on this laptop"], nil)))
 	require.Equal(t, diagnose.StatusRejected, status(w.Session.Test(ctx, byName["Old Anthropic key"], nil)))
 }
