@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -423,9 +424,8 @@ func (s *accessibleSession) pick(items []session.Item) (session.Item, error) {
 		opts[i] = huh.NewOption(fmt.Sprintf("%s (%s)", c.Name, whereWord(c)), fmt.Sprint(i))
 	}
 	err := s.choose("Which configuration?", opts, &idx)
-	var i int
-	fmt.Sscan(idx, &i)
-	return items[i], err
+	i, _ := strconv.Atoi(idx) // one of the values above
+	return items[min(max(i, 0), len(items)-1)], err
 }
 
 func (s *accessibleSession) show(c session.Item) {

@@ -236,7 +236,6 @@ func workspacesCmd(ctx context.Context, s *session.Session) tea.Cmd {
 // workspaceChosenMsg reports that the current workspace was saved.
 type workspaceChosenMsg struct {
 	workspace client.Workspace
-	all       bool
 	err       error
 }
 
