@@ -19,7 +19,6 @@ package ui
 import (
 	"context"
 	"reflect"
-	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/help"
@@ -493,8 +492,7 @@ func (a App) contentHeight() int {
 	if a.width == 0 {
 		return max(a.height-2, 1)
 	}
-	used := strings.Count(a.statusBar(), "\n") + 1 + strings.Count(a.footer(), "\n") + 1
-	return max(a.height-used, 1)
+	return max(a.height-a.statusHeight()-a.footerHeight(), 1)
 }
 
 // relayout sizes the screens again when the room left for them changed: a

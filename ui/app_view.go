@@ -117,47 +117,100 @@ const maxStatusLines = 4
 func (a App) statusBar() string {
 	st := a.styles
 	var left string
-	switch {
-	case a.keyring.err != nil:
-		left = st.Status.Error.Render("✗ no usable keyring")
-	case a.keyring.backend.Name != "":
-		left = st.Status.Backend.Render("Secrets: " + store.BackendLabel(a.keyring.backend.Name))
-		if a.keyring.backend.NeedsPassphrase {
-			switch {
-			case a.keyring.locked:
-				left += st.Status.Locked.Render(" (locked)")
-			case a.keyring.cache.Active:
-				left += st.Status.Unlocked.Render(" (unlocked, remembered)")
-			default:
-				left += st.Status.Unlocked.Render(" (unlocked)")
-			}
-		}
-	}
-	if a.sess.Simulated() {
-		left = st.App.Simulated.Render("SIMULATED") + st.Status.Bar.Render(" · ") + left
-	}
-	if a.flashback.workspace != nil && !a.flashback.scope.AllWorkspaces && a.width >= 60 {
-		left += st.Status.Bar.Render(" · ") + st.Status.Backend.Render("Flashback: "+a.flashback.workspace.Name)
+	for _, p := range a.statusLeft() {
+		left += p.style.Render(p.text)
 	}
 	msg, style := a.statusMessage()
 	if msg == "" {
 		return ansi.Truncate(left, a.width, "…")
 	}
-	if a.width >= 90 && left != "" {
-		line := left + st.Status.Bar.Render(" · ") + style.Render(msg)
-		if ansi.StringWidth(line) <= a.width {
-			return line
-		}
+	if a.statusShared(msg) {
+		return left + st.Status.Bar.Render(" · ") + style.Render(msg)
 	}
+	ls := a.statusMessageLines(msg)
+	for i, l := range ls {
+		ls[i] = style.Render(l)
+	}
+	return strings.Join(ls, "\n")
+}
+
+// statusHeight is how many lines statusBar takes, worked out without
+// drawing it (Update asks on every message).
+func (a App) statusHeight() int {
+	msg, _ := a.statusMessage()
+	if msg == "" || a.statusShared(msg) {
+		return 1
+	}
+	return len(a.statusMessageLines(msg))
+}
+
+// statusShared reports whether the message fits on one line beside the
+// keyring indicator (wide terminals only).
+func (a App) statusShared(msg string) bool {
+	if a.width < 90 {
+		return false
+	}
+	w := 0
+	for _, p := range a.statusLeft() {
+		w += ansi.StringWidth(p.text)
+	}
+	return w > 0 && w+len(" · ")+ansi.StringWidth(msg) <= a.width
+}
+
+// statusMessageLines wraps a message that has the status bar to itself,
+// over at most a third of the height.
+func (a App) statusMessageLines(msg string) []string {
 	ls := strings.Split(wrapText(msg, a.width), "\n")
 	if n := max(min(maxStatusLines, a.height/3), 1); len(ls) > n {
 		ls = ls[:n]
 		ls[n-1] = ansi.Truncate(ls[n-1]+" …", a.width, "…")
 	}
-	for i, l := range ls {
-		ls[i] = style.Render(l)
+	return ls
+}
+
+// styledText is a piece of the status bar and how to draw it.
+type styledText struct {
+	text  string
+	style lipgloss.Style
+}
+
+// statusLeft is the keyring indicator: the backend and its lock state,
+// SIMULATED in the demo, and the Flashback workspace when there is room.
+func (a App) statusLeft() []styledText {
+	st := a.styles
+	var parts []styledText
+	if a.sess.Simulated() {
+		parts = append(parts, styledText{"SIMULATED", st.App.Simulated}, styledText{" · ", st.Status.Bar})
 	}
-	return strings.Join(ls, "\n")
+	switch {
+	case a.keyring.err != nil:
+		parts = append(parts, styledText{"✗ no usable keyring", st.Status.Error})
+	case a.keyring.backend.Name != "":
+		parts = append(parts, styledText{"Secrets: " + store.BackendLabel(a.keyring.backend.Name), st.Status.Backend})
+		if a.keyring.backend.NeedsPassphrase {
+			switch {
+			case a.keyring.locked:
+				parts = append(parts, styledText{" (locked)", st.Status.Locked})
+			case a.keyring.cache.Active:
+				parts = append(parts, styledText{" (unlocked, remembered)", st.Status.Unlocked})
+			default:
+				parts = append(parts, styledText{" (unlocked)", st.Status.Unlocked})
+			}
+		}
+	}
+	if a.flashback.workspace != nil && !a.flashback.scope.AllWorkspaces && a.width >= 60 {
+		parts = append(parts, styledText{" · ", st.Status.Bar}, styledText{"Flashback: " + a.flashback.workspace.Name, st.Status.Backend})
+	}
+	return parts
+}
+
+// footerHeight is how many lines footer takes: one for the short help
+// (it never wraps), more for full help.
+func (a App) footerHeight() int {
+	if !a.help.ShowAll {
+		return 1
+	}
+	return strings.Count(a.footer(), "\n") + 1
 }
 
 // statusMessage is what the status bar says besides the keyring: the
