@@ -212,11 +212,9 @@ func TestE2EFirstRunInAPseudoTerminal(t *testing.T) {
 	term.typeSlowly("e2e openai")
 	term.send("\r")
 	term.waitFor("API endpoint")
-	term.send("\r") // keep the prefilled default
+	term.send("\r") // keep the prefilled default; OpenAI asks no key
 	openai, _ := assets.PresetFor(assets.OpenAI)
-	term.waitFor(openai.Key.Label)
-	term.send("\r")                              // no key
-	term.waitFor(openai.Secret.Description[:30]) // the secret page, not the key page that mentions it
+	term.waitFor(openai.Secret.Label)
 	term.send("\x1b[200~Bearer " + secret + "\n\x1b[201~")
 	term.waitFor("Bearer")
 	term.send("\r")
@@ -277,8 +275,9 @@ func driveAccessibleFirstRun(t *testing.T, term *terminal) {
 	t.Helper()
 	const secret = "sk-proj-AccessibleSecret0123T3BlbkFJabcdefghijKLMN"
 	const pass = "accessible passphrase"
-	term.waitFor("Continue and keep configurations on this machine?")
-	term.send("y\r")
+	term.waitFor("Where should configurations live?")
+	term.waitFor("On this machine: secrets go to")
+	term.send("1\r")
 	term.waitFor("Choose a keyring passphrase")
 	term.send(pass + "\r")
 	term.waitFor("Repeat the passphrase")
@@ -288,15 +287,14 @@ func driveAccessibleFirstRun(t *testing.T, term *terminal) {
 	term.waitFor("Configuration name")
 	term.send("accessible\r")
 	term.waitFor("Enter keeps https://api.openai.com/v1")
-	term.send("\r") // keep the default
+	term.send("\r") // keep the default; OpenAI asks no key
 	openai, _ := assets.PresetFor(assets.OpenAI)
-	term.waitFor(openai.Key.Label)
-	term.send("\r")
 	term.waitFor(openai.Secret.Label + " (typing is hidden)")
 	term.send("Bearer " + secret + "\r")
 	term.waitFor("Review:")
 	term.waitFor("Endpoint  https://api.openai.com/v1")
-	term.send("y\r")
+	term.waitFor("Test the connection first")
+	term.send("1\r") // Save
 	term.waitFor("What next?")
 	term.send("\x03") // ctrl+c at a prompt
 	term.waitFor("Cancelled.")

@@ -178,20 +178,15 @@ func TestSSHFirstRunResizeCacheAndCopy(t *testing.T) {
 	// Resize mid-form: the pty change reaches ssh as SIGWINCH, travels as
 	// an SSH window-change, and fbllm must reflow without losing input.
 	term.resize(100, 30)
-	term.waitForFunc("a 100-column layout", func(screen string) bool {
-		for _, line := range strings.Split(screen, "\n") {
-			if len([]rune(strings.TrimRight(line, " "))) > 80 {
-				return true
-			}
-		}
-		return false
+	term.waitForFunc("the 100×30 layout (the footer on row 30)", func(screen string) bool {
+		rows := strings.Split(screen, "\n")
+		return len(rows) >= 30 && strings.Contains(rows[29], "esc back")
 	})
 	term.typeSlowly("st")
 	term.waitFor("ssh test")
 	term.send("\r")
 	term.waitFor("API endpoint")
-	term.send("\r")
-	term.send("\r") // no key
+	term.send("\r") // OpenAI asks no key
 	openai, _ := assets.PresetFor(assets.OpenAI)
 	term.waitFor(openai.Secret.Description[:30])
 	term.send("\x1b[200~Bearer " + secret + "\n\x1b[201~")

@@ -152,6 +152,14 @@ func validatePresets(presets []Preset) []error {
 		if p.Key.Required != (p.Type == AWS) {
 			errs = append(errs, fmt.Errorf("%s: key must be required exactly for AWS", where))
 		}
+		// AWS needs its access key ID and OTHER servers may want a second
+		// credential; the form hides the key of every other type.
+		if p.Key.Unused == (p.Type == AWS || p.Type == Other) {
+			errs = append(errs, fmt.Errorf("%s: the key must be unused exactly for types other than AWS and OTHER", where))
+		}
+		if p.Secret.Unused {
+			errs = append(errs, fmt.Errorf("%s: the secret cannot be unused", where))
+		}
 
 		if p.KeyPage != (Link{}) || p.Type != Other {
 			if err := checkLink(p.KeyPage); err != nil {

@@ -8,6 +8,10 @@ type FieldSpec struct {
 	Description string `json:"description"` // one short sentence shown under the field
 	Placeholder string `json:"placeholder"` // e.g. "sk-proj-…" (never a real-looking key)
 	Required    bool   `json:"required"`
+	// Unused marks a field the type has no use for (the key of OpenAI,
+	// Gemini and Anthropic, which take one API key: the secret); the form
+	// does not ask for it.
+	Unused bool `json:"unused,omitempty"`
 }
 
 // Link is a titled https URL shown to the user (credential consoles, docs).

@@ -38,8 +38,10 @@ func TestPresetFieldSemantics(t *testing.T) {
 
 	openai, ok := PresetFor(OpenAI)
 	require.True(t, ok)
-	require.Equal(t, "API key", openai.Secret.Label)
+	require.Equal(t, "OpenAI API key", openai.Secret.Label)
 	require.False(t, openai.Key.Required)
+	require.True(t, openai.Key.Unused, "OpenAI takes one API key: the form asks no key")
+	require.False(t, aws.Key.Unused)
 	require.Equal(t, "https://platform.openai.com/api-keys", openai.KeyPage.URL)
 
 	other, ok := PresetFor(Other)

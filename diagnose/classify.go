@@ -40,8 +40,10 @@ type Finding struct {
 	Layer    string
 	Vars     map[string]string
 	Envelope Envelope
-	// Models is the number of entries of a recognised model list.
-	Models int
+	// Models is the number of entries of a recognised model list, and
+	// ModelIDs the first few of their ids.
+	Models   int
+	ModelIDs []string
 	// StatusOverride replaces the code's usual status (a proxy's own 403
 	// is endpoint.proxy but blocked, PRODUCT §6).
 	StatusOverride Status
@@ -346,6 +348,7 @@ func classifyResponse(t assets.AIType, res *client.ProbeResult) Finding {
 	f.Layer = LayerSchema
 	dialect, n := successSchema(body)
 	f.Models = n
+	f.ModelIDs = modelIDs(body)
 	switch {
 	case dialect == "":
 		f.Code = CodeEndpointNotAPI

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Dialects: whose error or success format a body is in.
@@ -209,6 +210,64 @@ func sanitizeAWSCode(s string) string {
 
 // successSchema recognises a 2xx model list and returns its dialect and
 // the number of entries ("" when the body is no known list).
+// Model ids a report keeps: the first few, each cut short. They come from
+// a server, so they are cleaned like any other text it sends.
+const (
+	maxModelIDs   = 5
+	maxModelIDLen = 48
+)
+
+// modelIDs returns the first ids of a model list in any provider's shape:
+// data[].id (OpenAI, Anthropic and OpenAI-compatible servers),
+// models[].name (Gemini, without its "models/" prefix) and
+// modelSummaries[].modelId (Bedrock).
+func modelIDs(body []byte) []string {
+	var m struct {
+		Data []struct {
+			ID string `json:"id"`
+		} `json:"data"`
+		Models []struct {
+			Name string `json:"name"`
+		} `json:"models"`
+		Summaries []struct {
+			ModelID string `json:"modelId"`
+		} `json:"modelSummaries"`
+	}
+	if json.Unmarshal(bytes.TrimSpace(body), &m) != nil {
+		return nil
+	}
+	var ids []string
+	for _, d := range m.Data {
+		ids = append(ids, d.ID)
+	}
+	for _, d := range m.Models {
+		ids = append(ids, strings.TrimPrefix(d.Name, "models/"))
+	}
+	for _, d := range m.Summaries {
+		ids = append(ids, d.ModelID)
+	}
+	var out []string
+	for _, id := range ids {
+		id = strings.Map(func(r rune) rune {
+			if unicode.IsControl(r) {
+				return -1
+			}
+			return r
+		}, strings.TrimSpace(id))
+		if id == "" {
+			continue
+		}
+		if len(id) > maxModelIDLen {
+			id = strings.ToValidUTF8(id[:maxModelIDLen], "") + "…"
+		}
+		out = append(out, id)
+		if len(out) == maxModelIDs {
+			break
+		}
+	}
+	return out
+}
+
 func successSchema(body []byte) (dialect string, n int) {
 	var m map[string]json.RawMessage
 	if json.Unmarshal(bytes.TrimSpace(body), &m) != nil || m == nil {

@@ -129,6 +129,17 @@ type Report struct {
 	Diagnoses []Diagnosis       `json:"diagnoses"`
 	Proxy     *client.ProxyInfo `json:"proxy"`
 	RequestID string            `json:"requestId"`
+	// Models are the models the key can reach, when the probe listed them
+	// (the list comes with the check; nothing extra is fetched). The JSON
+	// report (PRODUCT §5) keeps its shape and names them in the models
+	// check's detail; the last check of a configuration records them.
+	Models *Models `json:"-"`
+}
+
+// Models is how many models a probe's list held and the first few ids.
+type Models struct {
+	Count int      `json:"count"`
+	First []string `json:"first"`
 }
 
 // ExitCode is ExitCode(r.Status).
@@ -178,6 +189,13 @@ func (r *Report) redactWith(red *redact.Redactor) {
 		p := *r.Proxy
 		p.URL, p.Source = d(p.URL), d(p.Source)
 		r.Proxy = &p
+	}
+	if r.Models != nil {
+		m := Models{Count: r.Models.Count, First: make([]string, len(r.Models.First))}
+		for i, id := range r.Models.First {
+			m.First[i] = d(id)
+		}
+		r.Models = &m
 	}
 	if r.Checks == nil {
 		r.Checks = []Check{}

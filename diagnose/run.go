@@ -500,6 +500,9 @@ func (r *run) conclude(res *client.ProbeResult, f Finding) {
 		r.check(CheckModels, CheckWarn, 0, "no models available yet: the server lists none; pull or load a model before using this configuration")
 	case f.Code == "":
 		r.check(CheckModels, CheckPass, 0, modelsDetail(f))
+		if len(f.ModelIDs) > 0 {
+			r.rep.Models = &Models{Count: f.Models, First: f.ModelIDs}
+		}
 	case f.Code == CodeAuthInsufficientScope:
 		r.check(CheckModels, CheckWarn, 0, "not allowed to list models")
 	default:
@@ -606,10 +609,17 @@ func authDetail(f Finding, res *client.ProbeResult) string {
 }
 
 func modelsDetail(f Finding) string {
+	s := fmt.Sprintf("%d models listed", f.Models)
 	if f.Models == 1 {
-		return "1 model listed"
+		s = "1 model listed"
 	}
-	return fmt.Sprintf("%d models listed", f.Models)
+	if len(f.ModelIDs) > 0 {
+		s += ": " + strings.Join(f.ModelIDs, ", ")
+		if f.Models > len(f.ModelIDs) {
+			s += ", …"
+		}
+	}
+	return s
 }
 
 // requestID finds the provider's request id in the headers or the body.

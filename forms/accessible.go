@@ -15,9 +15,9 @@ import (
 // screen readers and dumb terminals. huh's accessible mode prints a field's
 // static title only, so each question is built just before it is asked,
 // with titles that reflect the answers so far. The secret is read without
-// echo, which needs r to be a terminal. It reports whether the user
-// confirmed the save.
-func RunAccessible(d *input.Draft, w io.Writer, r io.Reader) (bool, error) {
+// echo, which needs r to be a terminal. It returns the user's answer to
+// the review (see AskAccessibleAction).
+func RunAccessible(d *input.Draft, w io.Writer, r io.Reader) (string, error) {
 	theme := huh.ThemeFunc(huh.ThemeBase)
 	ask := func(f huh.Field) error {
 		f.WithTheme(theme)
@@ -33,17 +33,28 @@ func RunAccessible(d *input.Draft, w io.Writer, r io.Reader) (bool, error) {
 		opts = append(opts, huh.NewOption(p.Label+" — "+p.Description, p.Type))
 	}
 	if err := ask(huh.NewSelect[assets.AIType]().Title("AI LLM type").Options(opts...).Value(&d.Type)); err != nil {
-		return false, err
+		return "", err
 	}
 	d.ApplyTypeDefaults()
-	p := d.Preset()
+	if d.Type == assets.Other {
+		opts := make([]huh.Option[string], 0, len(assets.Servers())+1)
+		for _, s := range assets.Servers() {
+			opts = append(opts, huh.NewOption(s.Label+" — "+s.Description, s.ID))
+		}
+		opts = append(opts, huh.NewOption("Something else — I will type the endpoint", ""))
+		if err := ask(huh.NewSelect[string]().Title("Which server?").Options(opts...).Value(&d.Server)); err != nil {
+			return "", err
+		}
+		d.ApplyServer()
+	}
 
 	// huh validates the raw line before it falls back to the default, so an
-	// empty answer must pass when there is a default to keep.
+	// empty answer is checked as the default it keeps (Azure's endpoint
+	// keeps a placeholder that must be replaced).
 	keepOr := func(current string, check func(string) error) func(string) error {
 		return func(s string) error {
 			if strings.TrimSpace(s) == "" && current != "" {
-				return nil
+				return check(current)
 			}
 			return check(s)
 		}
@@ -54,22 +65,24 @@ func RunAccessible(d *input.Draft, w io.Writer, r io.Reader) (bool, error) {
 	}
 	if err := ask(huh.NewInput().Title(nameTitle).Value(&d.Name).
 		Validate(keepOr(d.Name, d.CheckName))); err != nil {
-		return false, err
+		return "", err
 	}
-	endpointTitle := fmt.Sprintf("API endpoint (%s):", p.EndpointHint)
+	endpointTitle := fmt.Sprintf("API endpoint (%s):", strings.TrimSuffix(d.EndpointHint(), "."))
 	if d.Endpoint != "" {
-		endpointTitle = fmt.Sprintf("API endpoint (%s; Enter keeps %s):", p.EndpointHint, d.Endpoint)
+		endpointTitle = fmt.Sprintf("API endpoint (%s; Enter keeps %s):", strings.TrimSuffix(d.EndpointHint(), "."), d.Endpoint)
 	}
 	if err := ask(huh.NewInput().Title(endpointTitle).Value(&d.Endpoint).
 		Validate(keepOr(d.Endpoint, d.CheckEndpoint))); err != nil {
-		return false, err
+		return "", err
 	}
 	if hint := d.LiveHint(input.FieldEndpoint); hint != "" {
 		fmt.Fprintln(w, hint)
 	}
-	if err := ask(huh.NewInput().Title(accessibleTitle(d.KeyTitle(), d.KeyDescription())).Value(&d.Key).
-		Validate(d.CheckKey)); err != nil {
-		return false, err
+	if d.AsksKey() {
+		if err := ask(huh.NewInput().Title(accessibleTitle(d.KeyTitle(), d.KeyDescription())).Value(&d.Key).
+			Validate(d.CheckKey)); err != nil {
+			return "", err
+		}
 	}
 	secretTitle := accessibleTitle(d.SecretTitle()+" (typing is hidden)", d.SecretDescription())
 	if err := ask(huh.NewInput().Title(secretTitle).EchoMode(huh.EchoModePassword).Value(&d.Secret).
@@ -80,7 +93,7 @@ func RunAccessible(d *input.Draft, w io.Writer, r io.Reader) (bool, error) {
 			}
 			return err
 		})); err != nil {
-		return false, err
+		return "", err
 	}
 	if hint := d.LiveHint(input.FieldSecret); hint != "" {
 		fmt.Fprintln(w, hint)
@@ -89,17 +102,31 @@ func RunAccessible(d *input.Draft, w io.Writer, r io.Reader) (bool, error) {
 	fmt.Fprintln(w, "Review:")
 	fmt.Fprint(w, d.Review())
 	if _, err := d.Result(); err != nil {
-		return false, err
+		return "", err
 	}
-	d.Confirm = true
+	return AskAccessibleAction(d, w, r)
+}
+
+// AskAccessibleAction asks what to do with a reviewed draft: save it, test
+// the connection first (nothing is saved), or leave without saving. It
+// returns input.ActionSave, input.ActionTest or "".
+func AskAccessibleAction(d *input.Draft, w io.Writer, r io.Reader) (string, error) {
 	title := "Save this configuration?"
 	if d.Editing {
 		title = "Save changes?"
 	}
-	if err := ask(huh.NewConfirm().Title(title).Value(&d.Confirm)); err != nil {
-		return false, err
-	}
-	return d.Confirm, nil
+	action := input.ActionSave
+	f := huh.NewSelect[string]().Title(title).Options(
+		huh.NewOption("Save", input.ActionSave),
+		huh.NewOption("Test the connection first (nothing is saved yet)", input.ActionTest),
+		huh.NewOption("Do not save", ""),
+	).Value(&action)
+	f.WithTheme(huh.ThemeFunc(huh.ThemeBase))
+	f.Init()
+	f.Focus()
+	err := f.RunAccessible(w, r)
+	fmt.Fprintln(w)
+	return action, err
 }
 
 func accessibleTitle(title, description string) string {

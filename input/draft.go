@@ -3,6 +3,7 @@ package input
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 
 	"github.com/fbllm/fbllm/assets"
@@ -12,6 +13,7 @@ import (
 // has focus (for live hints) and to jump back to a field that needs fixing.
 const (
 	FieldType     = "type"
+	FieldServer   = "server" // which well-known server, under OTHER
 	FieldName     = "name"
 	FieldEndpoint = "endpoint"
 	FieldKey      = "key"
@@ -29,7 +31,10 @@ const (
 // the UI can read live values for hints and keep them when a save fails and
 // the form has to be rebuilt.
 type Draft struct {
-	Type     assets.AIType
+	Type assets.AIType
+	// Server is the id of the well-known server chosen under OTHER
+	// (assets.Servers), or "" for "something else".
+	Server   string
 	Name     string
 	Endpoint string
 	Key      string
@@ -55,6 +60,61 @@ type Draft struct {
 	// ("this machine · encrypted file keyring"). It is shown on the review
 	// step so nobody types a secret without knowing where it goes.
 	Destination string
+
+	// ToFlashback is true when the configuration is saved to a Flashback
+	// workspace: the platform, not this machine, then calls the endpoint,
+	// so a local address (localhost, a private IP) cannot work there.
+	ToFlashback bool
+
+	// keyFromEndpoint is the secret MoveKeyFromEndpoint took out of the
+	// endpoint, so the hint and the review can say where it came from.
+	keyFromEndpoint string
+}
+
+// UnreachableFromFlashback is the warning for an endpoint on a local
+// address saved to a Flashback workspace, "" otherwise.
+func (d *Draft) UnreachableFromFlashback() string {
+	if !d.ToFlashback {
+		return ""
+	}
+	u, err := url.Parse(strings.TrimSpace(d.Endpoint))
+	if err != nil || u.Hostname() == "" {
+		return ""
+	}
+	why, local := localReason(strings.ToLower(u.Hostname()))
+	if !local {
+		return ""
+	}
+	return fmt.Sprintf("%s is %s: Flashback calls the endpoint from its own servers, where it does not lead here. Use an address Flashback can reach, or keep this configuration on this machine.", u.Host, why)
+}
+
+// MoveKeyFromEndpoint takes an API key pasted into the endpoint as ?key=
+// (Gemini's examples do that) out of the URL, where it would be shown and
+// stored in clear, and makes it the secret when no secret was typed yet.
+// It reports whether the endpoint changed.
+func (d *Draft) MoveKeyFromEndpoint() bool {
+	ep, err := NormalizeEndpoint(d.Type, d.Endpoint)
+	if err != nil || ep.ExtractedKey == "" {
+		return false
+	}
+	u, err := url.Parse(strings.TrimSpace(d.Endpoint))
+	if err != nil {
+		return false
+	}
+	u.RawQuery = removeParam(u.RawQuery, "key")
+	u.ForceQuery = false
+	d.Endpoint = u.String()
+	if strings.TrimSpace(d.Secret) == "" {
+		d.Secret = ep.ExtractedKey
+		d.keyFromEndpoint = ep.ExtractedKey
+	}
+	return true
+}
+
+// secretFromEndpoint reports whether the secret is still the one moved out
+// of the endpoint.
+func (d *Draft) secretFromEndpoint() bool {
+	return d.keyFromEndpoint != "" && d.Secret == d.keyFromEndpoint
 }
 
 // NewDraft returns a draft for a new configuration of the first preset type
@@ -73,17 +133,89 @@ func (d *Draft) Preset() assets.Preset {
 	return p
 }
 
+// AsksKey reports whether the form asks for a key: only for types that use
+// one (AWS's access key ID, an unknown OTHER server's optional second
+// credential; the well-known servers take one key, the secret).
+func (d *Draft) AsksKey() bool {
+	if _, ok := d.ServerChoice(); ok {
+		return false
+	}
+	return !d.Preset().Key.Unused
+}
+
+// ServerChoice is the well-known server chosen under OTHER, if any.
+func (d *Draft) ServerChoice() (assets.Server, bool) {
+	if d.Type != assets.Other || d.Server == "" {
+		return assets.Server{}, false
+	}
+	return assets.ServerByID(d.Server)
+}
+
+// ApplyServer prefills the endpoint of the chosen server unless the user
+// typed one of their own, and the name when none was typed and the
+// server's is free. It reports whether anything changed.
+func (d *Draft) ApplyServer() bool {
+	s, ok := d.ServerChoice()
+	if !ok && d.Type == assets.Other && d.endpointIsDefault() {
+		// "Something else": take back what a server choice filled in.
+		changed := d.Endpoint != "" || d.Name != "" && d.nameIsDefault()
+		d.Endpoint = ""
+		if d.nameIsDefault() {
+			d.Name = ""
+		}
+		return changed
+	}
+	if !ok || !d.endpointIsDefault() || d.Endpoint == s.Endpoint {
+		return false
+	}
+	d.Endpoint = s.Endpoint
+	if d.nameIsDefault() {
+		d.Name = ""
+		if _, err := ValidateName(s.Label, d.ExistingNames, d.OriginalName); err == nil {
+			d.Name = s.Label
+		}
+	}
+	return true
+}
+
+// nameIsDefault reports whether the name is empty or still a server's
+// label that ApplyServer put there.
+func (d *Draft) nameIsDefault() bool {
+	if strings.TrimSpace(d.Name) == "" {
+		return true
+	}
+	for _, s := range assets.Servers() {
+		if d.Name == s.Label {
+			return true
+		}
+	}
+	return false
+}
+
+// endpointIsDefault reports whether the endpoint is empty or still a
+// prefill (a type's or a server's default), so it may be replaced.
+func (d *Draft) endpointIsDefault() bool {
+	if strings.TrimSpace(d.Endpoint) == "" {
+		return true
+	}
+	for _, p := range assets.Presets() {
+		if d.Endpoint == p.DefaultEndpoint {
+			return true
+		}
+	}
+	for _, s := range assets.Servers() {
+		if d.Endpoint == s.Endpoint {
+			return true
+		}
+	}
+	return false
+}
+
 // ApplyTypeDefaults prefills the endpoint for a newly chosen type when the
 // user has not typed one of their own (it is empty or still another type's
 // default). It reports whether the endpoint changed.
 func (d *Draft) ApplyTypeDefaults() bool {
-	isDefault := strings.TrimSpace(d.Endpoint) == ""
-	for _, p := range assets.Presets() {
-		if d.Endpoint == p.DefaultEndpoint {
-			isDefault = true
-		}
-	}
-	if !isDefault {
+	if !d.endpointIsDefault() {
 		return false
 	}
 	want := d.Preset().DefaultEndpoint
@@ -174,10 +306,26 @@ func (d *Draft) CheckName(s string) error {
 	return err
 }
 
-// CheckEndpoint validates the endpoint field for the draft's type.
+// CheckEndpoint validates the endpoint field for the draft's type, and
+// refuses a chosen server's placeholder left in (Azure's resource name).
 func (d *Draft) CheckEndpoint(s string) error {
+	if srv, ok := d.ServerChoice(); ok && srv.Placeholder != "" && strings.Contains(s, srv.Placeholder) {
+		return &InputError{Code: "endpoint.invalid_url", Field: FieldEndpoint, Msg: strings.ToLower(srv.EndpointHint[:1]) + strings.TrimSuffix(srv.EndpointHint[1:], ".")}
+	}
 	_, err := NormalizeEndpoint(d.Type, s)
 	return err
+}
+
+// EndpointHint is the endpoint field's description: the chosen server's
+// instruction, or the type's.
+func (d *Draft) EndpointHint() string {
+	if srv, ok := d.ServerChoice(); ok {
+		if srv.EndpointHint != "" {
+			return srv.EndpointHint
+		}
+		return srv.Label + "'s documented base URL; change it if yours differs."
+	}
+	return d.Preset().EndpointHint
 }
 
 // CheckKey validates the key field.
@@ -217,11 +365,18 @@ func (d *Draft) Result() (Result, error) {
 		return r, fieldErr(FieldName, err)
 	}
 	r.Name = name
+	if err := d.CheckEndpoint(d.Endpoint); err != nil {
+		return r, fieldErr(FieldEndpoint, err)
+	}
 	if r.Endpoint, err = NormalizeEndpoint(d.Type, d.Endpoint); err != nil {
 		return r, fieldErr(FieldEndpoint, err)
 	}
-	if r.Key, err = SanitizeKey(d.Key); err != nil {
-		return r, fieldErr(FieldKey, err)
+	// A key typed for another type before the type changed is not used:
+	// the form no longer shows it.
+	if d.AsksKey() {
+		if r.Key, err = SanitizeKey(d.Key); err != nil {
+			return r, fieldErr(FieldKey, err)
+		}
 	}
 	r.KeepKey = d.Editing && r.Key.Value == ""
 	if d.Editing && strings.TrimSpace(d.Secret) == "" {
@@ -315,6 +470,9 @@ func (d *Draft) EndpointPlaceholder() string {
 // what leaving the field empty keeps.
 func (d *Draft) SecretDescription() string {
 	desc := d.Preset().Secret.Description
+	if srv, ok := d.ServerChoice(); ok {
+		desc = srv.KeyNote
+	}
 	if d.Editing {
 		keep := "Leave empty to keep the stored secret"
 		if d.StoredSecretFingerprint != "" {
@@ -334,7 +492,11 @@ func (d *Draft) Review() string {
 	row := func(k, v string) { fmt.Fprintf(&b, "%-9s %s\n", k, v) }
 	p := d.Preset()
 	row("Name", strings.TrimSpace(d.Name))
-	row("Type", placeholderOr(p.Label, string(d.Type)))
+	typ := placeholderOr(p.Label, string(d.Type))
+	if srv, ok := d.ServerChoice(); ok {
+		typ += " · " + srv.Label
+	}
+	row("Type", typ)
 	endpoint := r.Endpoint.URL
 	if endpoint == "" {
 		endpoint = strings.TrimSpace(d.Endpoint)
@@ -343,6 +505,8 @@ func (d *Draft) Review() string {
 	switch {
 	case r.KeepSecret:
 		row("Secret", placeholderOr(d.StoredSecretFingerprint, "stored")+" (unchanged)")
+	case r.Secret.Value != "" && d.secretFromEndpoint():
+		row("Secret", fmt.Sprintf("%s (%d characters, from the endpoint's ?key=)", Fingerprint(r.Secret.Value), len(r.Secret.Value)))
 	case r.Secret.Value != "":
 		row("Secret", fmt.Sprintf("%s (%d characters)", Fingerprint(r.Secret.Value), len(r.Secret.Value)))
 	}
@@ -364,7 +528,11 @@ func (d *Draft) Review() string {
 		b.WriteString("\n✗ " + err.Error() + "\n")
 		return b.String()
 	}
-	if notices := r.Notices(); len(notices) > 0 {
+	notices := r.Notices()
+	if w := d.UnreachableFromFlashback(); w != "" {
+		notices = append([]string{"Endpoint: " + w}, notices...)
+	}
+	if len(notices) > 0 {
 		b.WriteString("\n")
 		for _, n := range notices {
 			b.WriteString("! " + n + "\n")
@@ -387,6 +555,9 @@ func (d *Draft) LiveHint(field string) string {
 		if err != nil {
 			return "✗ " + err.Error()
 		}
+		if w := d.UnreachableFromFlashback(); w != "" {
+			return "! " + w
+		}
 		if len(ep.Rewrites) > 0 {
 			return fmt.Sprintf("→ using %s (%s)", ep.URL, ep.Rewrites[len(ep.Rewrites)-1].Reason)
 		}
@@ -408,6 +579,9 @@ func (d *Draft) LiveHint(field string) string {
 		}
 		s, err := SanitizeSecret(d.Secret)
 		msg := fmt.Sprintf("received %d characters", len([]rune(d.Secret)))
+		if d.secretFromEndpoint() {
+			msg = "moved here from the endpoint's ?key= (keys go in a header, never in the URL) · " + msg
+		}
 		if err != nil {
 			return msg + " · ✗ " + err.Error()
 		}

@@ -116,3 +116,80 @@ func TestApplyTypeDefaultsKeepsTypedEndpoints(t *testing.T) {
 	require.False(t, d.ApplyTypeDefaults(), "a typed endpoint is kept")
 	require.Equal(t, "https://gateway.example.com/anthropic", d.Endpoint)
 }
+
+// TestKeyOnlyForTypesThatUseOne: a key typed while AWS was chosen is not
+// saved once the type is one that takes a single API key (the form no
+// longer shows the field, so nobody could see or clear it).
+func TestKeyOnlyForTypesThatUseOne(t *testing.T) {
+	t.Parallel()
+	d := NewDraft(nil, "")
+	require.False(t, d.AsksKey(), "OpenAI takes one API key")
+	d.Type = assets.AWS
+	require.True(t, d.AsksKey())
+	d.ApplyTypeDefaults()
+	d.Name, d.Key, d.Secret = "n", "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+	require.Equal(t, "AKIAIOSFODNN7EXAMPLE", mustResult(t, d).Key.Value)
+	d.Type = assets.OpenAI
+	d.ApplyTypeDefaults()
+	d.Secret = "sk-proj-AbCdEfGhIjKlMnOpQrStT3BlbkFJuvwxyz0123456789"
+	require.Empty(t, mustResult(t, d).Key.Value)
+	d.Type = assets.Other
+	require.True(t, d.AsksKey())
+}
+
+// TestServerChoiceUnderOther: a known server fills in its endpoint and
+// name, a typed endpoint or name is never overwritten, "something else"
+// takes back what a choice filled in, and Azure's placeholder is refused.
+func TestServerChoiceUnderOther(t *testing.T) {
+	t.Parallel()
+	d := NewDraft(nil, "")
+	d.Type = assets.Other
+	d.ApplyTypeDefaults()
+	d.Server = "vllm"
+	require.True(t, d.ApplyServer())
+	require.Equal(t, "http://localhost:8000/v1", d.Endpoint)
+	require.Equal(t, "vLLM", d.Name)
+	require.False(t, d.AsksKey())
+	d.Server = "ollama"
+	d.ApplyServer()
+	require.Equal(t, "http://localhost:11434/v1", d.Endpoint)
+	require.Equal(t, "Ollama", d.Name)
+	d.Server = ""
+	require.True(t, d.ApplyServer())
+	require.Empty(t, d.Endpoint)
+	require.Empty(t, d.Name)
+	require.True(t, d.AsksKey())
+
+	d.Name, d.Endpoint = "mine", "https://llm.internal.example/v1"
+	d.Server = "groq"
+	require.False(t, d.ApplyServer(), "typed values are kept")
+	require.Equal(t, "mine", d.Name)
+
+	d.Endpoint = ""
+	d.Server = "azure-openai"
+	d.ApplyServer()
+	require.ErrorContains(t, d.CheckEndpoint(d.Endpoint), "replace YOUR-RESOURCE")
+	require.NoError(t, d.CheckEndpoint("https://contoso.openai.azure.com/openai/v1"))
+
+	d.Type = assets.OpenAI
+	_, ok := d.ServerChoice()
+	require.False(t, ok, "a server is a choice under OTHER only")
+}
+
+// TestLocalEndpointSavedToFlashbackIsFlagged: Flashback calls a
+// workspace's endpoints from its own servers, so localhost or a private
+// address there is a trap the hint and the review point out.
+func TestLocalEndpointSavedToFlashbackIsFlagged(t *testing.T) {
+	t.Parallel()
+	d := NewDraft(nil, "Flashback workspace Production")
+	d.Type, d.Name, d.Secret = assets.Other, "ollama", "ollama-any-value"
+	d.Endpoint = "http://localhost:11434/v1"
+	require.Empty(t, d.UnreachableFromFlashback(), "kept on this machine, localhost is fine")
+	d.ToFlashback = true
+	require.Contains(t, d.LiveHint(FieldEndpoint), "Flashback calls the endpoint from its own servers")
+	require.Contains(t, d.Review(), "! Endpoint: localhost:11434 is this machine")
+	d.Endpoint = "https://api.groq.com/openai/v1"
+	require.Empty(t, d.UnreachableFromFlashback())
+	d.Endpoint = "http://10.20.4.12:8000/v1"
+	require.Contains(t, d.UnreachableFromFlashback(), "a private address")
+}

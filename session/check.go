@@ -85,7 +85,9 @@ func (s *Session) Test(ctx context.Context, it Item, cred *store.Credentials) (d
 	if !decided {
 		return diagnose.Merge(rep, nil), nil
 	}
-	s.record(it, rep)
+	if cred == nil {
+		s.record(it, rep)
+	}
 	return rep, nil
 }
 
@@ -159,7 +161,9 @@ func (s *Session) Doctor(ctx context.Context, it Item, cred *store.Credentials) 
 	}
 	if !it.IsRemote() {
 		rep = diagnose.Merge(rep, red, s.keyringPart(ctx))
-		s.record(it, rep)
+		if cred == nil {
+			s.record(it, rep)
+		}
 		return rep, nil
 	}
 	parts, perr := s.platformParts(ctx, it, true)
@@ -167,7 +171,9 @@ func (s *Session) Doctor(ctx context.Context, it Item, cred *store.Credentials) 
 	if perr != nil {
 		return rep, perr
 	}
-	s.record(it, rep)
+	if cred == nil {
+		s.record(it, rep)
+	}
 	return rep, nil
 }
 
@@ -471,6 +477,12 @@ func (s *Session) policyPart(ctx context.Context, api *client.Client, it Item) d
 			if !v.Blocked || (v.RepoID != "" && v.RepoID != r) {
 				continue // a server that ignores the filters must not blame this config
 			}
+			if v.LLMType != "" && !strings.EqualFold(v.LLMType, string(it.AIType)) {
+				// A repository can use several configurations; a violation
+				// names no configuration, only the type of the call, so a
+				// call of another type was another configuration's.
+				continue
+			}
 			b, ok := byPolicy[v.PolicyID]
 			if !ok {
 				b = policyBlock(v, blocking[v.PolicyID], it, cmp.Or(v.RepoName, repoNames[r]))
@@ -600,12 +612,14 @@ func (s *Session) reach(ctx context.Context) (time.Duration, int, error) {
 }
 
 // record remembers a decided status; a failure to write it only costs the
-// browser's status word, so it does not fail the check.
+// browser's status word, so it does not fail the check. Callers record only
+// tests of the stored credentials: a secret typed for one test may not be
+// the one stored.
 func (s *Session) record(it Item, rep diagnose.Report) {
 	if it.ID == "" || rep.Status == "" {
 		return
 	}
-	_ = s.RecordCheck(it, string(rep.Status))
+	_ = s.RecordReport(it, rep)
 }
 
 func checkPart(id diagnose.CheckID, st diagnose.CheckStatus, d time.Duration, detail string) diagnose.Part {

@@ -188,6 +188,14 @@ func TestValidateWarnsAboutBlockingPolicies(t *testing.T) {
 	require.Contains(t, d.Evidence, "4 blocked calls")
 	require.Len(t, rep.Diagnoses, 1, "non-blocking policies (alert, log) raise no warning")
 
+	// Claude support shares support-bot with GPT-4o, but the blocked calls
+	// went to OpenAI: none of them is Claude's, as its counters say.
+	rep, err = f.sess.Validate(ctx, f.remote(t, "Claude support"))
+	require.NoError(t, err)
+	require.Equal(t, diagnose.CheckPass, checkStatus(t, rep, diagnose.CheckPolicy), "codes %v", codesOf(rep))
+	_, ok = findDiagnosis(rep, diagnose.CodePolicyFlashbackBlock)
+	require.False(t, ok, "another configuration's blocks are not blamed on this one")
+
 	// Gemini Flash is attached to no repository: nothing was blocked.
 	rep, err = f.sess.Validate(ctx, f.remote(t, "Gemini Flash"))
 	require.NoError(t, err)
@@ -266,6 +274,10 @@ func TestDoctorRemoteConfig(t *testing.T) {
 	require.Equal(t, diagnose.CheckFail, checkStatus(t, rep, diagnose.CheckAuth))
 	require.Equal(t, diagnose.StatusRejected, rep.Status, "the direct failure wins over Flashback's success")
 	requireClean(t, rep, wrongSecret)
+	settings, err := f.st.Settings()
+	require.NoError(t, err)
+	require.NotEqual(t, "rejected", settings.RemoteChecks[seedless.ID].Status,
+		"a test with a secret typed for it is not the stored configuration's last check")
 }
 
 func TestDoctorReadRoleCannotValidate(t *testing.T) {

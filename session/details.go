@@ -1,6 +1,7 @@
 package session
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -25,6 +26,7 @@ const (
 	FactStoredIn  FactID = "stored_in"
 	FactRepos     FactID = "repos"
 	FactLastCheck FactID = "last_check"
+	FactModels    FactID = "models" // the models the last check found
 	FactCreated   FactID = "created"
 	FactUpdated   FactID = "updated"
 	FactConfigID  FactID = "id"
@@ -87,14 +89,29 @@ func Details(it Item, inUse string) []Fact {
 			Fact{FactStoredIn, "Stored in", "this machine · " + where},
 		)
 	}
-	facts = append(facts,
-		Fact{FactLastCheck, "Last check", last},
-		Fact{FactCreated, "Created", it.CreatedAt.Local().Format(time.DateTime)},
-	)
+	facts = append(facts, Fact{FactLastCheck, "Last check", last})
+	if it.LastCheck != nil && it.LastCheck.Models > 0 {
+		facts = append(facts, Fact{FactModels, "Models", modelsLine(*it.LastCheck)})
+	}
+	facts = append(facts, Fact{FactCreated, "Created", it.CreatedAt.Local().Format(time.DateTime)})
 	if !it.IsRemote() {
 		facts = append(facts, Fact{FactUpdated, "Updated", it.UpdatedAt.Local().Format(time.DateTime)})
 	}
 	return append(facts, Fact{FactConfigID, "ID", it.ID})
+}
+
+// modelsLine says how many models the last check found and names the
+// first ones: "12 (gpt-4o, gpt-4o-mini, o3, …)".
+func modelsLine(c store.Check) string {
+	s := fmt.Sprint(c.Models)
+	if len(c.ModelIDs) > 0 {
+		s += " (" + strings.Join(c.ModelIDs, ", ")
+		if c.Models > len(c.ModelIDs) {
+			s += ", …"
+		}
+		s += ")"
+	}
+	return s
 }
 
 // NeverTested reports whether a Details value is the last check of a

@@ -59,9 +59,14 @@ func Explain(err error) Explanation {
 	}
 	detail := oneLine(err.Error())
 	facts["error"] = detail
+	message := fill(rec.Message, facts)
+	if layer := facts["layer"]; layer != "" {
+		// Which layer failed, in the words of its diagnosis.
+		message += ": " + layer
+	}
 	e := Explanation{
 		Code:    code,
-		Message: fill(rec.Message, facts),
+		Message: message,
 		CLI:     fill(rec.CLI, facts),
 		TUI:     fill(rec.TUI, facts),
 		Field:   rec.Field,
@@ -131,6 +136,7 @@ func classifyError(err error) (string, map[string]string) {
 		login  *client.LoginError
 		inUse  *client.InUseError
 		wo     *WriteOnlyError
+		notAPI *NotTheAPIError
 	)
 	switch {
 	case errors.Is(err, context.Canceled):
@@ -168,6 +174,9 @@ func classifyError(err error) (string, map[string]string) {
 	case errors.As(err, &login):
 		facts["reason"] = login.Message
 		return "flashback.login_failed", facts
+	case errors.As(err, &notAPI):
+		facts["layer"] = notAPI.Error() + " (check FLASHBACK_API_URL)"
+		return diagnose.CodeFlashbackUnreachable, facts
 	case errors.As(err, &inUse):
 		names := make([]string, len(inUse.Repos))
 		for i, r := range inUse.Repos {
@@ -180,6 +189,11 @@ func classifyError(err error) (string, map[string]string) {
 		return "flashback.in_use", facts
 	}
 	if code := client.Code(err); code != "" {
+		if code == diagnose.CodeFlashbackUnreachable {
+			if layer := networkLayer(err); layer != "" {
+				facts["layer"] = layer
+			}
+		}
 		return code, facts
 	}
 	if code := keyringCode(err); code != "" {
@@ -200,6 +214,29 @@ func classifyError(err error) (string, map[string]string) {
 		return "keyring.weak_passphrase", facts
 	}
 	return CodeOperationFailed, facts
+}
+
+// networkLayer says which layer stopped a request to the Flashback API, in
+// the words of the diagnosis of the same failure on a provider's endpoint
+// ("nothing is listening on that port", "the host name does not resolve",
+// "the server's certificate is not trusted"); "" when err is not a network
+// failure.
+func networkLayer(err error) string {
+	var ne *client.NetworkError
+	if !errors.As(err, &ne) {
+		return ""
+	}
+	if ne.Timeout {
+		return "no answer in time"
+	}
+	f := diagnose.Classify("", &client.ProbeResult{Err: ne.Err})
+	text, ok := assets.DiagnosisFor(f.Code)
+	if !ok || text.Title == "" {
+		return ""
+	}
+	title, _, _ := strings.Cut(text.Title, " (")
+	r, n := utf8.DecodeRuneInString(title)
+	return string(unicode.ToLower(r)) + title[n:]
 }
 
 // fill replaces {name} with facts[name]; unknown names stay as written.

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"os"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -102,4 +105,21 @@ func TestExplainWordsForEachSurface(t *testing.T) {
 	for _, s := range []string{e.Line(), e.Sentence(), inUse.Line(), amb.Line()} {
 		require.NotRegexp(t, `\{[a-zA-Z]+\}`, s)
 	}
+}
+
+// TestExplainSaysWhichLayerStoppedFlashback: an unreachable API is
+// explained with the layer that failed, and a sign-in answered 404 is a
+// wrong API address, not a configuration missing from a workspace.
+func TestExplainSaysWhichLayerStoppedFlashback(t *testing.T) {
+	t.Parallel()
+	refused := &client.NetworkError{Op: "sign in", Err: &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}}
+	e := session.Explain(refused)
+	require.Equal(t, "flashback.unreachable", e.Code)
+	require.Contains(t, e.Message, "nothing is listening on that port")
+	require.NotContains(t, e.Sentence(), "dial tcp")
+
+	e = session.Explain(&session.NotTheAPIError{URL: "https://example.com", Err: client.ErrNotFound})
+	require.Equal(t, "flashback.unreachable", e.Code)
+	require.Contains(t, e.Message, "not the Flashback API")
+	require.Contains(t, e.Message, "FLASHBACK_API_URL")
 }

@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/fbllm/fbllm/assets"
 	"github.com/fbllm/fbllm/client"
+	"github.com/fbllm/fbllm/diagnose"
 	"github.com/fbllm/fbllm/input"
 	"github.com/fbllm/fbllm/store"
 )
@@ -158,8 +161,12 @@ func (s *Session) Update(ctx context.Context, it Item, ch Change) (Item, error) 
 		}
 		cred = &c
 	}
+	forget := connectionChanged(it, ch)
 	cfg, err := s.opts.Store.Update(ctx, it.ID, func(c *store.Config) error {
 		c.Name, c.AIType, c.Endpoint, c.Region = ch.Name, string(ch.AIType), ch.Endpoint, ch.Region
+		if forget {
+			c.LastCheck = nil
+		}
 		if ch.Key != nil {
 			c.KeyFingerprint = ""
 			if *ch.Key != "" {
@@ -207,6 +214,10 @@ func (s *Session) updateRemote(ctx context.Context, it Item, ch Change) (Item, e
 	if err := api.UpdateLLM(ctx, it.ID, p); err != nil {
 		return Item{}, err
 	}
+	forget := p.AIType != nil || p.Endpoint != nil || p.Key != nil || p.Secret != nil
+	if forget {
+		_ = s.opts.Store.UpdateSettings(func(st *Settings) { delete(st.RemoteChecks, it.ID) })
+	}
 	l, err := api.GetLLM(ctx, it.ID)
 	if err != nil {
 		// The update went through; show what we sent rather than fail.
@@ -215,7 +226,9 @@ func (s *Session) updateRemote(ctx context.Context, it Item, ch Change) (Item, e
 		return out, nil
 	}
 	out := remoteItem(l, it.WorkspaceName, nil)
-	out.LastCheck = nil // credentials or endpoint changed: the old result no longer says anything
+	if !forget {
+		out.LastCheck = it.LastCheck
+	}
 	return out, nil
 }
 
@@ -265,6 +278,27 @@ func (s *Session) StoredCredentials(ctx context.Context, it Item) (store.Credent
 	return s.opts.Store.Credentials(ctx, it.ID)
 }
 
+// connectionChanged reports whether a change reaches what a connection
+// test tried: the type, the endpoint (or AWS region), the key or the
+// secret. Then the last check describes something no longer stored and is
+// forgotten; a rename keeps it. Only a test of exactly the saved values is
+// recorded again (RecordCheck).
+func connectionChanged(it Item, ch Change) bool {
+	return ch.Secret != nil || ch.Key != nil ||
+		ch.AIType != it.AIType ||
+		(ch.Endpoint != it.Endpoint && !sameEndpoint(it, ch)) ||
+		ch.Region != it.Region
+}
+
+// SameConnection reports whether two changes describe the same connection
+// (type, endpoint, region, key and secret; the name may differ), so a test
+// of one may be recorded as the last check of the other.
+func SameConnection(a, b Change) bool {
+	eq := func(x, y *string) bool { return (x == nil) == (y == nil) && (x == nil || *x == *y) }
+	return a.AIType == b.AIType && a.Endpoint == b.Endpoint && a.Region == b.Region &&
+		eq(a.Key, b.Key) && eq(a.Secret, b.Secret)
+}
+
 // Delete removes a configuration. A Flashback configuration still attached
 // to repositories is refused with *client.InUseError naming them.
 func (s *Session) Delete(ctx context.Context, it Item) error {
@@ -285,7 +319,26 @@ func (s *Session) Delete(ctx context.Context, it Item) error {
 // RecordCheck remembers the status of the last check of a configuration
 // for the browser's status word.
 func (s *Session) RecordCheck(it Item, status string) error {
-	chk := store.Check{Status: status, At: s.opts.Now().UTC()}
+	return s.recordCheck(it, store.Check{Status: status, At: s.opts.Now().UTC()})
+}
+
+// RecordReport remembers a report as the last check of a configuration:
+// its status, and the models the key reached when the probe listed them.
+func (s *Session) RecordReport(it Item, rep diagnose.Report) error {
+	return s.recordCheck(it, LastCheckOf(rep, s.opts.Now()))
+}
+
+// LastCheckOf is what a report leaves as a configuration's last check: its
+// status and the models it found.
+func LastCheckOf(rep diagnose.Report, at time.Time) store.Check {
+	chk := store.Check{Status: string(rep.Status), At: at.UTC()}
+	if rep.Models != nil {
+		chk.Models, chk.ModelIDs = rep.Models.Count, slices.Clone(rep.Models.First)
+	}
+	return chk
+}
+
+func (s *Session) recordCheck(it Item, chk store.Check) error {
 	s.batchMu.Lock()
 	if s.batching > 0 {
 		if it.IsRemote() {

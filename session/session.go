@@ -213,10 +213,34 @@ func (s *Session) SignIn(ctx context.Context, email, password string) (client.Id
 	}
 	id, err := api.Login(ctx, email, password)
 	if err != nil {
-		return id, err
+		return id, s.signInError(err)
 	}
 	return id, s.afterSignIn()
 }
+
+// signInError names a sign-in that did not reach Flashback for what it is:
+// a 404 from the sign-in itself means the address answers but is not the
+// Flashback API (a wrong FLASHBACK_API_URL), not a configuration missing
+// from a workspace.
+func (s *Session) signInError(err error) error {
+	if errors.Is(err, client.ErrNotFound) {
+		return &NotTheAPIError{URL: s.APIURL(), Err: err}
+	}
+	return err
+}
+
+// NotTheAPIError is a sign-in answered "not found": the address is not
+// the Flashback API (flashback.unreachable).
+type NotTheAPIError struct {
+	URL string
+	Err error
+}
+
+func (e *NotTheAPIError) Error() string {
+	return fmt.Sprintf("%s answered 404 to the sign-in: it is not the Flashback API", e.URL)
+}
+
+func (e *NotTheAPIError) Unwrap() error { return e.Err }
 
 // VerifyMFA completes a sign-in that asked for a second factor.
 func (s *Session) VerifyMFA(ctx context.Context, ch *client.MFAChallenge, code string) (client.Identity, error) {
@@ -225,6 +249,7 @@ func (s *Session) VerifyMFA(ctx context.Context, ch *client.MFAChallenge, code s
 		return client.Identity{}, err
 	}
 	id, err := api.VerifyMFA(ctx, ch, code)
+	err = s.signInError(err)
 	if err != nil {
 		return id, err
 	}

@@ -396,3 +396,81 @@ func TestBatchChecksWritesOnce(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "rejected", c.LastCheck.Status)
 }
+
+// TestChangingTheConnectionForgetsTheLastCheck: a new secret, key,
+// endpoint or type makes the last check describe something no longer
+// stored, so it is forgotten ("untested"); a rename keeps it. Local and
+// Flashback configurations follow the same rule.
+func TestChangingTheConnectionForgetsTheLastCheck(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	str := func(s string) *string { return &s }
+	secret := "sk-proj-LastCheckSecretAAAA1111BBBB2222CCCC33"
+	it, err := f.sess.Create(ctx, session.Destination{Store: session.StoreLocal},
+		session.Change{Name: "local", AIType: assets.OpenAI, Endpoint: "https://api.openai.com/v1", Secret: &secret})
+	require.NoError(t, err)
+	lastCheck := func(id string) *store.Check {
+		t.Helper()
+		l, err := f.sess.List(ctx, session.Scope{})
+		require.NoError(t, err)
+		for _, x := range l.Items {
+			if x.ID == id {
+				return x.LastCheck
+			}
+		}
+		t.Fatalf("no item %s", id)
+		return nil
+	}
+	for _, tc := range []struct {
+		name   string
+		change func(session.Item) session.Change
+		keeps  bool
+	}{
+		{"rename", func(x session.Item) session.Change {
+			return session.Change{Name: "renamed", AIType: x.AIType, Endpoint: x.Endpoint}
+		}, true},
+		{"secret", func(x session.Item) session.Change {
+			return session.Change{Name: x.Name, AIType: x.AIType, Endpoint: x.Endpoint, Secret: str(secret + "X")}
+		}, false},
+		{"endpoint", func(x session.Item) session.Change {
+			return session.Change{Name: x.Name, AIType: x.AIType, Endpoint: "https://gateway.example.com/v1"}
+		}, false},
+		{"type", func(x session.Item) session.Change {
+			return session.Change{Name: x.Name, AIType: assets.Other, Endpoint: x.Endpoint}
+		}, false},
+		{"key", func(x session.Item) session.Change {
+			return session.Change{Name: x.Name, AIType: x.AIType, Endpoint: x.Endpoint, Key: str("org-key")}
+		}, false},
+	} {
+		require.NoError(t, f.sess.RecordCheck(it, "rejected"))
+		require.NotNil(t, lastCheck(it.ID), tc.name)
+		it, err = f.sess.Update(ctx, it, tc.change(it))
+		require.NoError(t, err, tc.name)
+		if tc.keeps {
+			require.NotNil(t, lastCheck(it.ID), "%s keeps the last check", tc.name)
+		} else {
+			require.Nil(t, lastCheck(it.ID), "%s forgets the last check", tc.name)
+		}
+	}
+
+	// The same on Flashback.
+	f.signIn(t)
+	_, err = f.sess.Use(ctx, "Production")
+	require.NoError(t, err)
+	l, err := f.sess.List(ctx, session.Scope{})
+	require.NoError(t, err)
+	var remote session.Item
+	for _, x := range l.Items {
+		if x.Name == "Claude support" {
+			remote = x
+		}
+	}
+	require.NoError(t, f.sess.RecordCheck(remote, "rejected"))
+	remote, err = f.sess.Update(ctx, remote, session.Change{Name: "Claude renamed", AIType: remote.AIType, Endpoint: remote.Endpoint})
+	require.NoError(t, err)
+	require.NotNil(t, lastCheck(remote.ID), "a rename keeps the last check")
+	remote, err = f.sess.Update(ctx, remote, session.Change{Name: remote.Name, AIType: remote.AIType, Endpoint: remote.Endpoint,
+		Secret: str("sk-ant-api03-RotatedRotatedRotatedRotated00")})
+	require.NoError(t, err)
+	require.Nil(t, lastCheck(remote.ID), "a rotated secret forgets the last check")
+}

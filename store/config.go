@@ -1,6 +1,7 @@
 package store
 
 import (
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -57,6 +58,10 @@ type Check struct {
 	Status string `json:"status"`
 	// At is when the check ran.
 	At time.Time `json:"at"`
+	// Models is how many models the check's list held, and ModelIDs the
+	// first few ids, when it listed them.
+	Models   int      `json:"models,omitempty"`
+	ModelIDs []string `json:"modelIds,omitempty"`
 }
 
 // workspace returns the effective workspace label.
@@ -72,6 +77,7 @@ func (c Config) workspace() string {
 func (c Config) clone() Config {
 	if c.LastCheck != nil {
 		chk := *c.LastCheck
+		chk.ModelIDs = slices.Clone(chk.ModelIDs)
 		c.LastCheck = &chk
 	}
 	return c

@@ -6,11 +6,15 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
+	"time"
 
 	"charm.land/huh/v2"
 	"github.com/charmbracelet/x/term"
 
+	"github.com/fbllm/fbllm/client"
+	"github.com/fbllm/fbllm/diagnose"
 	"github.com/fbllm/fbllm/forms"
 	"github.com/fbllm/fbllm/input"
 	"github.com/fbllm/fbllm/session"
@@ -19,17 +23,28 @@ import (
 
 // accessibleSession runs fbllm's flows as plain, sequential prompts: no
 // alternate screen, no animation, no colour, one question per line. It is
-// what FBLLM_ACCESSIBLE=1 and TERM=dumb get. There is no update loop here,
-// so store calls are made directly, each with its own timeout.
+// what FBLLM_ACCESSIBLE=1 and TERM=dumb get, and it offers the same
+// product as the TUI: where configurations live, Flashback sign-in and
+// workspaces, the list, test, validate and troubleshoot with the report as
+// text, test before saving, edit and delete. There is no update loop here,
+// so session calls are made directly, each with its own timeout.
 type accessibleSession struct {
 	ctx  context.Context
+	sess *session.Session
 	st   *store.Store
 	w    io.Writer
 	r    io.Reader
 	opts Options
 
 	backend store.BackendInfo
-	result  Result
+	// workspace is the current Flashback workspace once known.
+	workspace *client.Workspace
+	lastEmail string
+	// tested is the last "test the connection first" of the form: its
+	// status becomes the last check when exactly those values are saved.
+	tested       session.Change
+	testedReport *diagnose.Report
+	result       Result
 }
 
 // RunAccessible runs the same flows as Run as line-by-line prompts that a
@@ -41,7 +56,10 @@ type accessibleSession struct {
 // restores the terminal — a hidden-input prompt turns echo off — and returns
 // ErrCancelled at once, leaving the blocked read behind as the process exits.
 func RunAccessible(ctx context.Context, deps Deps, opts Options) (Result, error) {
-	s := &accessibleSession{ctx: ctx, st: deps.Store, w: opts.Output, r: opts.Input, opts: opts}
+	s := &accessibleSession{ctx: ctx, sess: deps.Session, st: deps.Store, w: opts.Output, r: opts.Input, opts: opts}
+	if s.sess == nil {
+		s.sess, _ = session.New(session.Options{Store: deps.Store})
+	}
 	if s.w == nil {
 		s.w = os.Stderr
 	}
@@ -68,41 +86,48 @@ func RunAccessible(ctx context.Context, deps Deps, opts Options) (Result, error)
 	}
 }
 
+// call runs one session call with a timeout.
+func (s *accessibleSession) call(budget time.Duration, f func(context.Context) error) error {
+	ctx, cancel := context.WithTimeout(s.ctx, budget)
+	defer cancel()
+	return f(ctx)
+}
+
+func (s *accessibleSession) say(format string, args ...any) {
+	fmt.Fprintf(s.w, format+"\n", args...)
+}
+
 func (s *accessibleSession) run() error {
-	ctx, cancel := context.WithTimeout(s.ctx, keyringBudget)
-	info, err := s.st.Backend(ctx)
-	cancel()
-	if err != nil {
+	var err error
+	if err := s.call(keyringBudget, func(ctx context.Context) error {
+		s.backend, err = s.st.Backend(ctx)
+		return err
+	}); err != nil {
 		return fmt.Errorf("no usable keyring: %w", err)
 	}
-	s.backend = info
 	settings, _ := s.st.Settings()
 	cfgs, listErr := s.st.List()
 	if listErr != nil {
-		fmt.Fprintln(s.w, "Warning: "+errorText("Could not read configurations: ", listErr))
+		s.say("Warning: %s", errorText("Could not read configurations: ", listErr))
+	}
+	if s.sess.Simulated() {
+		s.say("SIMULATED: fbllm demo. Nothing leaves this machine; nothing is kept when you quit.")
 	}
 
 	switch {
 	case s.opts.Start == StartAdd:
-		return s.add(false)
+		return s.add()
 	case s.opts.Start == StartEdit:
-		c, err := s.st.Resolve(s.opts.EditRef)
-		if err != nil {
+		var it session.Item
+		if err := s.call(apiBudget, func(ctx context.Context) error {
+			it, err = s.sess.Resolve(ctx, s.opts.EditRef, session.Scope{})
+			return err
+		}); err != nil {
 			return err
 		}
-		return s.edit(c)
-	case s.opts.Start == StartSetup || session.FirstRun(settings, len(cfgs)):
-		fmt.Fprintln(s.w, "Welcome to fbllm. Let's add your first AI LLM configuration.")
-		fmt.Fprintln(s.w, "Configurations are kept on this machine. Secrets go to: "+backendSentence(info)+".")
-		fmt.Fprintln(s.w, "Signing in to a Flashback workspace is not available in this version.")
-		ok := true
-		if err := s.ask(huh.NewConfirm().Title("Continue and keep configurations on this machine?").Value(&ok)); err != nil {
-			return err
-		}
-		if !ok {
-			return ErrCancelled
-		}
-		if err := s.add(true); err != nil {
+		return s.edit(it)
+	case s.opts.Start == StartSetup || (session.FirstRun(settings, len(cfgs)) && !s.sess.SignedInHint()):
+		if err := s.setup(); err != nil {
 			return err
 		}
 	}
@@ -119,148 +144,540 @@ func (s *accessibleSession) ask(f huh.Field) error {
 	return err
 }
 
+// choose asks one question with numbered answers.
+func (s *accessibleSession) choose(title string, opts []huh.Option[string], value *string) error {
+	return s.ask(huh.NewSelect[string]().Title(title).Options(opts...).Value(value))
+}
+
+// confirm asks a yes/no question; def is the answer Enter gives.
+func (s *accessibleSession) confirm(title string, def bool) (bool, error) {
+	ok := def
+	err := s.ask(huh.NewConfirm().Title(title).Value(&ok))
+	return ok, err
+}
+
+// setup says where secrets go before any is typed, then asks where
+// configurations live.
+func (s *accessibleSession) setup() error {
+	s.say("Welcome to fbllm. Let's add your first AI LLM configuration: a provider, its endpoint and its credentials.")
+	mode := session.ModeLocal
+	err := s.choose("Where should configurations live?", []huh.Option[string]{
+		huh.NewOption("On this machine: secrets go to "+backendSentence(s.backend), session.ModeLocal),
+		huh.NewOption("In a Flashback workspace: sign in; the secret is sent to Flashback once (write-only) and not kept here", session.ModeFlashback),
+	}, &mode)
+	if err != nil {
+		return err
+	}
+	if mode == session.ModeFlashback {
+		if err := s.signIn(); err != nil {
+			return err
+		}
+	}
+	if err := s.add(); err != nil && !errors.Is(err, ErrCancelled) {
+		s.say("Not saved: %s", errorText("", err))
+	}
+	return nil
+}
+
+// signIn asks for the Flashback email and password (masked), then for the
+// second factor when the account has one, and then for the workspace.
+func (s *accessibleSession) signIn() error {
+	where := "API " + s.sess.APIURL()
+	if s.sess.Simulated() {
+		where = "the SIMULATED platform of fbllm demo"
+	}
+	s.say("Sign in to Flashback (%s). The password is sent once and never stored; fbllm keeps only the sign-in's refresh token, in the %s.",
+		where, store.BackendLabel(s.backend.Name))
+	for attempt := 1; attempt <= 3; attempt++ {
+		email, password := s.lastEmail, ""
+		title := "Email of your Flashback account:"
+		if email != "" {
+			title = fmt.Sprintf("Email of your Flashback account (Enter keeps %s):", email)
+		}
+		if err := s.ask(huh.NewInput().Title(title).Value(&email).Validate(func(v string) error {
+			if v = strings.TrimSpace(v); v == "" && s.lastEmail != "" || strings.Contains(v, "@") {
+				return nil
+			}
+			return errors.New("type the email address of your Flashback account")
+		})); err != nil {
+			return err
+		}
+		email = strings.TrimSpace(email)
+		if err := s.ask(huh.NewInput().Title("Password (typing is hidden):").EchoMode(huh.EchoModePassword).Value(&password)); err != nil {
+			return err
+		}
+		s.lastEmail = email
+		var id client.Identity
+		err := s.call(apiBudget, func(ctx context.Context) (err error) {
+			id, err = s.sess.SignIn(ctx, email, password)
+			return err
+		})
+		var mfa *client.MFARequiredError
+		if errors.As(err, &mfa) {
+			id, err = s.secondFactor(mfa.Challenge)
+		}
+		if err == nil {
+			s.say("Signed in as %s.", id.Email)
+			return s.pickWorkspace()
+		}
+		s.say("Could not sign in: %s", errorText("", err))
+	}
+	return errors.New("sign-in failed three times")
+}
+
+func (s *accessibleSession) secondFactor(ch *client.MFAChallenge) (client.Identity, error) {
+	var code string
+	if err := s.ask(huh.NewInput().Title("This account has a second factor. Code from your authenticator app:").Value(&code)); err != nil {
+		return client.Identity{}, err
+	}
+	var id client.Identity
+	err := s.call(apiBudget, func(ctx context.Context) (err error) {
+		id, err = s.sess.VerifyMFA(ctx, ch, strings.TrimSpace(code))
+		return err
+	})
+	return id, err
+}
+
+// pickWorkspace lists the reachable workspaces with the user's role and
+// makes the chosen one current.
+func (s *accessibleSession) pickWorkspace() error {
+	var wss []client.Workspace
+	current := ""
+	if err := s.call(apiBudget, func(ctx context.Context) (err error) {
+		s.sess.Refresh()
+		if wss, err = s.sess.Workspaces(ctx); err != nil {
+			return err
+		}
+		if w, err := s.sess.CurrentWorkspace(ctx); err == nil {
+			current = w.ID
+		}
+		return nil
+	}); err != nil {
+		s.say("Could not list workspaces: %s", errorText("", err))
+		return nil
+	}
+	if len(wss) == 0 {
+		s.say("No Flashback workspace is reachable with this account.")
+		return nil
+	}
+	opts := make([]huh.Option[string], len(wss))
+	for i, w := range wss {
+		note := strings.ToUpper(w.Role.String())
+		if !w.Role.CanWrite() {
+			note += ", read-only"
+		}
+		opts[i] = huh.NewOption(fmt.Sprintf("%s (%s)", w.Name, note), w.ID)
+	}
+	choice := current
+	if choice == "" {
+		choice = wss[0].ID
+	}
+	if err := s.choose("Which workspace? New configurations go to the current one; your role decides what you can change.", opts, &choice); err != nil {
+		return err
+	}
+	var w client.Workspace
+	if err := s.call(apiBudget, func(ctx context.Context) (err error) {
+		w, err = s.sess.Use(ctx, choice)
+		return err
+	}); err != nil {
+		s.say("Could not switch: %s", errorText("", err))
+		return nil
+	}
+	s.workspace = &w
+	s.say("Current workspace: %s (%s).", w.Name, w.Role.String())
+	return nil
+}
+
+// list reads the configurations of the current workspace and this
+// machine, asking for a workspace first when several are reachable and
+// none is chosen.
+func (s *accessibleSession) list() ([]session.Item, error) {
+	var l session.Listing
+	if err := s.call(apiBudget, func(ctx context.Context) (err error) {
+		l, err = s.sess.List(ctx, session.Scope{})
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	var choose *session.ChooseWorkspaceError
+	if errors.As(l.Problem, &choose) {
+		if err := s.pickWorkspace(); err != nil {
+			return nil, err
+		}
+		return s.list()
+	}
+	if l.Problem != nil && !errors.Is(l.Problem, client.ErrUnauthenticated) {
+		s.say("Flashback configurations are not listed: %s", errorText("", l.Problem))
+	}
+	s.workspace = l.Workspace
+	return l.Items, nil
+}
+
 // menu is the accessible counterpart of the browser.
 func (s *accessibleSession) menu() error {
 	for {
-		cfgs, err := s.st.List()
+		items, err := s.list()
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(s.w, "%d configuration(s) on this machine; secrets in the %s.\n", len(cfgs), store.BackendLabel(s.backend.Name))
-		for i, c := range cfgs {
-			fmt.Fprintf(s.w, "%d. %s — %s — %s — secret %s\n", i+1, c.Name, c.AIType, c.Endpoint, orNone(c.SecretFingerprint))
+		where := "this machine"
+		if s.workspace != nil {
+			where = fmt.Sprintf("Flashback workspace %s (%s) and this machine", s.workspace.Name, s.workspace.Role.String())
+		}
+		s.say("%d configuration(s) in %s; secrets on this machine are in the %s.", len(items), where, store.BackendLabel(s.backend.Name))
+		for i, c := range items {
+			last := "untested"
+			if c.LastCheck != nil {
+				last = c.LastCheck.Status
+			}
+			s.say("%d. %s — %s — %s — %s — last check: %s", i+1, c.Name, c.AIType, whereWord(c), c.Endpoint, last)
 		}
 		action := "add"
 		opts := []huh.Option[string]{huh.NewOption("Add a configuration", "add")}
-		if len(cfgs) > 0 {
+		if len(items) > 0 {
 			opts = append(opts,
 				huh.NewOption("Show details", "show"),
+				huh.NewOption("Test a configuration from this machine", "test"),
+				huh.NewOption("Troubleshoot a configuration (every check, with what to do)", "doctor"),
 				huh.NewOption("Edit or rotate a configuration", "edit"),
 				huh.NewOption("Delete a configuration", "delete"))
 		}
+		if s.workspace != nil {
+			opts = append(opts, huh.NewOption("Ask Flashback to validate a workspace configuration", "validate"),
+				huh.NewOption("Switch workspace", "workspace"))
+		} else {
+			opts = append(opts, huh.NewOption("Sign in to Flashback", "signin"))
+		}
 		opts = append(opts, huh.NewOption("Quit", "quit"))
-		if err := s.ask(huh.NewSelect[string]().Title("What next?").Options(opts...).Value(&action)); err != nil {
+		if err := s.choose("What next?", opts, &action); err != nil {
+			return err
+		}
+		if err := s.do(action, items); err != nil {
 			return err
 		}
 		if action == "quit" {
 			return nil
 		}
-		if action == "add" {
-			if err := s.add(false); err != nil && !errors.Is(err, ErrCancelled) {
-				fmt.Fprintln(s.w, "Not saved: "+err.Error())
-			}
-			continue
-		}
-		c, err := s.pick(cfgs)
-		if err != nil {
-			return err
-		}
-		switch action {
-		case "show":
-			for _, f := range session.Details(session.LocalItem(c), store.BackendLabel(s.backend.Name)) {
-				fmt.Fprintf(s.w, "%s: %s\n", f.Label, f.Value)
-			}
-			fmt.Fprintln(s.w)
-		case "edit":
-			if err := s.edit(c); err != nil && !errors.Is(err, ErrCancelled) {
-				fmt.Fprintln(s.w, "Not saved: "+err.Error())
-			}
-		case "delete":
-			ok := false
-			if err := s.ask(huh.NewConfirm().Title(fmt.Sprintf("Delete %q and its secret? This cannot be undone.", c.Name)).Value(&ok)); err != nil {
-				return err
-			}
-			if ok {
-				// Deleting is a change like any other: the passphrase first.
-				err := s.unlock()
-				if err == nil {
-					ctx, cancel := context.WithTimeout(s.ctx, keyringBudget)
-					err = s.st.Delete(ctx, c.ID)
-					cancel()
-				}
-				if err != nil {
-					fmt.Fprintln(s.w, "Could not delete: "+err.Error())
-				} else {
-					fmt.Fprintf(s.w, "Deleted %q.\n\n", c.Name)
-				}
-			}
-		}
 	}
 }
 
-func (s *accessibleSession) pick(cfgs []store.Config) (store.Config, error) {
-	idx := 0
-	opts := make([]huh.Option[int], len(cfgs))
-	for i, c := range cfgs {
-		opts[i] = huh.NewOption(c.Name, i)
+// do runs one menu action. Only a failure to ask (the terminal went away)
+// ends the session; the action's own failures are said and the menu
+// comes back.
+func (s *accessibleSession) do(action string, items []session.Item) error {
+	switch action {
+	case "quit":
+		return nil
+	case "add":
+		return s.report(s.add())
+	case "signin":
+		return s.signIn()
+	case "workspace":
+		return s.pickWorkspace()
 	}
-	err := s.ask(huh.NewSelect[int]().Title("Which configuration?").Options(opts...).Value(&idx))
-	return cfgs[idx], err
-}
-
-func (s *accessibleSession) dest() string {
-	return "this machine · " + store.BackendLabel(s.backend.Name)
-}
-
-func (s *accessibleSession) add(markSetup bool) error {
-	if err := s.unlock(); err != nil {
-		return err
+	pool := items
+	if action == "validate" {
+		pool = nil
+		for _, it := range items {
+			if it.IsRemote() {
+				pool = append(pool, it)
+			}
+		}
+		if len(pool) == 0 {
+			s.say("No workspace configuration to validate: Flashback validates the configurations it stores.")
+			return nil
+		}
 	}
-	d := input.NewDraft(s.st.Names(store.DefaultWorkspace), s.dest())
-	return s.fill(d, nil, markSetup)
-}
-
-func (s *accessibleSession) edit(c store.Config) error {
-	d := input.DraftFromConfig(c.Name, c.AIType, c.Endpoint, c.KeyFingerprint, c.SecretFingerprint, s.st.Names(c.Workspace), s.dest())
-	return s.fill(d, &c, false)
-}
-
-// fill asks the form questions and saves the answers.
-func (s *accessibleSession) fill(d *input.Draft, editing *store.Config, markSetup bool) error {
-	ok, err := forms.RunAccessible(d, s.w, s.r)
+	c, err := s.pick(pool)
 	if err != nil {
 		return err
 	}
-	if !ok {
-		fmt.Fprintln(s.w, "Not saved.")
+	switch action {
+	case "show":
+		s.show(c)
+	case "test":
+		return s.check(c, checkTest)
+	case "validate":
+		return s.check(c, checkValidate)
+	case "doctor":
+		return s.check(c, checkDoctor)
+	case "edit":
+		return s.report(s.edit(c))
+	case "delete":
+		return s.remove(c)
+	}
+	return nil
+}
+
+// report says why an add or edit did not save, and lets the menu go on.
+func (s *accessibleSession) report(err error) error {
+	if err != nil && !errors.Is(err, ErrCancelled) {
+		s.say("Not saved: %s", errorText("", err))
+	}
+	return nil
+}
+
+func (s *accessibleSession) pick(items []session.Item) (session.Item, error) {
+	idx := "0"
+	opts := make([]huh.Option[string], len(items))
+	for i, c := range items {
+		opts[i] = huh.NewOption(fmt.Sprintf("%s (%s)", c.Name, whereWord(c)), fmt.Sprint(i))
+	}
+	err := s.choose("Which configuration?", opts, &idx)
+	i, _ := strconv.Atoi(idx) // one of the values above
+	return items[min(max(i, 0), len(items)-1)], err
+}
+
+func (s *accessibleSession) show(c session.Item) {
+	for _, f := range session.Details(c, store.BackendLabel(s.backend.Name)) {
+		s.say("%s: %s", f.Label, f.Value)
+	}
+	s.say("")
+}
+
+// check runs a test, validation or troubleshooting and reads the report
+// out. A Flashback configuration's direct checks need its secret, which
+// the platform never returns: the user may type it for this one test.
+func (s *accessibleSession) check(c session.Item, kind checkKind) error {
+	if kind == checkTest && c.IsRemote() {
+		kind = checkValidate // Flashback's validation is its credential check
+	}
+	var cred *store.Credentials
+	if kind == checkDoctor && c.IsRemote() {
+		ok, err := s.confirm("Flashback never returns this configuration's secret. Type it for a one-off direct test from this machine (never stored)?", false)
+		if err != nil {
+			return err
+		}
+		if ok {
+			var secret string
+			if err := s.ask(huh.NewInput().Title("Secret (typing is hidden):").EchoMode(huh.EchoModePassword).Value(&secret)); err != nil {
+				return err
+			}
+			clean, err := input.SanitizeSecret(secret)
+			if err != nil {
+				s.say("Not tested: %s", err)
+				return nil
+			}
+			cred = &store.Credentials{Secret: clean.Value}
+		}
+	}
+	if !c.IsRemote() {
+		if err := s.unlock(); err != nil {
+			return s.report(err)
+		}
+	}
+	s.say("%s %s…", map[checkKind]string{checkTest: "Testing", checkValidate: "Asking Flashback to validate", checkDoctor: "Troubleshooting"}[kind], c.Name)
+	var (
+		r   diagnose.Report
+		err error
+	)
+	budget := validateBudget
+	if kind == checkTest {
+		budget = apiBudget
+	}
+	_ = s.call(budget, func(ctx context.Context) error {
+		switch kind {
+		case checkValidate:
+			r, err = s.sess.Validate(ctx, c)
+		case checkDoctor:
+			r, err = s.sess.Doctor(ctx, c, cred)
+		default:
+			r, err = s.sess.Test(ctx, c, cred)
+		}
+		return nil
+	})
+	var pe *session.PlatformError
+	if err != nil && (!errors.As(err, &pe) || len(r.Checks) == 0) {
+		s.say("The check could not run: %s", errorText("", err))
+		return nil
+	}
+	s.say("%s", accessibleReport(r))
+	return nil
+}
+
+// accessibleReport is the report as text a screen reader reads in order:
+// the verdict first, then every check and every diagnosis with its steps.
+func accessibleReport(r diagnose.Report) string {
+	verdict := string(r.Status)
+	if verdict == "" {
+		verdict = "no result"
+	}
+	word := "Result"
+	if r.ExitCode() != 0 {
+		word = "Failed"
+	}
+	return word + ": " + verdict + ".\n" + reportText(r)
+}
+
+func (s *accessibleSession) remove(c session.Item) error {
+	what := fmt.Sprintf("Delete %q and its secret? This cannot be undone.", c.Name)
+	if c.IsRemote() {
+		what = fmt.Sprintf("Delete %q from the Flashback workspace %s, for everyone? This cannot be undone.", c.Name, c.WorkspaceName)
+	}
+	ok, err := s.confirm(what, false)
+	if err != nil || !ok {
+		return err
+	}
+	if !c.IsRemote() {
+		// Deleting is a change like any other: the passphrase first.
+		if err := s.unlock(); err != nil {
+			return s.report(err)
+		}
+	}
+	if err := s.call(apiBudget, func(ctx context.Context) error { return s.sess.Delete(ctx, c) }); err != nil {
+		s.say("Could not delete: %s", errorText("", err))
+		return nil
+	}
+	s.result.Changes = append(s.result.Changes, Change{Action: "deleted", Item: c})
+	s.say("Deleted %q.\n", c.Name)
+	return nil
+}
+
+// destination is where a new configuration goes: the current workspace
+// when the role may write there, else this machine.
+func (s *accessibleSession) destination() session.Destination {
+	if s.workspace != nil {
+		if ok, why := session.CanWrite(*s.workspace); ok {
+			return session.Destination{Store: session.StoreFlashback, Workspace: *s.workspace}
+		} else {
+			s.say("%s; this configuration will be kept on this machine.", why)
+		}
+	}
+	return session.Destination{Store: session.StoreLocal}
+}
+
+func (s *accessibleSession) add() error {
+	if s.workspace == nil && s.sess.SignedInHint() {
+		_, _ = s.list() // learn the current workspace
+	}
+	dest := s.destination()
+	if dest.Store == session.StoreLocal {
+		if err := s.unlock(); err != nil {
+			return err
+		}
+	}
+	names, _ := s.names(dest)
+	s.say("This configuration will be saved to %s.", dest.Label(s.backend.Name))
+	d := input.NewDraft(names, dest.Label(s.backend.Name))
+	d.ToFlashback = dest.Store == session.StoreFlashback
+	return s.fill(d, nil, dest)
+}
+
+func (s *accessibleSession) names(dest session.Destination) ([]string, error) {
+	var names []string
+	err := s.call(apiBudget, func(ctx context.Context) (err error) {
+		names, err = s.sess.Names(ctx, dest)
+		return err
+	})
+	return names, err
+}
+
+func (s *accessibleSession) edit(c session.Item) error {
+	dest := session.Destination{Store: c.Store}
+	if c.IsRemote() {
+		dest.Workspace = client.Workspace{ID: c.WorkspaceID, Name: c.WorkspaceName}
+	}
+	names, _ := s.names(dest)
+	d := input.DraftFromConfig(c.Name, string(c.AIType), c.Endpoint, c.KeyFingerprint, c.SecretFingerprint, names, dest.Label(s.backend.Name))
+	d.ToFlashback = dest.Store == session.StoreFlashback
+	return s.fill(d, &c, dest)
+}
+
+// fill asks the form questions, offers to test the connection before
+// saving, and saves the answers.
+func (s *accessibleSession) fill(d *input.Draft, editing *session.Item, dest session.Destination) error {
+	s.testedReport = nil
+	action, err := forms.RunAccessible(d, s.w, s.r)
+	if err != nil {
+		return err
+	}
+	for action == input.ActionTest {
+		if err := s.testDraft(d, editing, dest); err != nil {
+			return err
+		}
+		if action, err = forms.AskAccessibleAction(d, s.w, s.r); err != nil {
+			return err
+		}
+	}
+	if action != input.ActionSave {
+		s.say("Not saved.")
 		return ErrCancelled
 	}
 	res, err := d.Result()
 	if err != nil {
 		return err
 	}
-	// Accessible mode keeps configurations on this machine; Flashback
-	// workspaces are managed with the CLI (fbllm add --store flashback).
-	var edit *session.Item
-	if editing != nil {
-		it := session.LocalItem(*editing)
-		edit = &it
-	}
-	req := newSaveRequest(res, edit, session.Destination{Store: session.StoreLocal})
+	req := newSaveRequest(res, editing, dest)
 	if req.needsKeyring() {
 		if err := s.unlock(); err != nil {
 			return err
 		}
 	}
-	ctx, cancel := context.WithTimeout(s.ctx, keyringBudget)
-	defer cancel()
-	sess, err := session.New(session.Options{Store: s.st})
-	if err != nil {
+	var saved session.Item
+	if err := s.call(apiBudget, func(ctx context.Context) (err error) {
+		saved, err = saveConfig(ctx, s.sess, req)
+		return err
+	}); err != nil {
 		return err
 	}
-	cfg, err := saveConfig(ctx, sess, req)
-	if err != nil {
-		return err
+	_ = s.sess.RecordSetup(dest) // the first save records where configurations live
+	if r := s.testedReport; r != nil && r.Status != "" && session.SameConnection(s.tested, req.change) {
+		_ = s.sess.RecordReport(saved, *r) // a lost status word is not worth an error
 	}
-	if markSetup {
-		_ = sess.RecordSetup(session.Destination{Store: session.StoreLocal})
+	s.result.Saved = &saved
+	action = "saved"
+	if editing != nil {
+		action = "updated"
+		if req.rotates() {
+			action = "rotated"
+		}
 	}
-	s.result.Saved = &cfg
+	s.result.Changes = append(s.result.Changes, Change{Action: action, Item: saved})
+	if saved.IsRemote() {
+		s.say("Saved %q in the Flashback workspace %s.\n", saved.Name, saved.WorkspaceName)
+		return nil
+	}
 	backend := s.backend.Name
-	if cfg.Local != nil {
-		backend = cfg.Local.SecretBackend
+	if saved.Local != nil && saved.Local.SecretBackend != "" {
+		backend = saved.Local.SecretBackend
 	}
-	fmt.Fprintf(s.w, "Saved %q; its secret is in the %s.\n\n", cfg.Name, store.BackendLabel(backend))
+	s.say("Saved %q; its secret is in the %s.\n", saved.Name, store.BackendLabel(backend))
+	return nil
+}
+
+// testDraft tests what was typed before it is saved, and reads the report.
+func (s *accessibleSession) testDraft(d *input.Draft, editing *session.Item, dest session.Destination) error {
+	res, err := d.Result()
+	if err != nil {
+		s.say("Not tested: %s", err)
+		return nil
+	}
+	req := newSaveRequest(res, editing, dest)
+	if editing != nil && editing.IsRemote() && req.change.Secret == nil {
+		s.say("Flashback keeps this secret write-only, so it cannot be tested from here: type the secret again to test it, or save and ask Flashback to validate it.")
+		return nil
+	}
+	if editing != nil && !editing.IsRemote() && (req.change.Secret == nil || req.change.Key == nil) {
+		if err := s.unlock(); err != nil {
+			return s.report(err)
+		}
+	}
+	it := session.Item{Name: req.change.Name, AIType: req.change.AIType, Endpoint: req.change.Endpoint, Region: req.change.Region, Store: dest.Store}
+	if editing != nil {
+		it.ID, it.Store = editing.ID, editing.Store
+	}
+	s.say("Testing the connection (nothing is saved yet)…")
+	var r diagnose.Report
+	err = s.call(apiBudget, func(ctx context.Context) (err error) {
+		r, err = testDraftReport(ctx, s.sess, checkRequest{item: it, kind: checkTest, fromForm: true, save: req})
+		return err
+	})
+	if err != nil {
+		s.say("The test could not run: %s", errorText("", err))
+		return nil
+	}
+	s.tested, s.testedReport = req.change, &r
+	s.say("%s", accessibleReport(r))
 	return nil
 }
 
@@ -269,10 +686,11 @@ func (s *accessibleSession) unlock() error {
 	if !s.backend.NeedsPassphrase || !s.st.Locked() {
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(s.ctx, keyringBudget)
-	set, err := s.st.PassphraseSet(ctx)
-	cancel()
-	if err != nil {
+	var set bool
+	if err := s.call(keyringBudget, func(ctx context.Context) (err error) {
+		set, err = s.st.PassphraseSet(ctx)
+		return err
+	}); err != nil {
 		return err
 	}
 	for attempt := 1; attempt <= 3; attempt++ {
@@ -289,34 +707,26 @@ func (s *accessibleSession) unlock() error {
 				return err
 			}
 			if p1 != p2 {
-				fmt.Fprintln(s.w, "The passphrases differ; try again.")
+				s.say("The passphrases differ; try again.")
 				continue
 			}
 		}
-		ctx, cancel := context.WithTimeout(s.ctx, keyringBudget)
-		if set {
-			err = s.st.Unlock(ctx, p1)
-		} else {
-			err = s.st.InitPassphrase(ctx, p1)
-		}
-		cancel()
+		err := s.call(keyringBudget, func(ctx context.Context) error {
+			if set {
+				return s.st.Unlock(ctx, p1)
+			}
+			return s.st.InitPassphrase(ctx, p1)
+		})
 		switch {
 		case err == nil:
 			return nil
 		case errors.Is(err, store.ErrWrongPassphrase):
-			fmt.Fprintln(s.w, "Wrong passphrase; nothing was changed.")
+			s.say("Wrong passphrase; nothing was changed.")
 		case errors.Is(err, store.ErrWeakPassphrase):
-			fmt.Fprintln(s.w, "Too short: use at least 8 characters.")
+			s.say("Too short: use at least 8 characters.")
 		default:
 			return err
 		}
 	}
 	return store.ErrWrongPassphrase
-}
-
-func orNone(s string) string {
-	if strings.TrimSpace(s) == "" {
-		return "none"
-	}
-	return s
 }

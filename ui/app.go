@@ -11,45 +11,26 @@ package ui
 //   browser(t/v/x) ──checkMsg──▶ checkCmd ──checkDoneMsg──▶ report panel (or a status line)
 //   form(review "test now") ──testDraftMsg──▶ checkCmd ──▶ report panel ──e/esc/s──▶ form
 //
-// Anything that talks to Flashback runs under a.busy with its own context:
-// esc cancels it, and the spinner shows it in the status bar.
+// Anything that talks to Flashback runs as a.op (one at a time) with its own
+// context: esc cancels it, and the spinner shows it in the status bar.
+// Update routes every message through one table (routes, below); the
+// handlers live in app_<flow>.go, one file per flow.
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"strings"
+	"reflect"
 	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/fbllm/fbllm/client"
-	"github.com/fbllm/fbllm/input"
+	"github.com/fbllm/fbllm/diagnose"
 	"github.com/fbllm/fbllm/session"
 	"github.com/fbllm/fbllm/store"
 )
-
-// screen is the active screen of the App.
-type screen int
-
-const (
-	screenLoading screen = iota
-	screenSetup
-	screenPassphrase
-	screenForm
-	screenBrowser
-	screenSignIn
-	screenPicker
-	screenReport
-)
-
-func (s screen) String() string {
-	return [...]string{"loading", "setup", "passphrase", "form", "browser", "signin", "picker", "report"}[s]
-}
 
 // Minimum usable terminal size; below it the App says so instead of drawing
 // a broken layout.
@@ -63,42 +44,77 @@ const statusTTL = 5 * time.Second
 
 // App is the only tea.Model of fbllm. It owns the screens, routes their
 // intent messages, runs the Cmds and draws the status bar and help footer.
+// Its state is grouped by what it is about; each group's methods live with
+// the flow that uses it.
 type App struct {
 	deps   Deps
 	opts   Options
+	sess   *session.Session
 	styles *Styles
 	keys   globalKeys
 	help   help.Model
 
 	width, height int
-	screen        screen
+	// laidOut is the height the screens were last sized to (see relayout).
+	laidOut int
+	screen  screenID
+	// backTo is where esc on a prompt (passphrase, sign-in) returns.
+	backTo screenID
 
-	setup   setup
-	pass    passphrase
-	form    formScreen
-	browser browser
-	signin  signIn
-	picker  workspacePicker
-	report  reportPanel
+	// The screens are pointers: App is copied on every message, and the
+	// screens (text inputs, the list) are most of its size.
+	loading *loading
+	setup   *setup
+	pass    *passphrase
+	form    *formScreen
+	browser *browser
+	signin  *signIn
+	picker  *workspacePicker
+	report  *reportPanel
+	direct  *directTest
 
-	sess *session.Session
+	settings  store.Settings
+	keyring   keyringState
+	flashback flashbackState
+	op        operation
+	checks    checkState
+	status    statusLine
+
+	result      Result
+	interrupted bool
+	// noTimers turns off the cosmetic timers (status expiry, spinners) so
+	// the tests' synchronous driver can wait for every other Cmd to finish.
+	noTimers bool
+}
+
+// keyringState is what App knows of the keyring: the backend in use, and
+// for the encrypted-file backend whether a passphrase exists, whether it
+// is unlocked and whether the unlock is remembered.
+type keyringState struct {
+	backend       store.BackendInfo
+	err           error // no usable backend
+	passphraseSet bool
+	locked        bool
+	cache         store.CacheStatus
+	// afterUnlock is what to do once the passphrase prompt succeeds.
+	afterUnlock func(App) (App, tea.Cmd)
+}
+
+// needsUnlock reports whether reading or writing a secret needs the
+// passphrase first.
+func (k keyringState) needsUnlock() bool { return k.backend.NeedsPassphrase && k.locked }
+
+// flashbackState is what App knows of the Flashback side.
+type flashbackState struct {
 	// scope is what the browser lists; workspace is the current Flashback
 	// workspace once known (nil: not signed in, or not chosen yet).
 	scope     session.Scope
 	workspace *client.Workspace
-	// flashbackProblem is why Flashback configurations are not listed.
-	flashbackProblem error
-	// setupFlow: the first-run setup chose Flashback, so the form opens
-	// once a workspace is known.
+	// problem is why Flashback configurations are not listed.
+	problem error
+	// setupFlow: the first-run setup (or `fbllm add` while signed in)
+	// chose Flashback, so the form opens once a workspace is known.
 	setupFlow bool
-
-	// busy names the Flashback or check operation running; cancelBusy
-	// stops it (esc).
-	busy       string
-	cancelBusy context.CancelFunc
-	spin       spinner.Model
-	// lastCheck is the check the report panel shows, for r (re-run).
-	lastCheck checkRequest
 	// signedInHint (a Flashback sign-in is likely: setup chose it, or
 	// FLASHBACK_TOKEN is set) and apiURL are read by the load Cmd, since
 	// both come from disk or the environment.
@@ -106,41 +122,79 @@ type App struct {
 	apiURL       string
 	// lastEmail prefills the sign-in after a lapsed session.
 	lastEmail string
-	// draftStatus is the result of "test the connection now" on the open
-	// form, recorded as the last check when the form is saved.
-	draftStatus string
+}
 
-	settings      store.Settings
-	backend       store.BackendInfo
-	backendErr    error
-	passphraseSet bool
-	locked        bool
-	cache         store.CacheStatus
+// operation is the one Flashback call or check that may run at a time:
+// label names it in the status bar, cancel stops it (esc).
+type operation struct {
+	label  string
+	cancel context.CancelFunc
+	spin   spinner.Model
+}
 
-	// afterUnlock is what to do once the passphrase prompt succeeds; the
-	// prompt's cancel returns to backTo.
-	afterUnlock func(App) (App, tea.Cmd)
-	backTo      screen
+// running reports whether an operation is under way.
+func (o operation) running() bool { return o.label != "" }
 
-	// noTimers turns off the cosmetic timers (status expiry, spinners) so
-	// the tests' synchronous driver can wait for every other Cmd to finish.
-	noTimers bool
+// start marks an operation as running, named by label in the status bar,
+// and returns its context.
+func (a App) start(label string) (App, context.Context) {
+	ctx, cancel := context.WithCancel(context.Background())
+	a.op.label, a.op.cancel = label, cancel
+	return a, ctx
+}
 
-	status      string
-	statusErr   bool
-	statusID    int
-	persistent  string // an error that stays until acknowledged by the next action
-	result      Result
-	interrupted bool
+// done ends the running operation.
+func (a App) done() App {
+	if a.op.cancel != nil {
+		a.op.cancel()
+	}
+	a.op.label, a.op.cancel = "", nil
+	return a
+}
+
+func (a App) tick() tea.Cmd {
+	if a.noTimers {
+		return nil
+	}
+	return a.op.spin.Tick
+}
+
+// checkState remembers the last check, for r (re-run) on the panel, and
+// the result of "test the connection now" on the open form with the values
+// it tested: it becomes the last check when exactly those are saved.
+type checkState struct {
+	last        checkRequest
+	draftReport *diagnose.Report
+	draftTested session.Change
+}
+
+// statusLine is the transient message of the status bar, and an error
+// that stays until the next action acknowledges it.
+type statusLine struct {
+	text       string
+	isErr      bool
+	id         int // the message clearStatusMsg may clear
+	persistent string
 }
 
 // Result is what a TUI session produced, for the CLI to report.
 type Result struct {
 	// Saved is the configuration saved last, if any.
 	Saved *session.Item
+	// Changes are every save, update and delete of the session, in order,
+	// for the summary printed after the alternate screen is gone.
+	Changes []Change
 	// Cancelled is true when the user left a single-purpose session (add,
 	// edit) without saving.
 	Cancelled bool
+}
+
+// Change is one thing a TUI session changed.
+type Change struct {
+	// Action is "saved" (a new configuration), "updated", "rotated" (an
+	// update with a new secret) or "deleted".
+	Action string
+	Item   session.Item
 }
 
 func newApp(deps Deps, opts Options) App {
@@ -148,14 +202,18 @@ func newApp(deps Deps, opts Options) App {
 	h := help.New()
 	h.Styles = helpStyles(st)
 	a := App{deps: deps, opts: opts, styles: st, keys: defaultGlobalKeys(), help: h,
-		spin: spinner.New(spinner.WithSpinner(spinner.MiniDot))}
+		op: operation{spin: spinner.New(spinner.WithSpinner(spinner.MiniDot))}}
 	a.sess = deps.Session
 	if a.sess == nil {
 		// Tests and local-only callers pass a store alone.
 		a.sess, _ = session.New(session.Options{Store: deps.Store})
 	}
-	a.setup = newSetup(st)
-	a.browser = newBrowser(st)
+	setup, browser := newSetup(st), newBrowser(st)
+	a.setup, a.browser = &setup, &browser
+	a.loading = &loading{styles: st, keys: statusKeyMap{Quit: a.keys.Interrupt}}
+	// The other screens are built when they open; until then they are
+	// empty, sized and styled like the rest.
+	a.pass, a.form, a.signin, a.picker, a.report, a.direct = &passphrase{}, &formScreen{}, &signIn{}, &workspacePicker{}, &reportPanel{}, &directTest{}
 	return a
 }
 
@@ -169,708 +227,285 @@ func (a App) Init() tea.Cmd {
 	return tea.Batch(tea.RequestBackgroundColor, loadStoreCmd(context.Background(), a.sess, editRef))
 }
 
-// Update routes a message to the active screen and handles the intents and
-// results that change screens.
+// Update routes a message: App's own messages (below) to their handler,
+// everything else to the active screen.
 func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	switch msg := msg.(type) {
-	case tea.WindowSizeMsg:
-		a.width, a.height = msg.Width, msg.Height
-		a.layout()
-		if a.screen == screenForm {
-			var cmd tea.Cmd
-			a.form, cmd = a.form.Update(msg)
-			return a, cmd
-		}
-		return a, nil
-	case tea.BackgroundColorMsg:
-		a.setStyles(NewStyles(msg.IsDark()))
-		if a.screen == screenForm {
-			var cmd tea.Cmd
-			a.form, cmd = a.form.Update(msg)
-			return a, cmd
-		}
-		return a, nil
-	case tea.KeyPressMsg:
-		if key.Matches(msg, a.keys.Interrupt) {
-			a.interrupted = true
-			if a.cancelBusy != nil {
-				a.cancelBusy()
-			}
-			return a, tea.Quit
-		}
-		if a.busy != "" {
-			if msg.String() == "esc" && a.cancelBusy != nil {
-				a.cancelBusy()
-				a.busy += " cancelling…"
-			}
-			return a, nil // one operation at a time; keys wait
-		}
-		if a.persistent != "" && a.screen == screenBrowser {
-			a.persistent = ""
-		}
-	case clearStatusMsg:
-		if msg.id == a.statusID {
-			a.status = ""
-		}
-		return a, nil
-
-	case storeLoadedMsg:
-		a, cmd := a.loaded(msg)
-		if a.signedInHint && a.opts.Start != StartEdit {
-			var list tea.Cmd
-			a, list = a.relist("")
-			cmd = tea.Batch(cmd, list)
-		}
-		return a, cmd
-	case spinner.TickMsg:
-		if a.busy == "" && !a.form.saving {
-			return a, nil
-		}
-		var cmd tea.Cmd
-		a.spin, cmd = a.spin.Update(msg)
-		if a.screen == screenForm {
-			var c2 tea.Cmd
-			a.form, c2 = a.form.Update(msg)
-			cmd = tea.Batch(cmd, c2)
-		}
-		return a, cmd
-	case configsLoadedMsg:
-		return a.listed(msg)
-
-	case setupChosenMsg:
-		if msg.mode == session.ModeFlashback {
-			a.setupFlow = true
-			return a.needUnlock("to keep your Flashback sign-in in the keyring", func(a App) (App, tea.Cmd) {
-				return a.openSignIn(screenSetup)
-			}, screenSetup)
-		}
-		return a.needUnlock("to save your first configuration", func(a App) (App, tea.Cmd) {
-			return a.openForm(nil)
-		}, screenSetup)
-	case openFormMsg:
-		return a.openForm(msg.edit)
-	case cancelFormMsg:
-		return a.leaveForm()
-	case submitConfigMsg:
-		msg.req.markSetup = a.settings.Mode == ""
-		return a.submit(msg.req)
-	case configSavedMsg:
-		a = a.done()
-		return a.saved(msg)
-	case testDraftMsg:
-		return a.testDraft(msg.req)
-	case saveAnywayMsg:
-		a.screen = screenForm
-		req := a.lastCheck.save
-		req.markSetup = a.settings.Mode == ""
-		a.form.working = "Saving…"
-		return a.submit(req)
-
-	case submitSignInMsg:
-		a, ctx := a.start("Signing in…")
-		return a, tea.Batch(a.tick(), signInCmd(ctx, a.sess, msg.email, msg.password))
-	case submitMFAMsg:
-		a, ctx := a.start("Checking the code…")
-		return a, tea.Batch(a.tick(), verifyMFACmd(ctx, a.sess, msg.challenge, msg.code))
-	case signedInMsg:
-		a = a.done()
-		return a.signedIn(msg)
-	case cancelSignInMsg:
-		a.setupFlow = false
-		a.screen = a.backTo
-		if a.screen == screenSetup || a.screen == screenLoading {
-			a.screen = screenSetup
-		}
-		return a, nil
-
-	case pickWorkspaceMsg:
-		if !a.signedInLikely() {
-			return a.needUnlock("to keep your Flashback sign-in in the keyring", func(a App) (App, tea.Cmd) {
-				return a.openSignIn(screenBrowser)
-			}, screenBrowser)
-		}
-		a, ctx := a.start("Loading workspaces…")
-		return a, tea.Batch(a.tick(), workspacesCmd(ctx, a.sess))
-	case workspacesMsg:
-		a = a.done()
-		if msg.err != nil {
-			return a.flashbackFailed(msg.err, screenBrowser)
-		}
-		a.picker = newWorkspacePicker(a.styles, msg.workspaces, msg.current)
-		a.picker.width, a.picker.height = a.width, a.contentHeight()
-		a.screen = screenPicker
-		return a, nil
-	case chooseWorkspaceMsg:
-		a.screen = screenBrowser
-		if msg.all {
-			a.scope.AllWorkspaces = true
-			return a.relist("")
-		}
-		a, ctx := a.start("Switching to " + msg.workspace.Name + "…")
-		return a, tea.Batch(a.tick(), useWorkspaceCmd(ctx, a.sess, msg.workspace))
-	case workspaceChosenMsg:
-		a = a.done()
-		if msg.err != nil {
-			return a.flashbackFailed(msg.err, screenBrowser)
-		}
-		a.scope.AllWorkspaces = false
-		w := msg.workspace
-		a.workspace = &w
-		a, note := a.setStatus("Current workspace: "+w.Name+" ("+w.Role.String()+").", false)
-		a, list := a.relist("")
-		return a, tea.Batch(note, list)
-	case cancelPickerMsg:
-		a.screen = screenBrowser
-		return a, nil
-	case refreshMsg:
-		a.sess.Refresh()
-		return a.relist("")
-	case detailShownMsg:
-		return a, statsCmd(context.Background(), a.sess, msg.item.ID)
-	case statsMsg:
-		if msg.err == nil {
-			if a.browser.stats == nil {
-				a.browser.stats = map[string]client.LLMStats{}
-			}
-			a.browser.stats[msg.id] = msg.stats
-		}
-		return a, nil
-
-	case checkMsg:
-		return a.check(checkRequest{item: msg.item, kind: msg.kind})
-	case checkDoneMsg:
-		a = a.done()
-		return a.checked(msg)
-	case rerunMsg:
-		if a.lastCheck.fromForm {
-			return a.testDraft(a.lastCheck.save)
-		}
-		return a.check(a.lastCheck)
-	case closeReportMsg:
-		if a.lastCheck.fromForm {
-			a.screen = screenForm
-			return a, a.form.resume("")
-		}
-		a.screen = screenBrowser
-		return a, nil
-	case fixFieldMsg:
-		if a.lastCheck.fromForm {
-			a.screen = screenForm
-			a.form.saving = false
-			a.form.banner = "Fix the " + fixLabel(msg.field) + ", then test again or save."
-			return a, a.form.jumpTo(msg.field)
-		}
-		it := msg.item
-		a, cmd := a.openForm(&it)
-		if msg.field != "" {
-			a.form.banner = "Fix the " + msg.field + " (see the troubleshooting report), then save."
-			cmd = tea.Batch(cmd, a.form.jumpTo(msg.field))
-		}
-		return a, cmd
-
-	case submitPassphraseMsg:
-		return a, checkPassphraseCmd(a.deps.Store, msg.pass, msg.create, msg.remember)
-	case passphraseCheckedMsg:
-		if msg.err != nil {
-			return a, a.pass.checked(msg.err)
-		}
-		a.passphraseSet, a.locked, a.cache = true, false, msg.cache
-		var note tea.Cmd
-		switch {
-		case msg.remembered:
-			a, note = a.setStatus("Passphrase remembered for 1 hour (kernel keyring); `fbllm lock` forgets it.", false)
-		case msg.rememberErr != nil:
-			a, note = a.setStatus("Could not remember the passphrase: "+msg.rememberErr.Error(), true)
-		}
-		next := a.afterUnlock
-		a.afterUnlock = nil
-		if next == nil {
-			a.screen = screenBrowser
-			return a, note
-		}
-		a, cmd := next(a)
-		return a, tea.Batch(note, cmd)
-	case cancelPassphraseMsg:
-		a.afterUnlock = nil
-		a.screen = a.backTo
-		if a.screen == screenForm {
-			a.form.saving = false
-			a.form.banner = "Not saved: the keyring stayed locked. Your input is kept; choose Save to try again."
-			return a, a.form.jumpTo(input.FieldConfirm)
-		}
-		return a.maybeQuitSingle()
-
-	case deleteConfigMsg:
-		it := msg.item
-		del := func(a App) (App, tea.Cmd) {
-			a, ctx := a.start("Deleting " + quote(it.Name) + "…")
-			return a, tea.Batch(a.tick(), deleteConfigCmd(ctx, a.sess, it))
-		}
-		if it.IsRemote() {
-			return del(a)
-		}
-		// Deleting a local configuration is a change like any other: the
-		// passphrase first, and nothing is deleted without it.
-		return a.needUnlock("to delete "+quote(it.Name), del, a.screen)
-	case configDeletedMsg:
-		a = a.done()
-		if msg.err != nil {
-			if errors.Is(msg.err, context.Canceled) {
-				return a.setStatus("Delete cancelled; press r to see whether it went through.", true)
-			}
-			a.persistent = errorText("Could not delete "+quote(msg.item.Name)+": ", msg.err)
-			return a, nil
-		}
-		where := "and its secret"
-		if msg.item.IsRemote() {
-			where = "from " + msg.item.WorkspaceName
-		}
-		a, cmd := a.setStatus("Deleted "+quote(msg.item.Name)+" "+where+".", false)
-		a, list := a.relist("")
-		return a, tea.Batch(cmd, list)
-	case quitMsg:
-		return a, tea.Quit
-	case copyMsg:
-		// OSC 52 asks the user's own terminal to set its clipboard, so this
-		// works over SSH where there is no local clipboard to reach. Only
-		// non-secret text is ever copied.
-		a, status := a.setStatus("Copied "+msg.what+" (via terminal).", false)
-		return a, tea.Batch(tea.SetClipboard(msg.text), status)
-	case statusMsg:
-		return a.setStatus(msg.text, msg.isErr)
-	case toggleHelpMsg:
-		a.help.ShowAll = !a.help.ShowAll
-		a.layout()
-		return a, nil
+	var cmd tea.Cmd
+	if handle, ok := routes[reflect.TypeOf(msg)]; ok {
+		a, cmd = handle(a, msg)
+	} else {
+		a, cmd = a.updateScreen(msg)
 	}
+	a.relayout()
+	return a, cmd
+}
 
-	return a.updateScreen(msg)
+// routes is Update's routing table: every message App handles itself,
+// grouped by flow, and its handler. A message X is handled by App.onX, in
+// the file of its flow. Messages not listed go to the active screen.
+var routes = routeTable(
+	// The terminal and the whole app (app.go).
+	route(App.onWindowSize),
+	route(App.onBackgroundColor),
+	route(App.onKeyPress),
+	route(App.onSpinnerTick),
+	route(App.onClearStatus),
+	route(App.onStatus),
+	route(App.onToggleHelp),
+	route(App.onCopy),
+	route(App.onQuit),
+
+	// Start-up and first-run setup (app_start.go).
+	route(App.onStoreLoaded),
+	route(App.onSetupChosen),
+
+	// The configuration form and saving (app_form.go).
+	route(App.onOpenForm),
+	route(App.onCancelForm),
+	route(App.onSubmitConfig),
+	route(App.onConfigSaved),
+	route(App.onSaveAnyway),
+
+	// The keyring passphrase (app_keyring.go).
+	route(App.onSubmitPassphrase),
+	route(App.onPassphraseChecked),
+	route(App.onCancelPassphrase),
+
+	// Flashback: listing, sign-in, workspaces (app_flashback.go).
+	route(App.onConfigsLoaded),
+	route(App.onRefresh),
+	route(App.onSubmitSignIn),
+	route(App.onSubmitMFA),
+	route(App.onSignedIn),
+	route(App.onCancelSignIn),
+	route(App.onPickWorkspace),
+	route(App.onWorkspaces),
+	route(App.onChooseWorkspace),
+	route(App.onWorkspaceChosen),
+	route(App.onCancelPicker),
+
+	// The browser's actions (app_browser.go).
+	route(App.onDetailShown),
+	route(App.onStats),
+	route(App.onDeleteConfig),
+	route(App.onConfigDeleted),
+
+	// Tests, validations and the troubleshooting panel (app_check.go).
+	route(App.onCheck),
+	route(App.onTestDraft),
+	route(App.onCheckDone),
+	route(App.onRerun),
+	route(App.onCloseReport),
+	route(App.onFixField),
+	route(App.onAskDirectTest),
+	route(App.onSubmitDirectTest),
+	route(App.onCancelDirectTest),
+)
+
+// handler is one row of the routing table.
+type handler struct {
+	msg    reflect.Type
+	handle func(App, tea.Msg) (App, tea.Cmd)
+}
+
+// route makes a row from a handler; the message type comes from the
+// handler's signature, so a row cannot name the wrong type.
+func route[M tea.Msg](h func(App, M) (App, tea.Cmd)) handler {
+	return handler{msg: reflect.TypeFor[M](), handle: func(a App, msg tea.Msg) (App, tea.Cmd) {
+		return h(a, msg.(M))
+	}}
+}
+
+func routeTable(hs ...handler) map[reflect.Type]func(App, tea.Msg) (App, tea.Cmd) {
+	t := make(map[reflect.Type]func(App, tea.Msg) (App, tea.Cmd), len(hs))
+	for _, h := range hs {
+		if _, dup := t[h.msg]; dup {
+			panic("ui: two routes for " + h.msg.String())
+		}
+		t[h.msg] = h.handle
+	}
+	return t
+}
+
+// screenOf returns the screen with this id. It is the one place that maps
+// ids to screens: routing, sizing, styling, drawing and the footer all go
+// through it.
+func (a App) screenOf(id screenID) screen {
+	switch id {
+	case screenSetup:
+		return a.setup
+	case screenPassphrase:
+		return a.pass
+	case screenForm:
+		return a.form
+	case screenBrowser:
+		return a.browser
+	case screenSignIn:
+		return a.signin
+	case screenPicker:
+		return a.picker
+	case screenReport:
+		return a.report
+	case screenDirectTest:
+		return a.direct
+	}
+	return a.loading
 }
 
 // updateScreen forwards a message to the active screen.
 func (a App) updateScreen(msg tea.Msg) (App, tea.Cmd) {
-	var cmd tea.Cmd
-	switch a.screen {
-	case screenSetup:
-		a.setup, cmd = a.setup.Update(msg)
-	case screenPassphrase:
-		a.pass, cmd = a.pass.Update(msg)
-	case screenForm:
-		a.form, cmd = a.form.Update(msg)
-	case screenBrowser:
-		a.browser, cmd = a.browser.Update(msg)
-	case screenSignIn:
-		a.signin, cmd = a.signin.Update(msg)
-	case screenPicker:
-		a.picker, cmd = a.picker.Update(msg)
-	case screenReport:
-		a.report, cmd = a.report.Update(msg)
-	}
-	return a, cmd
+	return a, a.screenOf(a.screen).Update(msg)
 }
 
-// loaded decides the first screen once the store has been read.
-func (a App) loaded(m storeLoadedMsg) (App, tea.Cmd) {
-	a.settings, a.backend, a.backendErr = m.settings, m.backend, m.backendErr
-	a.signedInHint, a.apiURL = m.signedInHint, m.apiURL
-	a.passphraseSet, a.locked, a.cache = m.passphraseSet, m.locked, m.cache
-	a.browser.backendLabel = store.BackendLabel(m.backend.Name)
-	a.browser.setConfigs(m.configs, "")
-	a.setup.setBackend(m.backend, m.backendErr)
-	if m.listErr != nil {
-		a.persistent = errorText("Could not read configurations: ", m.listErr)
-	}
-	switch {
-	case a.opts.Start == StartEdit:
-		if m.editErr != nil || m.edit == nil {
-			a.persistent = fmt.Sprintf("Cannot edit %q: %v", a.opts.EditRef, m.editErr)
-			a.screen = screenBrowser
-			return a, nil
-		}
-		return a.openForm(m.edit)
-	case a.opts.Start == StartAdd:
-		if a.signedInHint {
-			// The destination depends on the current workspace: open the
-			// form once the listing has found it (see listed).
-			a.setupFlow = true
-			a.screen = screenLoading
-			return a, nil
-		}
-		return a.needUnlock("to save the configuration", func(a App) (App, tea.Cmd) { return a.openForm(nil) }, screenBrowser)
-	case a.opts.Start == StartSetup || session.FirstRun(a.settings, len(m.configs)):
-		a.screen = screenSetup
-	default:
-		a.screen = screenBrowser
+// show makes id the active screen, sized to the room it has.
+func (a *App) show(id screenID) {
+	a.screen = id
+	a.screenOf(id).setSize(a.width, a.contentHeight())
+}
+
+func (a App) onWindowSize(msg tea.WindowSizeMsg) (App, tea.Cmd) {
+	a.width, a.height = msg.Width, msg.Height
+	a.layout()
+	if a.screen == screenForm {
+		return a, a.form.Update(msg)
 	}
 	return a, nil
 }
 
-// needUnlock runs next once the keyring can take a secret: straight away for
-// backends without a passphrase, after the prompt for a locked file keyring.
-// Asking before the form means a wrong passphrase is caught before the user
-// types a whole configuration.
-func (a App) needUnlock(reason string, next func(App) (App, tea.Cmd), back screen) (App, tea.Cmd) {
-	if a.backendErr != nil {
-		return a.setStatus("No usable keyring: "+a.backendErr.Error(), true)
+func (a App) onBackgroundColor(msg tea.BackgroundColorMsg) (App, tea.Cmd) {
+	a.setStyles(NewStyles(msg.IsDark()))
+	if a.screen == screenForm {
+		return a, a.form.Update(msg)
 	}
-	if !a.backend.NeedsPassphrase || !a.locked {
-		return next(a)
-	}
-	var cmd tea.Cmd
-	a.pass, cmd = newPassphrase(a.styles, !a.passphraseSet, a.backend.Location, reason, a.cache.Available)
-	a.pass.setWidth(a.width)
-	a.afterUnlock, a.backTo = next, back
-	a.screen = screenPassphrase
-	return a, cmd
+	return a, nil
 }
 
-// destination is where a new configuration goes: the current Flashback
-// workspace when signed in with a role that may write there, else this
-// machine.
-func (a App) destination() session.Destination {
-	if a.workspace != nil && !a.scope.AllWorkspaces {
-		if ok, _ := session.CanWrite(*a.workspace); ok {
-			return session.Destination{Store: session.StoreFlashback, Workspace: *a.workspace}
+// onKeyPress handles the keys of every screen: ctrl+c quits at once, and
+// while an operation runs the other keys wait (esc cancels it).
+func (a App) onKeyPress(msg tea.KeyPressMsg) (App, tea.Cmd) {
+	if key.Matches(msg, a.keys.Interrupt) {
+		// ctrl+c cancels what is under way (exit 130); with nothing under
+		// way it is a plain quit, so a session that saved its work does
+		// not end in "Cancelled.".
+		a.interrupted = a.underWay()
+		if a.op.cancel != nil {
+			a.op.cancel()
 		}
-	}
-	return session.Destination{Store: session.StoreLocal}
-}
-
-// openForm opens the configuration form, empty or prefilled for editing.
-// A new local configuration needs the keyring unlocked first, so a wrong
-// passphrase is caught before the user types a whole configuration.
-func (a App) openForm(edit *session.Item) (App, tea.Cmd) {
-	dest := a.destination()
-	if edit != nil {
-		dest = session.Destination{Store: edit.Store}
-		if edit.IsRemote() {
-			dest.Workspace = client.Workspace{ID: edit.WorkspaceID, Name: edit.WorkspaceName}
-		}
-	} else if dest.Store == session.StoreLocal && a.backend.NeedsPassphrase && a.locked && a.screen != screenPassphrase {
-		return a.needUnlock("to save the configuration", func(a App) (App, tea.Cmd) { return a.openForm(nil) }, a.screen)
-	}
-	names := namesIn(a.browser.all, dest)
-	label := dest.Label(a.backend.Name)
-	var d *input.Draft
-	if edit == nil {
-		d = input.NewDraft(names, label)
-	} else {
-		d = input.DraftFromConfig(edit.Name, string(edit.AIType), edit.Endpoint, edit.KeyFingerprint, edit.SecretFingerprint, names, label)
-	}
-	var cmd tea.Cmd
-	a.draftStatus = ""
-	a.form, cmd = newFormScreen(a.styles, d, edit, dest)
-	a.form.noTimers = a.noTimers
-	a.form.setSize(a.width, a.contentHeight())
-	a.screen = screenForm
-	return a, cmd
-}
-
-// leaveForm returns from the form without saving.
-func (a App) leaveForm() (App, tea.Cmd) {
-	if a.opts.Start == StartAdd || a.opts.Start == StartEdit {
-		a.result.Cancelled = true
 		return a, tea.Quit
 	}
-	if session.FirstRun(a.settings, len(a.browser.all)) {
-		a.screen = screenSetup
+	if a.op.running() {
+		if key.Matches(msg, a.keys.Cancel) && a.op.cancel != nil {
+			a.op.cancel()
+			a.op.label += " cancelling…"
+		}
+		return a, nil // one operation at a time; keys wait
+	}
+	if a.status.persistent != "" && a.screen == screenBrowser {
+		a.status.persistent = ""
+	}
+	return a.updateScreen(msg)
+}
+
+// underWay reports whether ctrl+c would cut something short: a running
+// operation, a form or prompt being filled in, or a single-purpose session
+// (add, edit) that has not saved.
+func (a App) underWay() bool {
+	switch {
+	case a.op.running():
+		return true
+	case a.screen == screenForm, a.screen == screenPassphrase, a.screen == screenSignIn:
+		return true
+	case a.opts.Start == StartAdd || a.opts.Start == StartEdit:
+		return a.result.Saved == nil
+	}
+	return false
+}
+
+func (a App) onSpinnerTick(msg spinner.TickMsg) (App, tea.Cmd) {
+	if !a.op.running() && !a.form.saving {
 		return a, nil
 	}
-	a.screen = screenBrowser
+	var cmd tea.Cmd
+	a.op.spin, cmd = a.op.spin.Update(msg)
+	if a.screen == screenForm {
+		cmd = tea.Batch(cmd, a.form.Update(msg))
+	}
+	return a, cmd
+}
+
+func (a App) onClearStatus(msg clearStatusMsg) (App, tea.Cmd) {
+	if msg.id == a.status.id {
+		a.status.text, a.status.isErr = "", false
+	}
 	return a, nil
 }
 
-// maybeQuitSingle ends single-purpose sessions that cannot continue.
-func (a App) maybeQuitSingle() (App, tea.Cmd) {
-	if (a.opts.Start == StartAdd || a.opts.Start == StartEdit) && a.screen != screenForm {
-		a.result.Cancelled = true
-		return a, tea.Quit
-	}
+func (a App) onStatus(msg statusMsg) (App, tea.Cmd) { return a.setStatus(msg.text, msg.isErr) }
+
+func (a App) onToggleHelp(toggleHelpMsg) (App, tea.Cmd) {
+	a.help.ShowAll = !a.help.ShowAll
+	a.layout()
 	return a, nil
 }
 
-// submit saves a validated form, unlocking the keyring first when the
-// save writes a local secret.
-func (a App) submit(req saveRequest) (App, tea.Cmd) {
-	if req.needsKeyring() && a.backend.NeedsPassphrase && a.locked {
-		return a.needUnlock("to save "+quote(req.change.Name), func(a App) (App, tea.Cmd) {
-			a.screen = screenForm
-			return a.submit(req)
-		}, screenForm)
-	}
-	a.form.saving = true
-	if a.form.working == "" {
-		a.form.working = "Saving…"
-	}
-	a, ctx := a.start("Saving " + quote(req.change.Name) + "…")
-	return a, tea.Batch(a.tick(), saveConfigCmd(ctx, a.sess, req))
+// onCopy puts text on the clipboard through OSC 52: it asks the user's own
+// terminal to set its clipboard, so this works over SSH where there is no
+// local clipboard to reach. Only non-secret text is ever copied.
+func (a App) onCopy(msg copyMsg) (App, tea.Cmd) {
+	a, status := a.setStatus("Copied "+msg.what+" (via terminal).", false)
+	return a, tea.Batch(tea.SetClipboard(msg.text), status)
 }
 
-// saved handles the outcome of a save.
-func (a App) saved(m configSavedMsg) (App, tea.Cmd) {
-	if m.err != nil {
-		if errors.Is(m.err, store.ErrLocked) || errors.Is(m.err, store.ErrWrongPassphrase) {
-			a.locked = true
-			req := m.req
-			return a.needUnlock("to save "+quote(req.change.Name), func(a App) (App, tea.Cmd) {
-				a.screen = screenForm
-				return a.submit(req)
-			}, screenForm)
-		}
-		if errors.Is(m.err, context.Canceled) {
-			msg := "Cancelled. Your input is kept."
-			if m.req.dest.Store == session.StoreFlashback || (m.req.edit != nil && m.req.edit.IsRemote()) {
-				msg += " Flashback may have received it before the cancel: check the list (r) before saving again."
-			}
-			return a, a.form.resume(msg)
-		}
-		return a, a.form.saveFailed(m.err)
-	}
-	if m.req.markSetup {
-		a.settings.Mode = m.req.dest.Mode()
-	}
-	saved := m.item
-	a.result.Saved = &saved
-	var record tea.Cmd
-	if a.draftStatus != "" {
-		record = recordCheckCmd(a.sess, saved, a.draftStatus)
-		saved.LastCheck = &store.Check{Status: a.draftStatus, At: time.Now()}
-		a.draftStatus = ""
-	}
-	if a.opts.Start == StartAdd || a.opts.Start == StartEdit {
-		return a, tea.Sequence(record, tea.Quit)
-	}
-	a.screen = screenBrowser
-	verb := "Saved"
-	if m.req.edit != nil {
-		verb = "Updated"
-		if m.req.rotates() {
-			verb = "Updated (secret rotated)"
-		}
-	}
-	where := "secret in the " + store.BackendLabel(a.backend.Name)
-	if saved.IsRemote() {
-		where = "in Flashback workspace " + saved.WorkspaceName
-	} else if saved.Local != nil && saved.Local.SecretBackend != "" {
-		where = "secret in the " + store.BackendLabel(saved.Local.SecretBackend)
-	}
-	a, cmd := a.setStatus(fmt.Sprintf("%s %s · %s.", verb, quote(saved.Name), where), false)
-	a, list := a.relist(saved.ID)
-	return a, tea.Batch(cmd, tea.Sequence(record, list))
-}
+func (a App) onQuit(quitMsg) (App, tea.Cmd) { return a, tea.Quit }
 
 func (a App) setStatus(text string, isErr bool) (App, tea.Cmd) {
-	a.statusID++
-	a.status, a.statusErr = text, isErr
+	a.status.id++
+	a.status.text, a.status.isErr = text, isErr
 	if a.noTimers {
 		return a, nil
 	}
-	return a, clearStatusCmd(a.statusID, statusTTL)
+	return a, clearStatusCmd(a.status.id, statusTTL)
 }
 
 func (a *App) setStyles(st *Styles) {
 	a.styles = st
 	a.help.Styles = helpStyles(st)
-	a.setup.styles = st
-	a.browser.setStyles(st)
-	a.pass.setStyles(st)
-	a.form.setStyles(st)
-	a.signin.styles = st
-	a.picker.styles = st
-	if a.screen == screenReport {
-		a.report.setStyles(st)
+	for id := range numScreens {
+		a.screenOf(id).setStyles(st)
 	}
 }
 
 // layout hands the screens the space left by the status bar and footer.
 func (a *App) layout() {
 	h := a.contentHeight()
+	a.laidOut = h
 	a.help.SetWidth(a.width)
-	a.setup.width, a.setup.height = a.width, h
-	a.browser.setSize(a.width, h)
-	a.pass.setWidth(a.width)
-	a.form.setSize(a.width, h)
-	a.signin.setWidth(a.width)
-	a.signin.height = h
-	a.picker.width, a.picker.height = a.width, h
-	if a.screen == screenReport {
-		a.report.setSize(a.width, h)
+	for id := range numScreens {
+		a.screenOf(id).setSize(a.width, h)
 	}
 }
 
 // contentHeight is the height left for a screen: the status bar and the help
-// footer take one line each (more when full help is open).
+// footer take a line each, more when a long message wraps or full help is
+// open.
 func (a App) contentHeight() int {
-	footer := 2
-	if a.help.ShowAll {
-		// Full help is as tall as its longest column.
-		footer = 1 + strings.Count(a.help.View(a.activeKeyMap()), "\n") + 1
+	if a.width == 0 {
+		return max(a.height-2, 1)
 	}
-	return max(a.height-footer, 1)
+	return max(a.height-a.statusHeight()-a.footerHeight(), 1)
+}
+
+// relayout sizes the screens again when the room left for them changed: a
+// status message that wraps, or one that expired, moves the footer.
+func (a *App) relayout() {
+	if h := a.contentHeight(); h != a.laidOut {
+		a.layout()
+	}
 }
 
 // activeKeyMap is the key map the footer shows: the active screen's.
 func (a App) activeKeyMap() help.KeyMap {
-	switch a.screen {
-	case screenSetup:
-		return a.setup.keys
-	case screenPassphrase:
-		return a.pass.keys
-	case screenForm:
-		return a.form.keys
-	case screenBrowser:
-		if a.browser.confirming != nil {
-			return a.browser.confirmKeys
-		}
-		return a.browser.keys
-	case screenSignIn:
-		return a.signin.keys
-	case screenPicker:
-		return a.picker.keys
-	case screenReport:
-		return a.report.keys
-	}
-	return statusKeyMap{Quit: a.keys.Interrupt}
-}
-
-// View draws the active screen, the status bar and the help footer.
-func (a App) View() tea.View {
-	v := tea.NewView(a.render())
-	v.AltScreen = true
-	v.WindowTitle = "fbllm"
-	return v
-}
-
-func (a App) render() string {
-	if a.width == 0 {
-		return ""
-	}
-	if a.width < minWidth || a.height < minHeight {
-		return wrapText(fmt.Sprintf("Terminal too small (needs %d×%d, this one is %d×%d). Enlarge the window or press ctrl+c to quit.", minWidth, minHeight, a.width, a.height), a.width)
-	}
-	var body string
-	switch a.screen {
-	case screenLoading:
-		body = a.styles.App.Muted.Render("Loading configurations…")
-	case screenSetup:
-		body = a.setup.View()
-	case screenPassphrase:
-		body = a.pass.View()
-	case screenForm:
-		body = a.form.View()
-	case screenBrowser:
-		body = a.browser.View()
-	case screenSignIn:
-		body = a.signin.View()
-	case screenPicker:
-		body = a.picker.View()
-	case screenReport:
-		body = a.report.View()
-	}
-	if a.persistent != "" && a.screen == screenBrowser {
-		// An error that needs reading stays whole above the list; the
-		// status bar could only show its first words.
-		body = a.styles.App.Error.Render(wrapText("✗ "+a.persistent, a.width)) + "\n" + body
-	}
-	body = fitHeight(body, a.contentHeight())
-	// help.Model can overflow by one item when its ellipsis does not fit
-	// either; a wrapped footer would push the whole screen up.
-	footer := truncateLines(a.help.View(a.activeKeyMap()), a.width)
-	return body + "\n" + a.statusBar() + "\n" + footer
-}
-
-// statusBar names the keyring backend and its lock state, and shows the
-// latest status message.
-func (a App) statusBar() string {
-	st := a.styles
-	var left string
-	switch {
-	case a.backendErr != nil:
-		left = st.Status.Error.Render("✗ no usable keyring")
-	case a.backend.Name != "":
-		left = st.Status.Backend.Render("Secrets: " + store.BackendLabel(a.backend.Name))
-		if a.backend.NeedsPassphrase {
-			switch {
-			case a.locked:
-				left += st.Status.Locked.Render(" (locked)")
-			case a.cache.Active:
-				left += st.Status.Unlocked.Render(" (unlocked, remembered)")
-			default:
-				left += st.Status.Unlocked.Render(" (unlocked)")
-			}
-		}
-	}
-	if a.sess.Simulated() {
-		left = st.App.Simulated.Render("SIMULATED") + st.Status.Bar.Render(" · ") + left
-	}
-	if a.workspace != nil && !a.scope.AllWorkspaces && a.width >= 60 {
-		left += st.Status.Bar.Render(" · ") + st.Status.Backend.Render("Flashback: "+a.workspace.Name)
-	}
-	msg := a.status
-	style := st.Status.Message
-	if a.busy != "" {
-		msg, style = a.spin.View()+" "+a.busy+" (esc cancels)", st.Status.Message
-	}
-	if a.statusErr {
-		style = st.Status.Error
-		msg = "✗ " + msg
-	}
-	if a.persistent != "" && a.screen != screenBrowser {
-		msg, style = "✗ "+a.persistent, st.Status.Error
-	}
-	line := left
-	if msg != "" {
-		line = style.Render(msg)
-		if a.width >= 90 && left != "" {
-			line = left + st.Status.Bar.Render(" · ") + style.Render(msg)
-		}
-	}
-	return ansi.Truncate(line, a.width, "…")
-}
-
-// fitHeight pads or cuts s to exactly h lines so the footer stays put.
-func fitHeight(s string, h int) string {
-	lines := strings.Split(s, "\n")
-	if len(lines) > h {
-		lines = lines[:h]
-	}
-	for len(lines) < h {
-		lines = append(lines, "")
-	}
-	return strings.Join(lines, "\n")
-}
-
-func helpStyles(st *Styles) help.Styles {
-	hs := help.DefaultStyles(st.IsDark)
-	hs.ShortKey, hs.FullKey = st.Help.Key, st.Help.Key
-	hs.ShortDesc, hs.FullDesc = st.Help.Desc, st.Help.Desc
-	hs.ShortSeparator, hs.FullSeparator = st.Help.Sep, st.Help.Sep
-	return hs
+	return a.screenOf(a.screen).keyMap()
 }
 
 func quote(s string) string { return "“" + s + "”" }
-
-// namesIn lists the names used at a destination, from configurations
-// already listed by a Cmd (the form's uniqueness check must not do I/O).
-func namesIn(items []session.Item, d session.Destination) []string {
-	names := make([]string, 0, len(items))
-	for _, c := range items {
-		if d.Store == session.StoreFlashback {
-			if c.IsRemote() && c.WorkspaceID == d.Workspace.ID {
-				names = append(names, c.Name)
-			}
-		} else if !c.IsRemote() {
-			names = append(names, c.Name)
-		}
-	}
-	return names
-}
-
-// truncateLines cuts every line of s to w cells.
-func truncateLines(s string, w int) string {
-	ls := strings.Split(s, "\n")
-	for i, l := range ls {
-		ls[i] = ansi.Truncate(l, w, "…")
-	}
-	return strings.Join(ls, "\n")
-}

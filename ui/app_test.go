@@ -1,11 +1,13 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/fbllm/fbllm/input"
 	"github.com/fbllm/fbllm/store"
 )
 
@@ -28,8 +30,10 @@ func fillForm(d *driver, downs int, name, endpoint, key, secret string) {
 		d.typeText(endpoint)
 	}
 	d.press("enter")
-	d.typeText(key)
-	d.press("enter")
+	if d.app.form.cf.Focused() == input.FieldKey {
+		d.typeText(key)
+		d.press("enter")
+	}
 	d.paste(secret)
 	d.press("enter")
 	d.requireScreen("Review")
@@ -77,7 +81,7 @@ func TestFormShowsLiveHintsAndNeverTheSecret(t *testing.T) {
 	d.clearField(80)
 	d.typeText("https://api.openai.com/")
 	d.requireScreen("using https://api.openai.com/v1")
-	d.press("enter", "enter")
+	d.press("enter")
 	d.paste("Bearer " + testSecret + "\n")
 	d.requireScreen("received")
 	d.requireScreen("Bearer")
@@ -119,6 +123,8 @@ func TestEscStepsBackAndLeavesFromTheFirstStep(t *testing.T) {
 	d.press("enter")
 	d.requireScreen("kept") // the typed name survived the step back
 	d.press("esc", "esc")
+	d.requireScreen("Discard this configuration?") // typed input is not lost on one key
+	d.press("y")
 	require.Equal(t, screenBrowser, d.app.screen)
 }
 
@@ -139,7 +145,7 @@ func TestEditKeepsSecretAndRotateReplacesIt(t *testing.T) {
 	d.press("enter")
 	d.clearField(20)
 	d.typeText("renamed")
-	d.press("enter", "enter", "enter")
+	d.press("enter", "enter") // OpenAI asks no key: endpoint, then the secret
 	d.requireScreen("Leave empty to keep")
 	d.press("enter")
 	d.requireScreen("(unchanged)")
@@ -155,7 +161,7 @@ func TestEditKeepsSecretAndRotateReplacesIt(t *testing.T) {
 	// Rotate: type a new secret.
 	const rotated = "sk-proj-ZyXwVuTsRqPoNmLkJiHgT3BlbkFJ9876543210fedcba"
 	d = newDriver(t, st, Options{Start: StartEdit, EditRef: id}, 80, 24)
-	d.press("enter", "enter", "enter", "enter")
+	d.press("enter", "enter", "enter")
 	d.paste(rotated)
 	d.press("enter", "enter")
 	cred, _ = st.Credentials(t.Context(), id)
@@ -236,7 +242,7 @@ func TestCopyIDUsesTheTerminalClipboard(t *testing.T) {
 	st := newTestStore(t)
 	seed(t, st, 1)
 	d := newDriver(t, st, Options{}, 80, 24)
-	_, cmd := d.app.browser.Update(keypress("c"))
+	cmd := d.app.browser.Update(keypress("c"))
 	require.NotNil(t, cmd)
 	msg, ok := cmd().(copyMsg)
 	require.True(t, ok)
@@ -260,4 +266,198 @@ func TestDeleteUnlocksFirst(t *testing.T) {
 	d.requireScreen("Unlock the keyring")
 	d.requireScreen("delete “OpenAI production”")
 	d.requireNoScreen("Deleting")
+}
+
+// TestKeysThatDoNotApplySayWhy: a key the footer hides because it does not
+// apply to the selected configuration explains itself instead of doing
+// nothing.
+func TestKeysThatDoNotApplySayWhy(t *testing.T) {
+	t.Parallel()
+	st := newTestStore(t)
+	seed(t, st, 1)
+	d := newDriver(t, st, Options{}, 80, 24)
+	require.NotContains(t, lines(d.screen())[23], "validate")
+	d.press("v")
+	d.requireScreen("v asks Flashback to validate")
+}
+
+// TestPrefilledEndpointCursorIsAtTheEnd: after choosing a type, the
+// prefilled endpoint is edited from its end (Backspace removes the last
+// character), whatever the type.
+func TestPrefilledEndpointCursorIsAtTheEnd(t *testing.T) {
+	t.Parallel()
+	for downs, want := range []string{"https://api.openai.com/v", "https://generativelanguage.googleapis.com/v1bet",
+		"https://api.anthropic.co", "https://bedrock-runtime.us-east-1.amazonaws.co"} {
+		d := newDriver(t, newTestStore(t), Options{Start: StartAdd}, 80, 24)
+		for range downs {
+			d.press("down")
+		}
+		d.press("enter")
+		d.typeText("n")
+		d.press("enter", "backspace")
+		require.Equal(t, want, d.app.form.cf.Draft.Endpoint)
+	}
+}
+
+// TestKeyStepOnlyForTypesThatUseAKey: OpenAI, Gemini and Anthropic go from
+// the endpoint straight to the secret, named as the provider names it;
+// AWS asks for the access key ID and OTHER for an optional key.
+func TestKeyStepOnlyForTypesThatUseAKey(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		downs  int
+		next   string // the page after the endpoint
+		secret string
+	}{
+		{0, input.FieldSecret, "OpenAI API key"},
+		{1, input.FieldSecret, "Gemini API key"},
+		{2, input.FieldSecret, "Anthropic API key"},
+		{3, input.FieldKey, "Secret access key"},
+		{4, input.FieldKey, "API key or token"},
+	} {
+		d := newDriver(t, newTestStore(t), Options{Start: StartAdd}, 80, 24)
+		for range tc.downs {
+			d.press("down")
+		}
+		d.press("enter")
+		if tc.downs == 4 {
+			require.Equal(t, input.FieldServer, d.app.form.cf.Focused())
+			d.press("enter") // "Something else" is the answer to start with
+		}
+		d.typeText("n")
+		d.press("enter")
+		if tc.downs == 4 {
+			d.typeText("http://localhost:11434/v1")
+		}
+		d.press("enter")
+		require.Equal(t, tc.next, d.app.form.cf.Focused(), d.screen())
+		d.requireNoScreen("not used")
+		if tc.next == input.FieldKey {
+			d.press("enter")
+		}
+		d.requireScreen(tc.secret)
+		d.press("esc")
+		if tc.next == input.FieldKey {
+			d.press("esc")
+		}
+		require.Equal(t, input.FieldEndpoint, d.app.form.cf.Focused(), "esc steps back over the hidden page")
+	}
+}
+
+// TestGeminiKeyInTheEndpointBecomesTheSecret: a Gemini URL pasted with its
+// ?key= leaves the endpoint at once (never drawn), becomes the secret, and
+// the secret page says where it came from.
+func TestGeminiKeyInTheEndpointBecomesTheSecret(t *testing.T) {
+	t.Parallel()
+	const key = "AIzaSyDemoDemoDemoDemoDemoDemoDemo12345"
+	st := newTestStore(t)
+	var frames []string
+	d := newDriverDeps(t, Deps{Store: st}, Options{Start: StartAdd}, 80, 24, &frames)
+	d.press("down", "enter")
+	d.typeText("gemini")
+	d.press("enter")
+	d.clearField(80)
+	d.paste("https://generativelanguage.googleapis.com/v1beta/models?key=" + key)
+	require.NotContains(t, d.app.form.cf.Draft.Endpoint, key)
+	d.press("enter")
+	require.Equal(t, input.FieldSecret, d.app.form.cf.Focused())
+	d.requireScreen("from the endpoint's ?key=")
+	d.requireScreen(fmt.Sprintf("received %d characters", len(key)))
+	d.press("enter")
+	d.requireScreen("Review")
+	d.press("enter")
+	require.True(t, d.quit)
+	cfgs, err := st.List()
+	require.NoError(t, err)
+	require.Len(t, cfgs, 1)
+	require.Equal(t, "https://generativelanguage.googleapis.com/v1beta", cfgs[0].Endpoint)
+	cred, err := st.Credentials(t.Context(), cfgs[0].ID)
+	require.NoError(t, err)
+	require.Equal(t, key, cred.Secret)
+	requireNoSecretPieces(t, frames, key)
+}
+
+// TestTypedKeyInTheEndpointMovesOnLeaving: typed by hand, the ?key= moves
+// when the user leaves the endpoint, not under their cursor.
+func TestTypedKeyInTheEndpointMovesOnLeaving(t *testing.T) {
+	t.Parallel()
+	d := newDriver(t, newTestStore(t), Options{Start: StartAdd}, 80, 24)
+	d.press("down", "enter")
+	d.typeText("gemini")
+	d.press("enter")
+	d.clearField(80)
+	d.typeText("https://generativelanguage.googleapis.com/v1beta?key=AIzaSyTyped")
+	require.Contains(t, d.app.form.cf.Draft.Endpoint, "AIzaSyTyped", "not while typing")
+	d.press("enter")
+	require.Equal(t, "https://generativelanguage.googleapis.com/v1beta", d.app.form.cf.Draft.Endpoint)
+	require.Equal(t, "AIzaSyTyped", d.app.form.cf.Draft.Secret)
+}
+
+// TestExpiredErrorLeavesNoMarkAndShowsTheKeyring: when an error message
+// expires, the status bar goes back to the keyring indicator, not a lone ✗.
+func TestExpiredErrorLeavesNoMarkAndShowsTheKeyring(t *testing.T) {
+	t.Parallel()
+	st := newTestStore(t)
+	seed(t, st, 1)
+	d := newDriver(t, st, Options{}, 80, 24)
+	d.press("v") // a local configuration: an error on the status line
+	require.Contains(t, d.screen(), "✗ v asks Flashback")
+	d.send(clearStatusMsg{id: d.app.status.id})
+	require.NotContains(t, d.screen(), "✗")
+	require.Contains(t, lines(d.screen())[22], "Secrets: memory")
+}
+
+// TestOtherOffersWellKnownServers: under OTHER the form offers the common
+// OpenAI-compatible servers; picking one fills in its documented endpoint
+// and a name, skips the key, and says what to type as the secret.
+func TestOtherOffersWellKnownServers(t *testing.T) {
+	t.Parallel()
+	st := newTestStore(t)
+	d := newDriver(t, st, Options{Start: StartAdd}, 80, 24)
+	d.press("down", "down", "down", "down", "enter") // OTHER
+	require.Equal(t, input.FieldServer, d.app.form.cf.Focused())
+	for _, name := range []string{"Ollama", "LM Studio", "vLLM", "LiteLLM proxy", "OpenRouter", "Azure OpenAI", "Groq", "Mistral AI", "DeepSeek", "Together AI", "Something else"} {
+		d.requireScreen(name)
+	}
+	for d.app.form.cf.Draft.Server != "groq" {
+		d.press("up")
+	}
+	d.press("enter")
+	require.Equal(t, input.FieldName, d.app.form.cf.Focused())
+	require.Equal(t, "Groq", d.app.form.cf.Draft.Name, "the server's name is offered")
+	d.press("enter")
+	require.Equal(t, "https://api.groq.com/openai/v1", d.app.form.cf.Draft.Endpoint)
+	d.press("enter")
+	require.Equal(t, input.FieldSecret, d.app.form.cf.Focused(), "no key step for a known server")
+	d.requireScreen("gsk_")
+	d.paste("gsk_DemoDemoDemoDemoDemoDemoDemoDemoDemoDemoDemoDemo12")
+	d.press("enter")
+	d.requireScreen("Other (OpenAI-compatible) · Groq")
+	d.press("enter")
+	require.True(t, d.quit)
+	cfgs, _ := st.List()
+	require.Len(t, cfgs, 1)
+	require.Equal(t, "https://api.groq.com/openai/v1", cfgs[0].Endpoint)
+	require.Equal(t, "OTHER", cfgs[0].AIType)
+}
+
+// TestAzureServerNeedsTheResourceName: Azure's endpoint has the resource
+// name to fill in; the form refuses the placeholder and says what to do.
+func TestAzureServerNeedsTheResourceName(t *testing.T) {
+	t.Parallel()
+	d := newDriver(t, newTestStore(t), Options{Start: StartAdd}, 80, 24)
+	d.press("down", "down", "down", "down", "enter")
+	for d.app.form.cf.Draft.Server != "azure-openai" {
+		d.press("up")
+	}
+	d.press("enter", "enter")
+	require.Equal(t, input.FieldEndpoint, d.app.form.cf.Focused())
+	d.requireScreen("Replace YOUR-RESOURCE")
+	d.press("enter")
+	require.Equal(t, input.FieldEndpoint, d.app.form.cf.Focused(), "the placeholder is refused")
+	d.requireScreen("replace YOUR-RESOURCE")
+	d.clearField(80)
+	d.typeText("https://contoso.openai.azure.com/openai/v1")
+	d.press("enter")
+	require.Equal(t, input.FieldSecret, d.app.form.cf.Focused())
 }

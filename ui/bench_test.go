@@ -221,3 +221,20 @@ func TestFormKeystrokeIsNotARepaint(t *testing.T) {
 	t.Logf("first frame %d B, worst keystroke %d B", full, worst)
 	require.Less(t, worst, full/5, "a keystroke rewrote most of the screen")
 }
+
+// BenchmarkFormKeystroke measures one character typed into the form's name
+// field: Update plus the frame it produces (View).
+func BenchmarkFormKeystroke(b *testing.B) {
+	d := newDriver(b, newTestStore(b), Options{}, 100, 40)
+	d.send(storeLoadedMsg{backend: goldenBackend, settings: store.Settings{Mode: "local"}})
+	d.press("a", "enter")
+	a := d.app
+	keys := []tea.KeyPressMsg{keypress("x"), keypress("backspace")}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		m, _ := a.Update(keys[i%len(keys)])
+		a = m.(App)
+		_ = a.View()
+	}
+}

@@ -3,8 +3,8 @@ package ui
 import (
 	"fmt"
 	"strings"
-	"time"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
@@ -79,6 +79,7 @@ type browser struct {
 	filter     textinput.Model
 	filtering  bool
 	detailOpen bool
+	detailTop  int           // first line of the detail pane shown (pgdn)
 	confirming *session.Item // delete confirmation shown for this config
 
 	// scopeLabel names what is listed ("Production · ADMIN", "all
@@ -116,6 +117,14 @@ func (b *browser) setStyles(st *Styles) {
 	b.filter.SetStyles(textinput.DefaultStyles(st.IsDark))
 }
 
+// keyMap is the footer's: the dialog's keys while it asks.
+func (b *browser) keyMap() help.KeyMap {
+	if b.confirming != nil {
+		return b.confirmKeys
+	}
+	return b.keys
+}
+
 func (b *browser) setSize(w, h int) {
 	b.width, b.height = w, h
 	b.filter.SetWidth(max(w-4, 10))
@@ -150,15 +159,16 @@ func (b *browser) resetPosition() {
 	b.all, b.view, b.cursor, b.offset = nil, b.view[:0], 0, 0
 }
 
-// setLastCheck updates one configuration's status word after a check
-// (the check itself recorded it on disk).
-func (b *browser) setLastCheck(id, status string) {
-	if status == "" {
+// setLastCheck updates one configuration's last check after a check (the
+// check itself recorded it on disk).
+func (b *browser) setLastCheck(id string, chk store.Check) {
+	if chk.Status == "" {
 		return
 	}
 	for i := range b.all {
 		if b.all[i].ID == id {
-			b.all[i].LastCheck = &store.Check{Status: status, At: time.Now()}
+			c := chk
+			b.all[i].LastCheck = &c
 		}
 	}
 }
@@ -241,8 +251,10 @@ func (b *browser) updateKeys() {
 	k.Edit.SetEnabled(has && !modal && writable)
 	k.Delete.SetEnabled(has && !modal && writable)
 	k.Copy.SetEnabled(has && !modal)
-	k.Test.SetEnabled(has && !modal)
-	k.Validate.SetEnabled(has && !modal && sel.IsRemote())
+	// A READ role cannot have Flashback validate either (test of a
+	// Flashback configuration is its validation).
+	k.Test.SetEnabled(has && !modal && writable)
+	k.Validate.SetEnabled(has && !modal && sel.IsRemote() && writable)
 	k.Troubleshoot.SetEnabled(has && !modal)
 	k.Workspace.SetEnabled(!modal)
 	k.Refresh.SetEnabled(!modal)
@@ -251,7 +263,8 @@ func (b *browser) updateKeys() {
 	k.Accept.SetEnabled(b.filtering)
 	k.ClearFilter.SetEnabled(b.confirming == nil && (b.filtering || b.filter.Value() != "") && !b.detailOpen)
 	k.Help.SetEnabled(!modal)
-	k.Quit.SetEnabled(!modal)
+	k.Quit.SetEnabled(!modal && !b.detailOpen)
+	k.QuitHint.SetEnabled(!modal && b.detailOpen)
 }
 
 // listHeight is the number of list rows that fit.
@@ -280,12 +293,13 @@ func (b *browser) move(delta int) {
 		return
 	}
 	b.cursor = min(max(b.cursor+delta, 0), len(b.view)-1)
+	b.detailTop = 0 // another configuration's details start at the top
 	b.clampOffset()
 }
 
 // Update handles a message while the browser is the active screen.
-func (b browser) Update(msg tea.Msg) (browser, tea.Cmd) {
-	b, cmd := b.update(msg)
+func (b *browser) Update(msg tea.Msg) tea.Cmd {
+	cmd := b.update(msg)
 	b.updateKeys()
 	// The detail pane follows the cursor: fetch the usage counters of a
 	// Flashback configuration the first time it is shown.
@@ -298,10 +312,10 @@ func (b browser) Update(msg tea.Msg) (browser, tea.Cmd) {
 			cmd = tea.Batch(cmd, func() tea.Msg { return detailShownMsg{item: c} })
 		}
 	}
-	return b, cmd
+	return cmd
 }
 
-func (b browser) update(msg tea.Msg) (browser, tea.Cmd) {
+func (b *browser) update(msg tea.Msg) tea.Cmd {
 	kp, ok := msg.(tea.KeyPressMsg)
 	if !ok {
 		if b.filtering {
@@ -309,9 +323,9 @@ func (b browser) update(msg tea.Msg) (browser, tea.Cmd) {
 			b.filter, cmd = b.filter.Update(msg)
 			b.applyFilter()
 			b.clampOffset()
-			return b, cmd
+			return cmd
 		}
-		return b, nil
+		return nil
 	}
 
 	if b.confirming != nil {
@@ -319,23 +333,26 @@ func (b browser) update(msg tea.Msg) (browser, tea.Cmd) {
 		case key.Matches(kp, b.confirmKeys.Yes):
 			c := *b.confirming
 			b.confirming = nil
-			return b, func() tea.Msg { return deleteConfigMsg{item: c} }
+			return func() tea.Msg { return deleteConfigMsg{item: c} }
 		case key.Matches(kp, b.confirmKeys.No):
 			b.confirming = nil
 		}
-		return b, nil
+		return nil
 	}
 
-	if !b.filtering && kp.String() == "v" {
+	// Keys that do not apply to the selected configuration are disabled
+	// (the footer hides them); pressed anyway, they say why.
+	if !b.filtering && pressedDisabled(kp, b.keys.Validate) {
 		if c, ok := b.selected(); ok && !c.IsRemote() {
-			return b, func() tea.Msg { return checkMsg{item: c, kind: checkValidate} } // App explains
+			return func() tea.Msg { return checkMsg{item: c, kind: checkValidate} } // App explains
 		}
 	}
-	if !b.filtering && (kp.String() == "e" || kp.String() == "d") {
+	if !b.filtering && (pressedDisabled(kp, b.keys.Edit) || pressedDisabled(kp, b.keys.Delete) ||
+		pressedDisabled(kp, b.keys.Test) || pressedDisabled(kp, b.keys.Validate)) {
 		if c, ok := b.selected(); ok && c.IsRemote() {
 			if role, ro := b.readOnly[c.WorkspaceID]; ro {
-				text := fmt.Sprintf("Your role in %s is %s: changing or deleting its configurations needs WRITE or ADMIN.", c.WorkspaceName, role)
-				return b, func() tea.Msg { return statusMsg{text: text, isErr: true} }
+				text := fmt.Sprintf("Your role in %s is %s: testing, changing or deleting its configurations needs WRITE or ADMIN (x still troubleshoots).", c.WorkspaceName, role)
+				return func() tea.Msg { return statusMsg{text: text, isErr: true} }
 			}
 		}
 	}
@@ -345,26 +362,26 @@ func (b browser) update(msg tea.Msg) (browser, tea.Cmd) {
 		case key.Matches(kp, b.keys.Accept):
 			b.filtering = false
 			b.filter.Blur()
-			return b, nil
+			return nil
 		case key.Matches(kp, b.keys.ClearFilter):
 			b.filtering = false
 			b.filter.Blur()
 			b.filter.SetValue("")
 			b.applyFilter()
 			b.clampOffset()
-			return b, nil
+			return nil
 		case key.Matches(kp, b.keys.Up):
 			b.move(-1)
-			return b, nil
+			return nil
 		case key.Matches(kp, b.keys.Down):
 			b.move(1)
-			return b, nil
+			return nil
 		}
 		var cmd tea.Cmd
 		b.filter, cmd = b.filter.Update(msg)
 		b.applyFilter()
 		b.clampOffset()
-		return b, cmd
+		return cmd
 	}
 
 	switch {
@@ -373,29 +390,37 @@ func (b browser) update(msg tea.Msg) (browser, tea.Cmd) {
 	case key.Matches(kp, b.keys.Down):
 		b.move(1)
 	case key.Matches(kp, b.keys.PageUp):
+		if page, _, cut := b.detailPage(); cut {
+			b.detailTop = max(b.detailTop-page, 0)
+			break
+		}
 		b.move(-b.listHeight())
 	case key.Matches(kp, b.keys.PageDown):
+		if page, lines, cut := b.detailPage(); cut {
+			b.detailTop = min(b.detailTop+page, lines)
+			break
+		}
 		b.move(b.listHeight())
 	case key.Matches(kp, b.keys.Top):
 		b.move(-len(b.view))
 	case key.Matches(kp, b.keys.Bottom):
 		b.move(len(b.view))
 	case key.Matches(kp, b.keys.Details):
-		b.detailOpen = true
+		b.detailOpen, b.detailTop = true, 0
 	case key.Matches(kp, b.keys.Back):
-		b.detailOpen = false
+		b.detailOpen, b.detailTop = false, 0
 	case key.Matches(kp, b.keys.ClearFilter):
 		b.filter.SetValue("")
 		b.applyFilter()
 		b.clampOffset()
 	case key.Matches(kp, b.keys.Filter):
 		b.filtering = true
-		return b, b.filter.Focus()
+		return b.filter.Focus()
 	case key.Matches(kp, b.keys.Add):
-		return b, func() tea.Msg { return openFormMsg{} }
+		return func() tea.Msg { return openFormMsg{} }
 	case key.Matches(kp, b.keys.Edit):
 		if c, ok := b.selected(); ok {
-			return b, func() tea.Msg { return openFormMsg{edit: &c} }
+			return func() tea.Msg { return openFormMsg{edit: &c} }
 		}
 	case key.Matches(kp, b.keys.Delete):
 		if c, ok := b.selected(); ok {
@@ -403,7 +428,7 @@ func (b browser) update(msg tea.Msg) (browser, tea.Cmd) {
 		}
 	case key.Matches(kp, b.keys.Copy):
 		if c, ok := b.selected(); ok {
-			return b, func() tea.Msg { return copyMsg{text: c.ID, what: "the id of " + quote(c.Name)} }
+			return func() tea.Msg { return copyMsg{text: c.ID, what: "the id of " + quote(c.Name)} }
 		}
 	case key.Matches(kp, b.keys.Test), key.Matches(kp, b.keys.Validate), key.Matches(kp, b.keys.Troubleshoot):
 		c, ok := b.selected()
@@ -417,21 +442,23 @@ func (b browser) update(msg tea.Msg) (browser, tea.Cmd) {
 		case key.Matches(kp, b.keys.Troubleshoot):
 			kind = checkDoctor
 		}
-		return b, func() tea.Msg { return checkMsg{item: c, kind: kind} }
+		return func() tea.Msg { return checkMsg{item: c, kind: kind} }
 	case key.Matches(kp, b.keys.Workspace):
-		return b, func() tea.Msg { return pickWorkspaceMsg{} }
+		return func() tea.Msg { return pickWorkspaceMsg{} }
 	case key.Matches(kp, b.keys.Refresh):
-		return b, func() tea.Msg { return refreshMsg{} }
+		return func() tea.Msg { return refreshMsg{} }
 	case key.Matches(kp, b.keys.Help):
-		return b, func() tea.Msg { return toggleHelpMsg{} }
+		return func() tea.Msg { return toggleHelpMsg{} }
 	case key.Matches(kp, b.keys.Quit):
-		return b, func() tea.Msg { return quitMsg{} }
+		return func() tea.Msg { return quitMsg{} }
+	case key.Matches(kp, b.keys.QuitHint):
+		return func() tea.Msg { return statusMsg{text: notHere} }
 	}
-	return b, nil
+	return nil
 }
 
 // View renders the browser into width×height cells.
-func (b browser) View() string {
+func (b *browser) View() string {
 	st := b.styles
 	if b.confirming != nil {
 		return b.confirmView()
@@ -498,44 +525,12 @@ func (b browser) headerLine(w int) string {
 	if b.scopeLabel != "" {
 		sep = " · " // "Production (ADMIN) · 8", not "(ADMIN) 8"
 	}
-	return ansi.Truncate(title+sep+st.Browser.Count.Render(count+pos), w, "…")
-}
-
-// columns computes the column layout for a list width; narrow terminals
-// drop the endpoint column first, then the workspace column.
-type columnLayout struct{ name, typ, check, where, endpoint int }
-
-func (b browser) columns(w int) columnLayout {
-	inner := w - 2 // cursor gutter
-	c := columnLayout{typ: 9, check: 12}
-	if b.remote {
-		c.where = 12
+	line := title + sep + st.Browser.Count.Render(count+pos)
+	if ansi.StringWidth(line) > w && b.scopeLabel != "" {
+		// Narrow: the workspace and the count matter more than the word.
+		line = st.App.Title.Render(b.scopeLabel) + sep + st.Browser.Count.Render(count+pos)
 	}
-	switch {
-	case inner >= 72:
-		c.name = min(max(inner/4, 16), 28)
-		c.endpoint = inner - c.name - c.typ - c.check - c.where - 4
-		if c.where == 0 {
-			c.endpoint++
-		}
-	case inner >= 56:
-		c.name = inner - c.typ - c.check - c.where - 3
-	default:
-		c.where = 0
-		c.name = max(inner-c.typ-c.check-2, 8)
-	}
-	return c
-}
-
-func (c columnLayout) header() string {
-	s := "  " + pad("NAME", c.name) + " " + pad("TYPE", c.typ) + " " + pad("LAST CHECK", c.check)
-	if c.where > 0 {
-		s += " " + pad("WHERE", c.where)
-	}
-	if c.endpoint > 0 {
-		s += " " + "ENDPOINT"
-	}
-	return s
+	return ansi.Truncate(line, w, "…")
 }
 
 // checkWord is the last check as a word (never colour alone).
@@ -566,28 +561,6 @@ func whereWord(c session.Item) string {
 		return c.WorkspaceName
 	}
 	return "local"
-}
-
-// row renders one configuration. Selection is shown by the gutter marker
-// alone: restyling the selected name would make every cursor move rewrite
-// two whole names, doubling the bytes sent per keystroke over SSH.
-func (b browser) row(cols columnLayout, c session.Item, selected bool) string {
-	st := b.styles
-	marker := "  "
-	if selected {
-		marker = st.Browser.Cursor.Render("›") + " "
-	}
-	rest := pad(string(c.AIType), cols.typ) + " " + pad(ansi.Truncate(checkWord(c.LastCheck), cols.check, "…"), cols.check)
-	if cols.where > 0 {
-		rest += " " + pad(ansi.Truncate(whereWord(c), cols.where, "…"), cols.where)
-	}
-	if cols.endpoint > 0 {
-		rest += " " + ansi.Truncate(c.Endpoint, cols.endpoint, "…")
-	}
-	// Type, check and endpoint share one style so a row carries a single
-	// colour switch after the name.
-	return marker + st.Browser.Name.Render(pad(ansi.Truncate(c.Name, cols.name, "…"), cols.name)) +
-		" " + st.Browser.Type.Render(rest)
 }
 
 // pad right-pads s with spaces to width cells.
@@ -644,11 +617,50 @@ func (b browser) detailView(c session.Item, w, h int) string {
 	if boxed {
 		room = h - 2
 	}
-	body := fitLines(strings.Join(out, "\n"), room)
+	body := strings.Join(b.detailWindow(out, room), "\n")
 	if !boxed {
 		return body
 	}
 	return st.Browser.Detail.Width(w).Render(body)
+}
+
+// detailWindow is the part of the detail pane's lines that fits room
+// lines, from detailTop; a last line says when pgdn shows more.
+func (b browser) detailWindow(out []string, room int) []string {
+	room = max(room, 1)
+	if len(out) <= room {
+		return out
+	}
+	top := min(b.detailTop, len(out)-room+1)
+	end := top + room - 1
+	if end >= len(out) {
+		return out[top:]
+	}
+	left := len(out) - end
+	return append(out[top:end:end], b.styles.App.Muted.Render(fmt.Sprintf("↓ %d more line%s: pgdn", left, plural(left, "", "s"))))
+}
+
+// detailPage is how far pgdn/pgup move the detail pane, and whether it is
+// cut at all (otherwise they page the list).
+func (b *browser) detailPage() (page, lines int, cut bool) {
+	c, ok := b.selected()
+	if !b.detailOpen || !ok {
+		return 0, 0, false
+	}
+	w, h := b.width, b.height
+	if w >= detailSplitWidth {
+		w = min(48, b.width/2)
+	}
+	saved := b.detailTop
+	b.detailTop = 0
+	full := b.detailView(c, w, 1<<16)
+	b.detailTop = saved
+	lines = strings.Count(full, "\n") + 1
+	room := h
+	if w >= 60 && h >= 16 {
+		room, lines = h-2, lines-2
+	}
+	return max(room-2, 1), lines, lines > room
 }
 
 // roleNote says when the user can only read a workspace's configurations.

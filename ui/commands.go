@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/fbllm/fbllm/client"
+	"github.com/fbllm/fbllm/diagnose"
 	"github.com/fbllm/fbllm/input"
 	"github.com/fbllm/fbllm/session"
 	"github.com/fbllm/fbllm/store"
@@ -235,7 +236,6 @@ func workspacesCmd(ctx context.Context, s *session.Session) tea.Cmd {
 // workspaceChosenMsg reports that the current workspace was saved.
 type workspaceChosenMsg struct {
 	workspace client.Workspace
-	all       bool
 	err       error
 }
 
@@ -311,4 +311,45 @@ type clearStatusMsg struct{ id int }
 
 func clearStatusCmd(id int, after time.Duration) tea.Cmd {
 	return tea.Tick(after, func(time.Time) tea.Msg { return clearStatusMsg{id: id} })
+}
+
+func checkCmd(ctx context.Context, s *session.Session, req checkRequest) tea.Cmd {
+	return func() tea.Msg {
+		budget := apiBudget
+		if req.kind != checkTest {
+			budget = validateBudget
+		}
+		ctx, cancel := context.WithTimeout(ctx, budget)
+		defer cancel()
+		var (
+			r   diagnose.Report
+			err error
+		)
+		switch {
+		case req.fromForm:
+			r, err = testDraftReport(ctx, s, req)
+		case req.kind == checkValidate:
+			r, err = s.Validate(ctx, req.item)
+		case req.kind == checkDoctor:
+			r, err = s.Doctor(ctx, req.item, req.cred)
+		default:
+			r, err = s.Test(ctx, req.item, req.cred)
+		}
+		return checkDoneMsg{req: req, report: r, err: err}
+	}
+}
+
+// testDraftReport probes the draft's endpoint with its credentials (kept
+// local ones from the keyring). Nothing is saved or recorded.
+func testDraftReport(ctx context.Context, s *session.Session, req checkRequest) (diagnose.Report, error) {
+	return s.TestDraft(ctx, req.save.edit, req.item.Ref(), req.save.change)
+}
+
+// recordCheckCmd stores the test run on a draft once the draft is saved,
+// so the browser shows its result instead of "untested".
+func recordCheckCmd(s *session.Session, it session.Item, r diagnose.Report) tea.Cmd {
+	return func() tea.Msg {
+		_ = s.RecordReport(it, r) // a lost status word is not worth an error
+		return nil
+	}
 }

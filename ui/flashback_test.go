@@ -106,7 +106,7 @@ func TestFlashbackWorkspaceFlow(t *testing.T) {
 	selectRow(t, d, "Team GPT")
 	d.press("e")
 	d.requireScreen("Edit “Team GPT”")
-	d.press("enter", "enter", "enter", "enter")
+	d.press("enter", "enter", "enter")
 	const rotated = "sk-proj-TuiFlowRotatedDDDD4444EEEE5555FFFF66"
 	d.paste(rotated)
 	d.press("enter", "enter")
@@ -213,7 +213,7 @@ func TestEditFlashbackConfigFromTheCommandLine(t *testing.T) {
 	d := newDriverDeps(t, Deps{Store: w.st, Session: w.sess}, Options{Start: StartEdit, EditRef: "claude support"}, 100, 30, nil)
 	d.requireScreen("Edit “Claude support”")
 	require.Equal(t, session.StoreFlashback, d.app.form.dest.Store)
-	d.press("enter", "enter", "enter", "enter")
+	d.press("enter", "enter", "enter")
 	const rotated = "sk-ant-api03-RotatedFromEditXXXXXXXXXXXXXXXXXXXX"
 	d.paste(rotated)
 	d.press("enter", "enter")
@@ -229,11 +229,82 @@ func TestEscCancelsARunningOperation(t *testing.T) {
 	t.Parallel()
 	d := newDriver(t, newTestStore(t), Options{}, 80, 24)
 	cancelled := false
-	d.app.busy = "Deleting “x”…"
-	d.app.cancelBusy = func() { cancelled = true }
+	d.app.op.label = "Deleting “x”…"
+	d.app.op.cancel = func() { cancelled = true }
 	d.press("q") // ignored while busy
 	require.False(t, d.quit)
 	d.requireScreen("Deleting “x”… (esc cancels)")
 	d.press("esc")
 	require.True(t, cancelled)
+}
+
+// TestReadRoleExplainsRefusedKeys: e and d on a configuration of a READ
+// workspace say which role is needed.
+func TestReadRoleExplainsRefusedKeys(t *testing.T) {
+	t.Parallel()
+	w := newFlashbackWorld(t)
+	_, err := w.sess.SignIn(t.Context(), flashbacktest.DemoEmail, flashbacktest.DemoPassword)
+	require.NoError(t, err)
+	_, err = w.sess.Use(t.Context(), "Research")
+	require.NoError(t, err)
+	d := newDriverDeps(t, Deps{Store: w.st, Session: w.sess}, Options{}, 120, 30, nil)
+	for i := 0; i < 20; i++ {
+		if c, ok := d.app.browser.selected(); ok && c.IsRemote() {
+			break
+		}
+		d.press("down")
+	}
+	d.press("e")
+	d.requireScreen("Your role in Research is READ")
+	require.Equal(t, screenBrowser, d.app.screen)
+
+	// t and v would only meet Flashback's refusal: the footer does not
+	// offer them, and pressed anyway they say why instead of failing with
+	// a raw error.
+	footer := lines(d.screen())[29]
+	require.NotContains(t, footer, "t test")
+	require.Contains(t, footer, "x troubleshoot")
+	for _, k := range []string{"t", "v"} {
+		d.press(k)
+		require.Equal(t, screenBrowser, d.app.screen, k)
+		d.requireScreen("Your role in Research is READ")
+		d.requireNoScreen("flashback.forbidden")
+	}
+}
+
+// TestRefusalsAreWordedForTheApp: troubleshooting a configuration of a
+// READ workspace shows Flashback's refusal in the app's words: what the
+// role does not allow and the key that helps here, not the raw operation
+// and CLI commands.
+func TestRefusalsAreWordedForTheApp(t *testing.T) {
+	t.Parallel()
+	w := newFlashbackWorld(t)
+	_, err := w.sess.SignIn(t.Context(), flashbacktest.DemoEmail, flashbacktest.DemoPassword)
+	require.NoError(t, err)
+	_, err = w.sess.Use(t.Context(), "Research")
+	require.NoError(t, err)
+	d := newDriverDeps(t, Deps{Store: w.st, Session: w.sess}, Options{}, 100, 40, nil)
+	selectRow(t, d, "Claude research")
+	d.press("x")
+	require.Equal(t, screenReport, d.app.screen)
+	scr := words(d.screen())
+	require.Contains(t, scr, "✗ flashback fail Your role does not allow this here", scr)
+	require.NotContains(t, scr, "fail flashback.forbidden: validate ai llm", scr)
+	require.Contains(t, scr, "press w to switch to a workspace where you have it", scr)
+	require.NotContains(t, scr, "fbllm use WORKSPACE", scr)
+}
+
+// TestNarrowFormSaysWhichWorkspace: at 40 columns the form's title still
+// names the workspace the configuration goes to.
+func TestNarrowFormSaysWhichWorkspace(t *testing.T) {
+	t.Parallel()
+	w := newFlashbackWorld(t)
+	_, err := w.sess.SignIn(t.Context(), flashbacktest.DemoEmail, flashbacktest.DemoPassword)
+	require.NoError(t, err)
+	_, err = w.sess.Use(t.Context(), "Production")
+	require.NoError(t, err)
+	d := newDriverDeps(t, Deps{Store: w.st, Session: w.sess}, Options{}, 40, 12, nil)
+	d.press("a")
+	require.Equal(t, screenForm, d.app.screen)
+	require.Contains(t, lines(d.screen())[0], "Flashback · Production")
 }

@@ -2,12 +2,15 @@ package ui
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/fbllm/fbllm/forms"
@@ -44,11 +47,19 @@ type formScreen struct {
 	styles   *Styles
 	width    int
 	height   int
+	// reviewTop is the first line of the review shown when it does not
+	// fit (pgdn/pgup scroll it).
+	reviewTop int
+	// initial is the draft as the form opened, so leaving can tell typed
+	// input from none; leaving is true while "discard?" is asked.
+	initial   input.Draft
+	leaving   bool
+	leaveKeys leaveKeyMap
 }
 
 func newFormScreen(st *Styles, d *input.Draft, editing *session.Item, dest session.Destination) (formScreen, tea.Cmd) {
 	f := formScreen{editing: editing, dest: dest, keys: defaultFormKeyMap(), styles: st,
-		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot))}
+		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot)), initial: *d, leaveKeys: defaultLeaveKeyMap()}
 	cmd := f.build(d)
 	return f, cmd
 }
@@ -81,6 +92,20 @@ func (f *formScreen) resize() {
 	}
 }
 
+func (f *formScreen) keyMap() help.KeyMap {
+	if f.leaving {
+		return f.leaveKeys
+	}
+	return f.keys
+}
+
+// dirty reports whether the user typed or chose anything since the form
+// opened.
+func (f *formScreen) dirty() bool {
+	d, i := f.cf.Draft, f.initial
+	return d.Type != i.Type || d.Name != i.Name || d.Endpoint != i.Endpoint || d.Key != i.Key || d.Secret != i.Secret
+}
+
 func (f *formScreen) setStyles(st *Styles) {
 	f.styles = st
 	if f.cf != nil {
@@ -89,11 +114,11 @@ func (f *formScreen) setStyles(st *Styles) {
 }
 
 // jumpTo rebuilds the form and moves forward to the page of field, so the
-// user lands on what needs fixing.
+// user lands on what needs fixing (or, stepping back, on the question
+// before) with every value kept and no error left over.
 func (f *formScreen) jumpTo(field string) tea.Cmd {
 	cmd := f.build(f.cf.Draft)
-	order := []string{input.FieldType, input.FieldName, input.FieldEndpoint, input.FieldKey, input.FieldSecret, input.FieldConfirm}
-	for _, k := range order {
+	for _, k := range f.cf.Steps() {
 		if f.cf.Focused() == field || k == field {
 			break
 		}
@@ -102,8 +127,15 @@ func (f *formScreen) jumpTo(field string) tea.Cmd {
 			cmd = tea.Batch(cmd, c)
 		}
 	}
-	return cmd
+	// huh works out a field's title and description (TitleFunc) only when
+	// its page gets a message; one now labels the page at once.
+	_, c := f.cf.Form.Update(formJumpedMsg{})
+	return tea.Batch(cmd, c)
 }
+
+// formJumpedMsg is handed to the form after a jump so its page works out
+// its dynamic titles.
+type formJumpedMsg struct{}
 
 func (f formScreen) tick() tea.Cmd {
 	if f.noTimers {
@@ -134,35 +166,72 @@ func (f *formScreen) saveFailed(err error) tea.Cmd {
 }
 
 // Update handles a message while the form is the active screen.
-func (f formScreen) Update(msg tea.Msg) (formScreen, tea.Cmd) {
+func (f *formScreen) Update(msg tea.Msg) tea.Cmd {
 	if f.saving {
 		if _, ok := msg.(spinner.TickMsg); ok && f.saving {
 			var cmd tea.Cmd
 			f.spinner, cmd = f.spinner.Update(msg)
-			return f, cmd
+			return cmd
 		}
-		return f, nil // keys are ignored while the save runs
+		return nil // keys are ignored while the save runs
 	}
 	if _, ok := msg.(tea.WindowSizeMsg); ok {
-		return f, nil // App calls setSize; the form gets its share in resize
+		return nil // App calls setSize; the form gets its share in resize
+	}
+	if kp, ok := msg.(tea.KeyPressMsg); ok && f.leaving {
+		switch {
+		case key.Matches(kp, f.leaveKeys.Yes):
+			f.leaving = false
+			return func() tea.Msg { return cancelFormMsg{} }
+		case key.Matches(kp, f.leaveKeys.No):
+			f.leaving = false
+		}
+		return nil
 	}
 	if kp, ok := msg.(tea.KeyPressMsg); ok {
 		f.banner = ""
-		if key.Matches(kp, f.keys.Back) && f.cf.OnFirstStep() {
-			return f, func() tea.Msg { return cancelFormMsg{} }
+		if f.cf.Focused() == input.FieldConfirm {
+			switch {
+			case key.Matches(kp, f.keys.ReviewDown):
+				f.reviewTop += f.reviewPage()
+				f.updateKeys()
+				return nil
+			case key.Matches(kp, f.keys.ReviewUp):
+				f.reviewTop = max(f.reviewTop-f.reviewPage(), 0)
+				f.updateKeys()
+				return nil
+			}
+		}
+		if key.Matches(kp, f.keys.Back) {
+			// Back is ours, not huh's: a page with a validation error
+			// must not keep the user (see forms.ConfigForm).
+			prev := f.cf.PrevStep()
+			if prev == "" && f.dirty() {
+				f.leaving = true // typed input is not thrown away on one key
+				return nil
+			}
+			if prev == "" {
+				return func() tea.Msg { return cancelFormMsg{} }
+			}
+			return f.jumpTo(prev)
 		}
 	}
 	m, cmd := f.cf.Form.Update(msg)
 	if hf, ok := m.(*huh.Form); ok {
 		f.cf.Form = hf
 	}
-	f.cf.Sync()
+	if _, ok := msg.(tea.PasteMsg); ok && f.cf.Focused() == input.FieldEndpoint {
+		cmd = tea.Batch(cmd, f.cf.TakeKeyFromEndpoint())
+	}
+	cmd = tea.Batch(cmd, f.cf.Sync())
+
+	f.updateKeys()
 
 	switch f.cf.Form.State {
 	case huh.StateCompleted:
 		d := f.cf.Draft
 		if d.Action == input.ActionBack { // start over, values kept
-			return f, tea.Batch(cmd, f.build(d))
+			return tea.Batch(cmd, f.build(d))
 		}
 		res, err := d.Result()
 		if err != nil {
@@ -172,7 +241,7 @@ func (f formScreen) Update(msg tea.Msg) (formScreen, tea.Cmd) {
 			if errors.As(err, &ie) && ie.Field != "" {
 				field = ie.Field
 			}
-			return f, tea.Batch(cmd, f.jumpTo(field))
+			return tea.Batch(cmd, f.jumpTo(field))
 		}
 		req := newSaveRequest(res, f.editing, f.dest)
 		if d.Action == input.ActionTest {
@@ -180,44 +249,33 @@ func (f formScreen) Update(msg tea.Msg) (formScreen, tea.Cmd) {
 			// user back to the review step (or to the field to fix).
 			f.saving = true
 			f.working = "Testing the connection…"
-			return f, tea.Batch(cmd, f.tick(), func() tea.Msg { return testDraftMsg{req: req} })
+			return tea.Batch(cmd, f.tick(), func() tea.Msg { return testDraftMsg{req: req} })
 		}
 		f.saving = true
 		f.working = "Saving…"
-		return f, tea.Batch(cmd, f.tick(), func() tea.Msg { return submitConfigMsg{req: req} })
+		return tea.Batch(cmd, f.tick(), func() tea.Msg { return submitConfigMsg{req: req} })
 	case huh.StateAborted:
-		return f, func() tea.Msg { return cancelFormMsg{} }
+		return func() tea.Msg { return cancelFormMsg{} }
 	}
-	return f, cmd
+	return cmd
 }
 
 // View renders the form with its title, live hint and banner. On the last
 // step it draws the review above the confirmation, cut to fit the screen.
-func (f formScreen) View() string {
+func (f *formScreen) View() string {
 	st := f.styles
-	// The title says where the configuration goes before any secret is
-	// typed (setup said it too, but `a` from the browser skips setup).
-	where := "this machine"
-	if f.dest.Store == session.StoreFlashback {
-		where = "Flashback · " + f.dest.Workspace.Name
+	if f.leaving {
+		return f.leaveView()
 	}
-	title := "New AI LLM configuration → " + where
-	if f.editing != nil {
-		title = "Edit “" + f.editing.Name + "” → " + where
-	}
-	parts := []string{st.App.Title.Render(ansi.Truncate(title, f.width, "…"))}
-	if f.banner != "" {
-		if strings.HasPrefix(f.banner, "✓") {
-			parts = append(parts, st.App.Success.Render(wrapText(f.banner, f.width)))
-		} else {
-			parts = append(parts, st.Form.Banner.Render(wrapText("✗ "+f.banner, f.width)))
-		}
-	}
+	parts := f.heading()
 	form := trimBlankTail(f.cf.Form.View())
 	if f.cf.Focused() == input.FieldConfirm {
-		used := countLines(parts) + strings.Count(form, "\n") + 2
-		parts = append(parts, ansi.Truncate(st.Dialog.Title.Render("Review")+st.App.Muted.Render(" · nothing is saved until you choose Save"), f.width, "…"),
-			st.Form.Review.Render(fitLines(wrapText(f.cf.Draft.Review(), f.width), f.height-used)))
+		review, top, more := f.reviewWindow(f.reviewUsed(parts, form))
+		head := st.Dialog.Title.Render("Review") + st.App.Muted.Render(" · nothing is saved until you choose Save")
+		if more > 0 || top > 0 {
+			head = st.Dialog.Title.Render("Review") + st.App.Muted.Render(fmt.Sprintf(" · lines %d–%d of %d · pgdn/pgup", top+1, top+len(review), top+len(review)+more))
+		}
+		parts = append(parts, ansi.Truncate(head, f.width, "…"), st.Form.Review.Render(strings.Join(review, "\n")))
 	}
 	parts = append(parts, form)
 	if f.saving {
@@ -230,6 +288,104 @@ func (f formScreen) View() string {
 		parts = append(parts, style.Render(wrapText(hint, f.width)))
 	}
 	return strings.Join(parts, "\n")
+}
+
+// leaveView asks before discarding typed input; the safe answer is the
+// default.
+func (f *formScreen) leaveView() string {
+	st := f.styles
+	w := min(f.width, 60)
+	inner := max(w-4, 10)
+	what := "What you typed is not saved anywhere and will be lost."
+	if f.editing != nil {
+		what = "Your changes to " + quote(f.editing.Name) + " are not saved and will be lost; the stored configuration stays as it is."
+	}
+	title := "Discard this configuration?"
+	if f.editing != nil {
+		title = "Discard your changes?"
+	}
+	body := st.Dialog.Danger.Render(wrapText(title, inner)) + "\n\n" +
+		st.Dialog.Body.Render(wrapText(what, inner)) + "\n\n" +
+		st.App.Key.Render("y") + st.Dialog.Body.Render(" discard   ") + st.App.Key.Render("n/esc") + st.Dialog.Body.Render(" keep editing")
+	box := st.Dialog.Box.Width(w).Render(body)
+	return lipgloss.Place(f.width, f.height, lipgloss.Center, lipgloss.Center, box)
+}
+
+// heading is the title, which says where the configuration goes before
+// any secret is typed (setup said it too, but `a` from the browser skips
+// setup), and the banner when there is one.
+func (f *formScreen) heading() []string {
+	st := f.styles
+	where := "this machine"
+	if f.dest.Store == session.StoreFlashback {
+		where = "Flashback · " + f.dest.Workspace.Name
+	}
+	title := "New AI LLM configuration → " + where
+	if f.editing != nil {
+		title = "Edit “" + f.editing.Name + "” → " + where
+	}
+	if ansi.StringWidth(title) > f.width && f.editing == nil {
+		title = "New → " + where // where it goes matters more than the words
+	}
+	parts := []string{st.App.Title.Render(ansi.Truncate(title, f.width, "…"))}
+	if f.banner != "" {
+		if strings.HasPrefix(f.banner, "✓") {
+			parts = append(parts, st.App.Success.Render(wrapText(f.banner, f.width)))
+		} else {
+			parts = append(parts, st.Form.Banner.Render(wrapText("✗ "+f.banner, f.width)))
+		}
+	}
+	return parts
+}
+
+// reviewUsed is the lines the review step takes besides the review: the
+// heading, the review's own title, the form and, while saving, the
+// spinner.
+func (f *formScreen) reviewUsed(heading []string, form string) int {
+	n := countLines(heading) + 1 + strings.Count(form, "\n") + 1
+	if f.saving {
+		n++
+	}
+	return n
+}
+
+// reviewPage is how far pgdn/pgup move the review: a page, less a line
+// kept for context.
+func (f *formScreen) reviewPage() int {
+	return max(f.reviewRoom(f.reviewUsed(f.heading(), trimBlankTail(f.cf.Form.View())))-1, 1)
+}
+
+// reviewLines is the review wrapped to the screen.
+func (f *formScreen) reviewLines() []string {
+	return strings.Split(strings.TrimRight(wrapText(f.cf.Draft.Review(), f.width), "\n"), "\n")
+}
+
+// reviewRoom is how many review lines fit beside used other lines.
+func (f *formScreen) reviewRoom(used int) int { return max(f.height-used, 1) }
+
+// reviewWindow is the part of the review that fits, from reviewTop, with
+// how many lines are left below it.
+func (f *formScreen) reviewWindow(used int) (lines []string, top, more int) {
+	all := f.reviewLines()
+	room := f.reviewRoom(used)
+	top = min(f.reviewTop, max(len(all)-room, 0))
+	end := min(top+room, len(all))
+	return all[top:end], top, len(all) - end
+}
+
+// updateKeys offers the review's scroll keys only when it does not fit.
+func (f *formScreen) updateKeys() {
+	onReview := f.cf != nil && f.cf.Focused() == input.FieldConfirm
+	if !onReview {
+		f.reviewTop = 0
+		f.keys.ReviewDown.SetEnabled(false)
+		f.keys.ReviewUp.SetEnabled(false)
+		return
+	}
+	_, top, more := f.reviewWindow(f.reviewUsed(f.heading(), trimBlankTail(f.cf.Form.View())))
+	f.reviewTop = top
+	f.keys.ReviewDown.SetEnabled(more > 0)
+	f.keys.ReviewUp.SetEnabled(top > 0)
 }
 
 // trimBlankTail removes the blank lines huh pads a page with.
@@ -247,16 +403,4 @@ func countLines(parts []string) int {
 		n += strings.Count(p, "\n") + 1
 	}
 	return n
-}
-
-// fitLines keeps at most n lines of s, saying when some were cut.
-func fitLines(s string, n int) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	if n <= 0 {
-		return "… (enlarge the window to see the review)"
-	}
-	if len(lines) <= n {
-		return strings.Join(lines, "\n")
-	}
-	return strings.Join(lines[:n-1], "\n") + "\n… (enlarge the window to see the rest)"
 }

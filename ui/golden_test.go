@@ -104,24 +104,31 @@ func goldenDriver(t *testing.T, w, h int, loaded storeLoadedMsg, opts Options) *
 }
 
 func TestGolden(t *testing.T) {
-	firstRun := storeLoadedMsg{backend: goldenBackend, locked: true}
-	withConfigs := storeLoadedMsg{backend: goldenBackend, locked: true, settings: store.Settings{Mode: "local"}, configs: goldenConfigs(12)}
-	empty := storeLoadedMsg{backend: goldenBackend, settings: store.Settings{Mode: "local"}}
+	firstRun := func() storeLoadedMsg { return storeLoadedMsg{backend: goldenBackend, locked: true} }
+	// Each case gets its own configurations: the browser records a check
+	// result in the items it shows.
+	withConfigs := func() storeLoadedMsg {
+		return storeLoadedMsg{backend: goldenBackend, locked: true, settings: store.Settings{Mode: "local"}, configs: goldenConfigs(12)}
+	}
+	empty := func() storeLoadedMsg {
+		return storeLoadedMsg{backend: goldenBackend, settings: store.Settings{Mode: "local"}}
+	}
+	loaded := func(m storeLoadedMsg) func() storeLoadedMsg { return func() storeLoadedMsg { return m } }
 
 	cases := []struct {
 		name   string
-		loaded storeLoadedMsg
+		loaded func() storeLoadedMsg
 		opts   Options
 		steps  func(d *driver)
 	}{
 		{"setup", firstRun, Options{}, nil},
 		{"passphrase_create", firstRun, Options{}, func(d *driver) { d.press("enter") }},
-		{"passphrase_unlock", storeLoadedMsg{backend: goldenBackend, locked: true, passphraseSet: true}, Options{}, func(d *driver) {
+		{"passphrase_unlock", loaded(storeLoadedMsg{backend: goldenBackend, locked: true, passphraseSet: true}), Options{}, func(d *driver) {
 			d.press("enter")
 			d.typeText("wrong")
 			d.send(passphraseCheckedMsg{err: store.ErrWrongPassphrase})
 		}},
-		{"passphrase_remember", storeLoadedMsg{backend: goldenBackend, locked: true, passphraseSet: true, cache: store.CacheStatus{Available: true}},
+		{"passphrase_remember", loaded(storeLoadedMsg{backend: goldenBackend, locked: true, passphraseSet: true, cache: store.CacheStatus{Available: true}}),
 			Options{}, func(d *driver) { d.press("enter", "tab", "space") }},
 		{"form_type", empty, Options{}, func(d *driver) { d.press("a") }},
 		{"form_endpoint", empty, Options{}, func(d *driver) {
@@ -134,13 +141,13 @@ func TestGolden(t *testing.T) {
 		{"form_secret", empty, Options{}, func(d *driver) {
 			d.press("a", "enter")
 			d.typeText("Prod")
-			d.press("enter", "enter", "enter")
+			d.press("enter", "enter")
 			d.paste("Bearer " + testSecret + "\n")
 		}},
 		{"form_review", empty, Options{}, func(d *driver) {
 			d.press("a", "enter")
 			d.typeText("Prod")
-			d.press("enter", "enter", "enter")
+			d.press("enter", "enter")
 			d.paste("Bearer " + testSecret + "\n")
 			d.press("enter")
 		}},
@@ -150,14 +157,14 @@ func TestGolden(t *testing.T) {
 		{"browser_filter", withConfigs, Options{}, func(d *driver) { d.press("/"); d.typeText("claude") }},
 		{"browser_delete", withConfigs, Options{}, func(d *driver) { d.press("d") }},
 		{"browser_help", withConfigs, Options{}, func(d *driver) { d.press("?") }},
-		{"signin", storeLoadedMsg{backend: goldenBackend, apiURL: client.DefaultBaseURL}, Options{}, func(d *driver) {
+		{"signin", loaded(storeLoadedMsg{backend: goldenBackend, apiURL: client.DefaultBaseURL}), Options{}, func(d *driver) {
 			d.press("down", "enter")
 			d.typeText("dana@northwind.example")
 			d.press("tab")
 			d.typeText("hunter22")
 			d.send(signedInMsg{err: &client.LoginError{Message: "Wrong password for dana@northwind.example."}})
 		}},
-		{"signin_mfa", storeLoadedMsg{backend: goldenBackend, apiURL: client.DefaultBaseURL}, Options{}, func(d *driver) {
+		{"signin_mfa", loaded(storeLoadedMsg{backend: goldenBackend, apiURL: client.DefaultBaseURL}), Options{}, func(d *driver) {
 			d.press("down", "enter")
 			d.send(signedInMsg{mfa: &client.MFAChallenge{}})
 		}},
@@ -175,16 +182,17 @@ func TestGolden(t *testing.T) {
 	for _, size := range [][2]int{{80, 24}, {40, 12}} {
 		for _, tc := range cases {
 			t.Run(fmt.Sprintf("%s_%dx%d", tc.name, size[0], size[1]), func(t *testing.T) {
-				d := goldenDriver(t, size[0], size[1], tc.loaded, tc.opts)
+				d := goldenDriver(t, size[0], size[1], tc.loaded(), tc.opts)
 				if tc.steps != nil {
 					tc.steps(d)
 				}
 				golden.RequireEqual(t, d.screen())
+				requireFits(t, d, size[0], size[1])
 			})
 		}
 	}
 	t.Run("too_small_39x11", func(t *testing.T) {
-		d := goldenDriver(t, 39, 11, empty, Options{})
+		d := goldenDriver(t, 39, 11, empty(), Options{})
 		golden.RequireEqual(t, d.screen())
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
@@ -48,6 +49,7 @@ type passphrase struct {
 	keys        passphraseKeyMap
 	styles      *Styles
 	width       int
+	height      int
 }
 
 func newPassphrase(st *Styles, create bool, location, reason string, canRemember bool) (passphrase, tea.Cmd) {
@@ -87,12 +89,27 @@ func (p *passphrase) setStyles(st *Styles) {
 	}
 }
 
-func (p *passphrase) setWidth(w int) {
-	p.width = w
+// setSize fits the inputs to the room: below 16 lines the prompt is
+// compact (labels beside the inputs, a shorter explanation), so the
+// checkbox and errors stay on screen at 40x12.
+func (p *passphrase) setSize(w, h int) {
+	p.width, p.height = w, h
+	iw := max(min(w-6, 40), 8)
+	if p.compact() {
+		iw = max(min(w-passphraseLabelW-4, 40), 8)
+	}
 	for i := range p.inputs {
-		p.inputs[i].SetWidth(max(min(w-6, 40), 8))
+		p.inputs[i].SetWidth(iw)
 	}
 }
+
+// passphraseLabelW is the width of the labels beside the inputs in the
+// compact layout.
+const passphraseLabelW = len("Passphrase ")
+
+func (p *passphrase) compact() bool { return p.height > 0 && p.height < 16 }
+
+func (p *passphrase) keyMap() help.KeyMap { return p.keys }
 
 // checked records the outcome of a check the App ran for this prompt.
 func (p *passphrase) checked(err error) tea.Cmd {
@@ -127,78 +144,100 @@ func (p *passphrase) focusCmd() tea.Cmd {
 }
 
 // Update handles a message while the prompt is the active screen.
-func (p passphrase) Update(msg tea.Msg) (passphrase, tea.Cmd) {
+func (p *passphrase) Update(msg tea.Msg) tea.Cmd {
 	if p.checking {
-		return p, nil
+		return nil
 	}
 	if kp, ok := msg.(tea.KeyPressMsg); ok {
 		switch {
 		case key.Matches(kp, p.keys.Cancel):
-			return p, func() tea.Msg { return cancelPassphraseMsg{} }
+			return func() tea.Msg { return cancelPassphraseMsg{} }
 		case key.Matches(kp, p.keys.Next):
 			p.focus = (p.focus + 1) % p.fields()
-			return p, p.focusCmd()
+			return p.focusCmd()
 		case key.Matches(kp, p.keys.Toggle):
 			p.remember = !p.remember
-			return p, nil
+			return nil
 		case key.Matches(kp, p.keys.Submit):
 			return p.submit()
 		}
 	}
 	if p.focus >= len(p.inputs) {
-		return p, nil
+		return nil
 	}
 	var cmd tea.Cmd
 	p.inputs[p.focus], cmd = p.inputs[p.focus].Update(msg)
-	return p, cmd
+	return cmd
 }
 
-func (p passphrase) submit() (passphrase, tea.Cmd) {
+func (p *passphrase) submit() tea.Cmd {
 	pass := p.inputs[0].Value()
 	if p.create && p.focus == 0 && len(p.inputs[1].Value()) == 0 {
 		if len([]rune(pass)) < minPassphraseLen {
 			p.err = fmt.Sprintf("Choose a longer passphrase (at least %d characters).", minPassphraseLen)
-			return p, nil
+			return nil
 		}
 		p.err = ""
 		p.focus = 1
-		return p, p.focusCmd()
+		return p.focusCmd()
 	}
 	if pass == "" {
 		p.err = "Type the passphrase, or press esc to cancel."
-		return p, nil
+		return nil
 	}
 	if p.create && p.inputs[1].Value() != pass {
 		p.err = "The two passphrases differ. Type them again."
 		p.inputs[0].SetValue("")
 		p.inputs[1].SetValue("")
 		p.focus = 0
-		return p, p.focusCmd()
+		return p.focusCmd()
 	}
 	p.err = ""
 	p.checking = true
 	create, remember := p.create, p.remember
-	return p, func() tea.Msg { return submitPassphraseMsg{pass: pass, create: create, remember: remember} }
+	return func() tea.Msg { return submitPassphraseMsg{pass: pass, create: create, remember: remember} }
 }
 
-// View renders the prompt.
-func (p passphrase) View() string {
+// View renders the prompt. An error is about what was typed, so it is
+// drawn right under the passphrase.
+func (p *passphrase) View() string {
 	st := p.styles
 	w := max(p.width, 20)
+	compact := p.compact()
 	var b strings.Builder
+	title, about := "Unlock the keyring", "Passphrase of the encrypted-file keyring in "+p.location
+	if p.reason != "" {
+		about += ", " + p.reason
+	}
+	about += "."
 	if p.create {
-		b.WriteString(st.App.Title.Render("Choose a keyring passphrase") + "\n")
-		b.WriteString(st.App.Subtitle.Render(wrapText("It encrypts the secrets stored in "+p.location+". It cannot be recovered: without it the stored secrets are lost.", w)) + "\n\n")
-		b.WriteString(st.Dialog.Title.Render("Passphrase") + "\n" + p.inputs[0].View() + "\n")
-		b.WriteString(st.Dialog.Title.Render("Repeat it") + "\n" + p.inputs[1].View() + "\n")
-	} else {
-		b.WriteString(st.App.Title.Render("Unlock the keyring") + "\n")
-		text := "Passphrase of the encrypted-file keyring in " + p.location
-		if p.reason != "" {
-			text += ", " + p.reason
+		title = "Choose a keyring passphrase"
+		about = "It encrypts the secrets stored in " + p.location + ". It cannot be recovered: without it the stored secrets are lost."
+		if compact {
+			about = "It encrypts the secrets in " + p.location + " and cannot be recovered."
 		}
-		b.WriteString(st.App.Subtitle.Render(wrapText(text+".", w)) + "\n\n")
-		b.WriteString(st.Dialog.Title.Render("Passphrase") + "\n" + p.inputs[0].View() + "\n")
+	}
+	b.WriteString(st.App.Title.Render(title) + "\n")
+	b.WriteString(st.App.Subtitle.Render(wrapText(about, w)) + "\n")
+	if !compact {
+		b.WriteString("\n")
+	}
+	field := func(label string, in textinput.Model) {
+		if compact {
+			b.WriteString(st.Dialog.Title.Render(pad(label, passphraseLabelW)) + in.View() + "\n")
+			return
+		}
+		b.WriteString(st.Dialog.Title.Render(label) + "\n" + in.View() + "\n")
+	}
+	field("Passphrase", p.inputs[0])
+	switch {
+	case p.checking:
+		b.WriteString(st.App.Muted.Render("Checking…") + "\n")
+	case p.err != "":
+		b.WriteString(st.App.Error.Render(wrapText("✗ "+p.err, w)) + "\n")
+	}
+	if p.create {
+		field("Repeat it", p.inputs[1])
 	}
 	if p.canRemember {
 		box := "[ ]"
@@ -206,19 +245,19 @@ func (p passphrase) View() string {
 			box = "[x]"
 		}
 		line := box + " Remember for 1 hour (kernel keyring, your user only)"
+		if compact {
+			line = box + " Remember 1 hour (kernel keyring)"
+		}
 		style := st.Setup.Option
 		if p.focus == len(p.inputs) {
 			line, style = "› "+line, st.Setup.Selected
 		} else {
 			line = "  " + line
 		}
-		b.WriteString("\n" + style.Render(wrapText(line, w)) + "\n")
+		if !compact {
+			b.WriteString("\n")
+		}
+		b.WriteString(style.Render(wrapText(line, w)) + "\n")
 	}
-	switch {
-	case p.checking:
-		b.WriteString("\n" + st.App.Muted.Render("Checking…"))
-	case p.err != "":
-		b.WriteString("\n" + st.App.Error.Render(wrapText("✗ "+p.err, w)))
-	}
-	return b.String()
+	return strings.TrimRight(b.String(), "\n")
 }

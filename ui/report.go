@@ -2,8 +2,10 @@ package ui
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
@@ -45,32 +47,22 @@ type reportPanel struct {
 	height   int
 }
 
-type reportKeyMap struct {
-	Up, Down, Fix, Rerun, Copy, Save, Close key.Binding
-}
-
-func (k reportKeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Fix, k.Rerun, k.Copy, k.Save, k.Close}
-}
-func (k reportKeyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down}, k.ShortHelp()}
-}
-
 func newReportPanel(st *Styles, r diagnose.Report, it session.Item, kind checkKind, fromForm bool, w, h int) reportPanel {
-	p := reportPanel{report: r, item: it, kind: kind, fromForm: fromForm, styles: st, keys: reportKeyMap{
-		Up:    key.NewBinding(key.WithKeys("up", "k", "pgup"), key.WithHelp("↑/k", "scroll")),
-		Down:  key.NewBinding(key.WithKeys("down", "j", "pgdown", "space"), key.WithHelp("↓/j", "scroll")),
-		Fix:   key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "fix "+fixLabel(fieldToFix(r)))),
-		Rerun: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "re-run")),
-		Copy:  key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy report")),
-		Save:  key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save anyway")),
-		Close: key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "back")),
-	}}
+	p := reportPanel{report: r, item: it, kind: kind, fromForm: fromForm, styles: st,
+		keys: defaultReportKeyMap(fixLabel(fieldToFix(r)))}
 	p.keys.Fix.SetEnabled(fieldToFix(r) != "" && (fromForm || p.canEdit()))
+	p.keys.Direct.SetEnabled(!fromForm && it.IsRemote() && skippedForNoSecret(r))
 	p.keys.Save.SetEnabled(fromForm)
 	p.vp = viewport.New()
 	p.setSize(w, h)
 	return p
+}
+
+// skippedForNoSecret reports whether the direct checks were skipped
+// because this machine has no secret to probe with.
+func skippedForNoSecret(r diagnose.Report) bool {
+	c, ok := r.Check(diagnose.CheckAuth)
+	return ok && c.Status == diagnose.CheckSkip
 }
 
 // canEdit: every configuration in the browser can be opened in the form
@@ -79,41 +71,54 @@ func (p reportPanel) canEdit() bool { return p.item.ID != "" }
 
 func (p *reportPanel) setSize(w, h int) {
 	p.width, p.height = w, h
+	if p.styles == nil {
+		return // no report yet
+	}
 	p.vp.SetWidth(w)
 	p.vp.SetHeight(max(h-2, 1))
 	p.vp.SetContent(p.body(w))
 }
 
 func (p *reportPanel) setStyles(st *Styles) {
+	if p.styles == nil {
+		return // no report yet; newReportPanel gets the styles
+	}
 	p.styles = st
 	p.vp.SetContent(p.body(p.width))
 }
 
-func (p reportPanel) Update(msg tea.Msg) (reportPanel, tea.Cmd) {
+func (p *reportPanel) keyMap() help.KeyMap { return p.keys }
+
+func (p *reportPanel) Update(msg tea.Msg) tea.Cmd {
 	kp, ok := msg.(tea.KeyPressMsg)
 	if !ok {
-		return p, nil
+		return nil
 	}
 	switch {
 	case key.Matches(kp, p.keys.Close):
-		return p, func() tea.Msg { return closeReportMsg{} }
+		return func() tea.Msg { return closeReportMsg{} }
 	case key.Matches(kp, p.keys.Fix):
 		it, field := p.item, fieldToFix(p.report)
-		return p, func() tea.Msg { return fixFieldMsg{item: it, field: field} }
+		return func() tea.Msg { return fixFieldMsg{item: it, field: field} }
+	case key.Matches(kp, p.keys.Direct):
+		it := p.item
+		return func() tea.Msg { return askDirectTestMsg{item: it} }
 	case key.Matches(kp, p.keys.Rerun):
-		return p, func() tea.Msg { return rerunMsg{} }
+		return func() tea.Msg { return rerunMsg{} }
 	case key.Matches(kp, p.keys.Copy):
 		text := reportText(p.report)
-		return p, func() tea.Msg { return copyMsg{text: text, what: "the redacted report"} }
+		return func() tea.Msg { return copyMsg{text: text, what: "the redacted report"} }
 	case key.Matches(kp, p.keys.Save):
-		return p, func() tea.Msg { return saveAnywayMsg{} }
+		return func() tea.Msg { return saveAnywayMsg{} }
+	case key.Matches(kp, p.keys.QuitHint):
+		return func() tea.Msg { return statusMsg{text: notHere} }
 	}
 	var cmd tea.Cmd
 	p.vp, cmd = p.vp.Update(msg)
-	return p, cmd
+	return cmd
 }
 
-func (p reportPanel) View() string {
+func (p *reportPanel) View() string {
 	st := p.styles
 	r := p.report
 	name := r.Config.Name
@@ -173,7 +178,14 @@ func (p reportPanel) body(w int) string {
 		b.WriteString(st.App.Muted.Render(wrapText(fmt.Sprintf("Through proxy %s (from %s)", r.Proxy.URL, r.Proxy.Source), w)) + "\n")
 	}
 	b.WriteString(st.Dialog.Title.Render("Checks") + "\n")
+	prev := ""
 	for _, c := range r.Checks {
+		c.Detail = p.forTUI(p.checkDetail(c))
+		if c.Detail == prev {
+			c.Detail = "" // the same reason as the check above: said once
+		} else {
+			prev = c.Detail
+		}
 		mark, style := "·", st.App.Muted
 		switch c.Status {
 		case diagnose.CheckPass:
@@ -296,9 +308,46 @@ func truncateLine(s string, w int) string {
 	return ansi.Truncate(s, w, "…")
 }
 
-// forTUI adapts a step written for the command line to the panel: the
-// configuration's real name instead of NAME, and the key that does it here.
+// checkDetail is a check's detail for the panel. A failing check whose
+// detail is a code and the raw error ("flashback.forbidden: validate ai
+// llm …") shows the diagnosis's title instead; the card below has the
+// rest, and its evidence the raw error.
+func (p reportPanel) checkDetail(c diagnose.Check) string {
+	if c.Status != diagnose.CheckFail {
+		return c.Detail
+	}
+	for _, d := range p.report.Diagnoses {
+		if strings.HasPrefix(c.Detail, d.Code+": ") {
+			return d.Title
+		}
+	}
+	return c.Detail
+}
+
+// tuiSteps rewrite the command lines of the catalog's steps into the keys
+// that do the same in the app (the command stays where it helps).
+var tuiSteps = []struct {
+	re   *regexp.Regexp
+	with string
+}{
+	{regexp.MustCompile(`(?i)switch to a workspace where you have it: fbllm workspaces, then fbllm use WORKSPACE`), "press w to switch to a workspace where you have it"},
+	{regexp.MustCompile(`fbllm use ([^.;]+)`), "press w and choose $1"},
+	{regexp.MustCompile(`fbllm login( again)?`), "press w to sign in$1"},
+	{regexp.MustCompile(`fbllm edit NAME \(or --secret-stdin\)`), "e"},
+	{regexp.MustCompile(`fbllm test NAME`), "t"},
+	{regexp.MustCompile(`fbllm rm again`), "d again"},
+}
+
+// forTUI adapts a step or detail written for the command line to the
+// panel: the configuration's real name instead of NAME, and the key that
+// does it here instead of a command or a flag.
 func (p reportPanel) forTUI(step string) string {
+	if p.keys.Direct.Enabled() {
+		step = strings.ReplaceAll(step, "pass --secret-env or --secret-stdin for a direct test", "press t to type it for a one-off direct test")
+	}
+	for _, r := range tuiSteps {
+		step = r.re.ReplaceAllString(step, r.with)
+	}
 	name := p.report.Config.Name
 	if name == "" {
 		return step

@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -63,11 +64,15 @@ func (s *setup) setBackend(info store.BackendInfo, err error) {
 	s.cursor = 0
 }
 
+func (s *setup) setSize(w, h int)     { s.width, s.height = w, h }
+func (s *setup) setStyles(st *Styles) { s.styles = st }
+func (s *setup) keyMap() help.KeyMap  { return s.keys }
+
 // Update handles a message while setup is the active screen.
-func (s setup) Update(msg tea.Msg) (setup, tea.Cmd) {
+func (s *setup) Update(msg tea.Msg) tea.Cmd {
 	kp, ok := msg.(tea.KeyPressMsg)
 	if !ok {
-		return s, nil
+		return nil
 	}
 	switch {
 	case key.Matches(kp, s.keys.Up):
@@ -77,16 +82,20 @@ func (s setup) Update(msg tea.Msg) (setup, tea.Cmd) {
 	case key.Matches(kp, s.keys.Choose):
 		if len(s.options) > 0 && !s.options[s.cursor].disabled {
 			mode := s.options[s.cursor].mode
-			return s, func() tea.Msg { return setupChosenMsg{mode: mode} }
+			return func() tea.Msg { return setupChosenMsg{mode: mode} }
 		}
 	case key.Matches(kp, s.keys.Quit):
-		return s, func() tea.Msg { return quitMsg{} }
+		return func() tea.Msg { return quitMsg{} }
+	case key.Matches(kp, s.keys.Back):
+		return func() tea.Msg {
+			return statusMsg{text: "Nothing is set up yet: choose where configurations live, or press q to quit."}
+		}
 	}
-	return s, nil
+	return nil
 }
 
 // View renders the setup screen.
-func (s setup) View() string {
+func (s *setup) View() string {
 	st := s.styles
 	w := max(s.width, 20)
 	var b strings.Builder

@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
@@ -37,13 +38,6 @@ type signIn struct {
 	width, height         int
 }
 
-type signInKeyMap struct {
-	Next, Submit, Cancel key.Binding
-}
-
-func (k signInKeyMap) ShortHelp() []key.Binding  { return []key.Binding{k.Submit, k.Next, k.Cancel} }
-func (k signInKeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
-
 func newSignIn(st *Styles, apiURL, email string, simulated bool) (signIn, tea.Cmd) {
 	mk := func(prompt, placeholder string) textinput.Model {
 		ti := textinput.New()
@@ -59,11 +53,7 @@ func newSignIn(st *Styles, apiURL, email string, simulated bool) (signIn, tea.Cm
 		apiURL:    apiURL,
 		simulated: simulated,
 		styles:    st,
-		keys: signInKeyMap{
-			Next:   key.NewBinding(key.WithKeys("tab", "down", "up", "shift+tab"), key.WithHelp("tab", "next field")),
-			Submit: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "sign in")),
-			Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
-		},
+		keys:      defaultSignInKeyMap(),
 	}
 	s.password.EchoMode = textinput.EchoPassword
 	s.password.EchoCharacter = '•'
@@ -76,12 +66,15 @@ func newSignIn(st *Styles, apiURL, email string, simulated bool) (signIn, tea.Cm
 	return s, s.email.Focus()
 }
 
-func (s *signIn) setWidth(w int) {
-	s.width = w
+func (s *signIn) setSize(w, h int) {
+	s.width, s.height = w, h
 	for _, ti := range []*textinput.Model{&s.email, &s.password, &s.code} {
 		ti.SetWidth(max(w-14, 10))
 	}
 }
+
+func (s *signIn) setStyles(st *Styles) { s.styles = st }
+func (s *signIn) keyMap() help.KeyMap  { return s.keys }
 
 // askCode switches to the second-factor step.
 func (s *signIn) askCode(ch *client.MFAChallenge) tea.Cmd {
@@ -107,34 +100,34 @@ func (s *signIn) failed(text string) tea.Cmd {
 	return s.password.Focus()
 }
 
-func (s signIn) Update(msg tea.Msg) (signIn, tea.Cmd) {
+func (s *signIn) Update(msg tea.Msg) tea.Cmd {
 	if s.busy {
-		return s, nil
+		return nil
 	}
 	kp, ok := msg.(tea.KeyPressMsg)
 	if ok {
 		switch {
 		case key.Matches(kp, s.keys.Cancel):
-			return s, func() tea.Msg { return cancelSignInMsg{} }
+			return func() tea.Msg { return cancelSignInMsg{} }
 		case key.Matches(kp, s.keys.Next) && s.mfa == nil:
 			s.focus = 1 - s.focus
 			if s.focus == 0 {
 				s.password.Blur()
-				return s, s.email.Focus()
+				return s.email.Focus()
 			}
 			s.email.Blur()
-			return s, s.password.Focus()
+			return s.password.Focus()
 		case key.Matches(kp, s.keys.Submit):
 			s.err = ""
 			if s.mfa != nil {
 				code := strings.TrimSpace(s.code.Value())
 				if code == "" {
 					s.err = "Type the code from your authenticator app."
-					return s, nil
+					return nil
 				}
 				s.busy = true
 				ch := s.mfa
-				return s, func() tea.Msg { return submitMFAMsg{challenge: ch, code: code} }
+				return func() tea.Msg { return submitMFAMsg{challenge: ch, code: code} }
 			}
 			email := strings.TrimSpace(s.email.Value())
 			switch {
@@ -142,18 +135,18 @@ func (s signIn) Update(msg tea.Msg) (signIn, tea.Cmd) {
 				s.err = "Type the email address of your Flashback account."
 				s.focus = 0
 				s.password.Blur()
-				return s, s.email.Focus()
+				return s.email.Focus()
 			case s.focus == 0:
 				s.focus = 1
 				s.email.Blur()
-				return s, s.password.Focus()
+				return s.password.Focus()
 			case s.password.Value() == "":
 				s.err = "Type your password."
-				return s, nil
+				return nil
 			}
 			s.busy = true
 			pw := s.password.Value()
-			return s, func() tea.Msg { return submitSignInMsg{email: email, password: pw} }
+			return func() tea.Msg { return submitSignInMsg{email: email, password: pw} }
 		}
 	}
 	var cmd tea.Cmd
@@ -165,10 +158,10 @@ func (s signIn) Update(msg tea.Msg) (signIn, tea.Cmd) {
 	default:
 		s.password, cmd = s.password.Update(msg)
 	}
-	return s, cmd
+	return cmd
 }
 
-func (s signIn) View() string {
+func (s *signIn) View() string {
 	st := s.styles
 	w := max(s.width, 20)
 	var b strings.Builder

@@ -62,6 +62,7 @@ type Styles struct {
 	}
 
 	pal palette
+	huh *huh.Styles // built on first use by HuhTheme
 }
 
 // NewStyles builds the styles for a light or dark background. Screens share
@@ -128,38 +129,46 @@ func NewStyles(isDark bool) *Styles {
 }
 
 // HuhTheme derives the form theme from the same palette, so the embedded
-// form matches the rest of the UI. forms stays theme-free.
+// form matches the rest of the UI. forms stays theme-free. The theme is
+// built once per Styles: huh asks for it for every option it draws, and
+// building it each time made a keystroke on the type list cost
+// milliseconds.
 func (s *Styles) HuhTheme() huh.Theme {
-	return huh.ThemeFunc(func(bool) *huh.Styles {
-		p := s.pal
-		t := huh.ThemeBase(s.IsDark)
-		t.Focused.Base = t.Focused.Base.BorderForeground(p.border)
-		t.Focused.Card = t.Focused.Base
-		t.Focused.Title = t.Focused.Title.Foreground(p.primary).Bold(true)
-		t.Focused.NoteTitle = t.Focused.NoteTitle.Foreground(p.primary).Bold(true).MarginBottom(1)
-		t.Focused.Description = t.Focused.Description.Foreground(p.fgMuted)
-		t.Focused.ErrorIndicator = t.Focused.ErrorIndicator.Foreground(p.errorC)
-		t.Focused.ErrorMessage = t.Focused.ErrorMessage.Foreground(p.errorC).SetString("✗ ")
-		t.Focused.SelectSelector = t.Focused.SelectSelector.Foreground(p.accent).SetString("› ")
-		t.Focused.Option = t.Focused.Option.Foreground(p.fgBase)
-		t.Focused.SelectedOption = t.Focused.SelectedOption.Foreground(p.primary)
-		t.Focused.FocusedButton = t.Focused.FocusedButton.Foreground(lipgloss.Color("#FFFFFF")).Background(p.primary).Bold(true)
-		t.Focused.BlurredButton = t.Focused.BlurredButton.Foreground(p.fgBase).Background(p.border)
-		t.Focused.Next = t.Focused.FocusedButton
-		t.Focused.TextInput.Cursor = t.Focused.TextInput.Cursor.Foreground(p.accent)
-		t.Focused.TextInput.Placeholder = t.Focused.TextInput.Placeholder.Foreground(p.fgSubtle)
-		t.Focused.TextInput.Prompt = t.Focused.TextInput.Prompt.Foreground(p.accent)
-		t.Focused.TextInput.Text = t.Focused.TextInput.Text.Foreground(p.fgBase)
+	if s.huh == nil {
+		s.huh = s.huhStyles()
+	}
+	return huh.ThemeFunc(func(bool) *huh.Styles { return s.huh })
+}
 
-		t.Blurred = t.Focused
-		t.Blurred.Base = t.Focused.Base.BorderStyle(lipgloss.HiddenBorder())
-		t.Blurred.Card = t.Blurred.Base
-		t.Blurred.NextIndicator = lipgloss.NewStyle()
-		t.Blurred.PrevIndicator = lipgloss.NewStyle()
-		t.Group.Title = t.Focused.Title
-		t.Group.Description = t.Focused.Description
-		return t
-	})
+func (s *Styles) huhStyles() *huh.Styles {
+	p := s.pal
+	t := huh.ThemeBase(s.IsDark)
+	t.Focused.Base = t.Focused.Base.BorderForeground(p.border)
+	t.Focused.Card = t.Focused.Base
+	t.Focused.Title = t.Focused.Title.Foreground(p.primary).Bold(true)
+	t.Focused.NoteTitle = t.Focused.NoteTitle.Foreground(p.primary).Bold(true).MarginBottom(1)
+	t.Focused.Description = t.Focused.Description.Foreground(p.fgMuted)
+	t.Focused.ErrorIndicator = t.Focused.ErrorIndicator.Foreground(p.errorC)
+	t.Focused.ErrorMessage = t.Focused.ErrorMessage.Foreground(p.errorC).SetString("✗ ")
+	t.Focused.SelectSelector = t.Focused.SelectSelector.Foreground(p.accent).SetString("› ")
+	t.Focused.Option = t.Focused.Option.Foreground(p.fgBase)
+	t.Focused.SelectedOption = t.Focused.SelectedOption.Foreground(p.primary)
+	t.Focused.FocusedButton = t.Focused.FocusedButton.Foreground(lipgloss.Color("#FFFFFF")).Background(p.primary).Bold(true)
+	t.Focused.BlurredButton = t.Focused.BlurredButton.Foreground(p.fgBase).Background(p.border)
+	t.Focused.Next = t.Focused.FocusedButton
+	t.Focused.TextInput.Cursor = t.Focused.TextInput.Cursor.Foreground(p.accent)
+	t.Focused.TextInput.Placeholder = t.Focused.TextInput.Placeholder.Foreground(p.fgSubtle)
+	t.Focused.TextInput.Prompt = t.Focused.TextInput.Prompt.Foreground(p.accent)
+	t.Focused.TextInput.Text = t.Focused.TextInput.Text.Foreground(p.fgBase)
+
+	t.Blurred = t.Focused
+	t.Blurred.Base = t.Focused.Base.BorderStyle(lipgloss.HiddenBorder())
+	t.Blurred.Card = t.Blurred.Base
+	t.Blurred.NextIndicator = lipgloss.NewStyle()
+	t.Blurred.PrevIndicator = lipgloss.NewStyle()
+	t.Group.Title = t.Focused.Title
+	t.Group.Description = t.Focused.Description
+	return t
 }
 
 // darkOrLight is a background colour of the given kind, used to tell a newly

@@ -36,7 +36,7 @@ func TestFormTestsTheConnectionBeforeSaving(t *testing.T) {
 	d.press("enter")
 	d.clearField(80)
 	d.typeText(prov.URL + "/v1")
-	d.press("enter", "enter")
+	d.press("enter")
 	d.paste(bad)
 	d.press("enter")
 	d.requireScreen("Test the connection now")
@@ -69,4 +69,66 @@ func TestFormTestsTheConnectionBeforeSaving(t *testing.T) {
 	require.Equal(t, "verified", cfgs[0].LastCheck.Status)
 
 	requireNoSecretPieces(t, frames, good, bad)
+}
+
+// TestATestOfOtherValuesIsNotRecorded: "test the connection now", then a
+// different secret, then Save: the saved configuration is untested, since
+// the test was of values that are not the ones stored.
+func TestATestOfOtherValuesIsNotRecorded(t *testing.T) {
+	t.Parallel()
+	const good = "sk-proj-GoodKeyForTestNow0123456789abcdefXYZ"
+	prov := providertest.NewProviderServer(providertest.ProviderOptions{Type: assets.OpenAI, ValidSecrets: []string{good}})
+	t.Cleanup(prov.Close)
+	st := newTestStore(t)
+	sess, err := session.New(session.Options{Store: st, Probe: diagnose.Options{
+		TransportOptions: client.TransportOptions{Getenv: func(string) string { return "" }},
+	}})
+	require.NoError(t, err)
+	d := newDriverDeps(t, Deps{Store: st, Session: sess}, Options{Start: StartAdd}, 100, 30, nil)
+	d.press("enter")
+	d.typeText("probe me")
+	d.press("enter")
+	d.clearField(80)
+	d.typeText(prov.URL + "/v1")
+	d.press("enter")
+	d.paste(good)
+	d.press("enter", "down", "enter") // test now
+	d.requireScreen("✓ Connection verified")
+	d.press("esc") // back to the secret
+	require.Equal(t, input.FieldSecret, d.app.form.cf.Focused())
+	d.clearField(80)
+	d.paste("sk-proj-AnotherKeyNotTested0000000000000XYZ")
+	d.press("enter", "enter") // Save
+	require.True(t, d.quit)
+	cfgs, _ := st.List()
+	require.Len(t, cfgs, 1)
+	require.Nil(t, cfgs[0].LastCheck, "the test was of another secret")
+}
+
+// TestDetailsNameTheModelsFound: after a test that listed the models, the
+// detail pane says how many the key reaches and names the first ones, and
+// so does the report of a troubleshooting run.
+func TestDetailsNameTheModelsFound(t *testing.T) {
+	t.Parallel()
+	const good = "sk-proj-GoodKeyForModelsList0123456789abcdXYZ"
+	prov := providertest.NewProviderServer(providertest.ProviderOptions{Type: assets.OpenAI, ValidSecrets: []string{good}})
+	t.Cleanup(prov.Close)
+	st := newTestStore(t)
+	sess, err := session.New(session.Options{Store: st, Probe: diagnose.Options{
+		TransportOptions: client.TransportOptions{Getenv: func(string) string { return "" }},
+	}})
+	require.NoError(t, err)
+	secret := good
+	_, err = sess.Create(t.Context(), session.Destination{Store: session.StoreLocal},
+		session.Change{Name: "models", AIType: assets.OpenAI, Endpoint: prov.URL + "/v1", Secret: &secret})
+	require.NoError(t, err)
+	d := newDriverDeps(t, Deps{Store: st, Session: sess}, Options{}, 100, 30, nil)
+	d.press("t")
+	d.requireScreen("✓ models: verified")
+	d.press("enter")
+	d.requireScreen("Models")
+	d.requireScreen("2 (gpt-4o-mini, gpt-4.1)")
+	d.press("esc", "x")
+	require.Equal(t, screenReport, d.app.screen)
+	d.requireScreen("2 models listed: gpt-4o-mini, gpt-4.1")
 }

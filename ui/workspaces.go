@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/fbllm/fbllm/client"
 )
@@ -32,22 +34,8 @@ type workspacePicker struct {
 	height     int
 }
 
-type pickerKeyMap struct {
-	Up, Down, Choose, Cancel key.Binding
-}
-
-func (k pickerKeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Up, k.Down, k.Choose, k.Cancel}
-}
-func (k pickerKeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
-
 func newWorkspacePicker(st *Styles, wss []client.Workspace, current string) workspacePicker {
-	p := workspacePicker{workspaces: wss, current: current, styles: st, keys: pickerKeyMap{
-		Up:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		Down:   key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		Choose: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
-		Cancel: key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "back")),
-	}}
+	p := workspacePicker{workspaces: wss, current: current, styles: st, keys: defaultPickerKeyMap()}
 	p.cursor = 1
 	for i, w := range wss {
 		if w.ID == current {
@@ -60,10 +48,14 @@ func newWorkspacePicker(st *Styles, wss []client.Workspace, current string) work
 	return p
 }
 
-func (p workspacePicker) Update(msg tea.Msg) (workspacePicker, tea.Cmd) {
+func (p *workspacePicker) setSize(w, h int)     { p.width, p.height = w, h }
+func (p *workspacePicker) setStyles(st *Styles) { p.styles = st }
+func (p *workspacePicker) keyMap() help.KeyMap  { return p.keys }
+
+func (p *workspacePicker) Update(msg tea.Msg) tea.Cmd {
 	kp, ok := msg.(tea.KeyPressMsg)
 	if !ok {
-		return p, nil
+		return nil
 	}
 	switch {
 	case key.Matches(kp, p.keys.Up):
@@ -72,17 +64,19 @@ func (p workspacePicker) Update(msg tea.Msg) (workspacePicker, tea.Cmd) {
 		p.cursor = min(p.cursor+1, len(p.workspaces))
 	case key.Matches(kp, p.keys.Choose):
 		if p.cursor == 0 {
-			return p, func() tea.Msg { return chooseWorkspaceMsg{all: true} }
+			return func() tea.Msg { return chooseWorkspaceMsg{all: true} }
 		}
 		w := p.workspaces[p.cursor-1]
-		return p, func() tea.Msg { return chooseWorkspaceMsg{workspace: w} }
+		return func() tea.Msg { return chooseWorkspaceMsg{workspace: w} }
 	case key.Matches(kp, p.keys.Cancel):
-		return p, func() tea.Msg { return cancelPickerMsg{} }
+		return func() tea.Msg { return cancelPickerMsg{} }
+	case key.Matches(kp, p.keys.QuitHint):
+		return func() tea.Msg { return statusMsg{text: notHere} }
 	}
-	return p, nil
+	return nil
 }
 
-func (p workspacePicker) View() string {
+func (p *workspacePicker) View() string {
 	st := p.styles
 	w := max(p.width, 20)
 	var b strings.Builder
@@ -97,9 +91,14 @@ func (p workspacePicker) View() string {
 		if i == p.cursor {
 			marker, style = st.Browser.Cursor.Render("›")+" ", st.Setup.Selected
 		}
-		b.WriteString(marker + style.Render(title) + st.App.Muted.Render(note) + "\n")
+		// A line never wraps: the note gives way first.
+		b.WriteString(ansi.Truncate(marker+style.Render(title)+st.App.Muted.Render(note), w, "…") + "\n")
 	}
-	line(0, "All workspaces", "  (browse everything you can reach)")
+	all := "  (browse everything you can reach)"
+	if w < 52 {
+		all = "  (browse everything)"
+	}
+	line(0, "All workspaces", all)
 	for i, ws := range p.workspaces {
 		note := fmt.Sprintf("  %s", strings.ToUpper(ws.Role.String()))
 		if !ws.Role.CanWrite() {

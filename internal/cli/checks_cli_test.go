@@ -445,3 +445,36 @@ func TestColourFollowsTheConventions(t *testing.T) {
 		require.Contains(t, plain, "ERROR [auth.invalid_secret] T")
 	}
 }
+
+// TestShowJSONCarriesTheModelsOfTheLastCheck: after a test that listed the
+// models, show --json names how many the key reaches and the first ids
+// with the last check.
+func TestShowJSONCarriesTheModelsOfTheLastCheck(t *testing.T) {
+	h := newCLIHome(t)
+	ep := newOpenAIProvider(t)
+	r := h.run(cliSecret+"\n", "add", "--name", "good", "--type", "OPENAI", "--endpoint", ep, "--secret-stdin")
+	require.Equal(t, 0, r.code, r.stderr)
+	r = h.run("", "show", "good", "--json")
+	require.Equal(t, 0, r.code, r.stderr)
+	require.Contains(t, r.stdout, `"lastCheck": null`)
+	r = h.run("", "test", "good")
+	require.Equal(t, 0, r.code, r.stdout+r.stderr)
+	require.Contains(t, r.stdout, "2 models listed: gpt-4o-mini, gpt-4.1")
+	r = h.run("", "show", "good", "--json")
+	require.Equal(t, 0, r.code, r.stderr)
+	var shown struct {
+		LastCheck struct {
+			Status string
+			Models struct {
+				Count int
+				First []string
+			}
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &shown), r.stdout)
+	require.Equal(t, "verified", shown.LastCheck.Status)
+	require.Equal(t, 2, shown.LastCheck.Models.Count)
+	require.Equal(t, []string{"gpt-4o-mini", "gpt-4.1"}, shown.LastCheck.Models.First)
+	r = h.run("", "show", "good")
+	require.Contains(t, r.stdout, "2 (gpt-4o-mini, gpt-4.1)", "the detail facts name them too")
+}

@@ -13,7 +13,9 @@ import (
 	"testing"
 
 	"github.com/fbllm/fbllm/internal/secrettest"
+	"github.com/fbllm/fbllm/session"
 	"github.com/fbllm/fbllm/store"
+	"github.com/fbllm/fbllm/ui"
 	"github.com/stretchr/testify/require"
 )
 
@@ -340,4 +342,21 @@ func TestJSONUsageErrorsAreJSON(t *testing.T) {
 	}
 	r := h.run("", "list", "--bogus")
 	require.Empty(t, r.stdout, "without --json nothing goes to stdout")
+}
+
+// TestTUISummaryNamesEveryChange: after a TUI session the CLI prints one
+// line per change, not only the last save.
+func TestTUISummaryNamesEveryChange(t *testing.T) {
+	t.Parallel()
+	var stderr bytes.Buffer
+	c := &cli{env: &Env{stderr: &stderr}}
+	local := session.Item{ID: "l1", Name: "first", Store: session.StoreLocal, Local: &store.Config{SecretBackend: "file"}}
+	remote := session.Item{ID: "r1", Name: "team", Store: session.StoreFlashback, WorkspaceName: "Production"}
+	c.reportSaved(ui.Result{Changes: []ui.Change{
+		{Action: "saved", Item: local}, {Action: "rotated", Item: remote}, {Action: "deleted", Item: local},
+	}})
+	require.Equal(t, `✓ Saved "first" (l1) · secret in the encrypted file
+✓ Updated (secret rotated) "team" (r1) · in Flashback workspace Production
+✓ Deleted "first" (l1) · and its secret, from this machine
+`, stderr.String())
 }

@@ -35,7 +35,13 @@ touched, and nothing is kept when you quit.`,
 			}
 			defer w.Close()
 			opts := ui.Options{Start: ui.StartAuto, Input: c.env.stdin, Output: c.env.stdout, Env: c.env.environ}
-			_, err = ui.Run(cmd.Context(), ui.Deps{Store: w.Store, Session: w.Session}, opts)
+			deps := ui.Deps{Store: w.Store, Session: w.Session}
+			if accessibleMode(c.env.getenv) {
+				// Screen-reader users get the same demo as prompts.
+				_, err = ui.RunAccessible(cmd.Context(), deps, opts)
+			} else {
+				_, err = ui.Run(cmd.Context(), deps, opts)
+			}
 			if err == nil {
 				c.notef("Demo over: the simulated workspace and its in-memory keyring are gone.")
 			}

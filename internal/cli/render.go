@@ -38,6 +38,26 @@ type repoJSON struct {
 type checkJSON struct {
 	Status string    `json:"status"`
 	At     time.Time `json:"at"`
+	// Models are the models the check found the key can reach (how many,
+	// and the first ids), when its probe listed them.
+	Models *modelsJSON `json:"models,omitempty"`
+}
+
+type modelsJSON struct {
+	Count int      `json:"count"`
+	First []string `json:"first"`
+}
+
+// lastCheckJSON converts a recorded last check.
+func lastCheckJSON(c *store.Check) *checkJSON {
+	if c == nil {
+		return nil
+	}
+	out := &checkJSON{Status: c.Status, At: c.At}
+	if c.Models > 0 {
+		out.Models = &modelsJSON{Count: c.Models, First: append([]string{}, c.ModelIDs...)}
+	}
+	return out
 }
 
 func nullable(s string) *string {
@@ -59,9 +79,7 @@ func localConfigJSON(c store.Config) configJSON {
 		WorkspaceID: ws, WorkspaceName: ws, Store: "local", Repos: []repoJSON{},
 		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
 	}
-	if c.LastCheck != nil {
-		out.LastCheck = &checkJSON{Status: c.LastCheck.Status, At: c.LastCheck.At}
-	}
+	out.LastCheck = lastCheckJSON(c.LastCheck)
 	return out
 }
 
@@ -95,9 +113,7 @@ func itemJSON(it session.Item) configJSON {
 	for _, r := range it.Repos {
 		out.Repos = append(out.Repos, repoJSON{ID: r.ID, Name: r.Name})
 	}
-	if it.LastCheck != nil {
-		out.LastCheck = &checkJSON{Status: it.LastCheck.Status, At: it.LastCheck.At}
-	}
+	out.LastCheck = lastCheckJSON(it.LastCheck)
 	return out
 }
 

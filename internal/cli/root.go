@@ -101,19 +101,30 @@ func (c *cli) runTUI(cmd *cobra.Command, opts ui.Options) (err error) {
 	return err
 }
 
-// reportSaved tells single-purpose sessions (add, edit) what happened, on
-// stderr, after the alt screen is gone.
+// reportSaved tells what a TUI session changed, one line per save, update
+// and delete, on stderr after the alt screen is gone.
 func (c *cli) reportSaved(res ui.Result) {
-	if it := res.Saved; it != nil {
-		if it.IsRemote() {
-			c.notef("✓ Saved %q (%s) · in Flashback workspace %s", it.Name, it.ID, it.WorkspaceName)
-			return
+	verbs := map[string]string{"saved": "Saved", "updated": "Updated", "rotated": "Updated (secret rotated)", "deleted": "Deleted"}
+	for _, ch := range res.Changes {
+		it := ch.Item
+		where := "in Flashback workspace " + it.WorkspaceName
+		switch {
+		case ch.Action == "deleted" && it.IsRemote():
+			where = "from Flashback workspace " + it.WorkspaceName
+		case ch.Action == "deleted":
+			where = "and its secret, from this machine"
+		case !it.IsRemote():
+			backend := ""
+			if it.Local != nil {
+				backend = it.Local.SecretBackend
+			}
+			where = "secret in the " + store.BackendLabel(backend)
 		}
-		backend := ""
-		if it.Local != nil {
-			backend = it.Local.SecretBackend
+		verb := verbs[ch.Action]
+		if verb == "" {
+			verb = ch.Action
 		}
-		c.notef("✓ Saved %q (%s) · secret in the %s", it.Name, it.ID, store.BackendLabel(backend))
+		c.notef("✓ %s %q (%s) · %s", verb, it.Name, it.ID, where)
 	}
 }
 
