@@ -17,7 +17,7 @@ import (
 // the demo may use them, never the product's own packages.
 var allowedImports = map[string][]string{
 	".":                               {"internal/cli", "internal/dbusguard", "internal/hygiene"},
-	"internal/cli":                    {"assets", "client", "diagnose", "input", "internal/demo", "internal/hygiene", "session", "store", "toolenv", "keyscan", "ui"},
+	"internal/cli":                    {"assets", "client", "diagnose", "input", "internal/demo", "internal/hygiene", "internal/redact", "session", "store", "toolenv", "keyscan", "ui"},
 	"ui":                              {"assets", "client", "diagnose", "forms", "input", "session", "store"},
 	"session":                         {"assets", "client", "diagnose", "input", "internal/redact", "keyscan", "store"},
 	"diagnose":                        {"assets", "client", "input", "internal/redact"},

@@ -117,17 +117,6 @@ func itemJSON(it session.Item) configJSON {
 	return out
 }
 
-// itemWhere says where a configuration lives, for tables and messages.
-func itemWhere(it session.Item) string {
-	if it.IsRemote() {
-		return "flashback · " + it.WorkspaceName
-	}
-	backend := ""
-	if it.Local != nil {
-		backend = it.Local.SecretBackend
-	}
-	return "local · " + store.BackendLabel(backend)
-}
 
 // writeItemTable prints configurations of both stores for people, fitted
 // to width. Piped (width 0), the first five tab-separated fields keep their
