@@ -117,7 +117,6 @@ func itemJSON(it session.Item) configJSON {
 	return out
 }
 
-
 // writeItemTable prints configurations of both stores for people, fitted
 // to width. Piped (width 0), the first five tab-separated fields keep their
 // old meaning (id, name, type, endpoint, secret fingerprint) and the store
