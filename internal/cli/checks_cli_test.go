@@ -478,3 +478,21 @@ func TestShowJSONCarriesTheModelsOfTheLastCheck(t *testing.T) {
 	r = h.run("", "show", "good")
 	require.Contains(t, r.stdout, "2 (gpt-4o-mini, gpt-4.1)", "the detail facts name them too")
 }
+
+// TestReportWrapsToTheTerminal: on a terminal the diagnoses' text wraps to
+// its width with a hanging indent; piped, every line stays whole.
+func TestReportWrapsToTheTerminal(t *testing.T) {
+	long := strings.Repeat("the provider refused the credential ", 6)
+	rep := diagnose.Report{Config: diagnose.ConfigRef{Name: "x"}, Status: diagnose.StatusRejected,
+		Diagnoses: []diagnose.Diagnosis{{Code: "auth.invalid_secret", Severity: diagnose.SeverityError, Title: "T",
+			Explanation: long, Steps: []string{long}, Evidence: long}}}
+	var b strings.Builder
+	writeReport(&b, rep, reportStyles{width: 60})
+	for _, l := range strings.Split(strings.TrimRight(b.String(), "\n"), "\n") {
+		require.LessOrEqual(t, ansi.StringWidth(l), 60, l)
+	}
+	require.Contains(t, b.String(), "\n     ", "a step's continuation is indented under its text")
+	b.Reset()
+	writeReport(&b, rep, reportStyles{})
+	require.Contains(t, b.String(), "  1. "+long+"\n", "piped: whole lines")
+}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/fbllm/fbllm/diagnose"
 	"github.com/fbllm/fbllm/session"
@@ -153,7 +154,10 @@ var checkMark = map[diagnose.CheckStatus]string{
 // follow the terminal's own palette, so they read on light and dark
 // backgrounds.
 type reportStyles struct {
-	on                           bool
+	on bool
+	// width wraps the diagnoses' text to a terminal's width; 0 (piped)
+	// leaves every line whole for tools that read them.
+	width                        int
 	pass, warn, fail, skip, head lipgloss.Style
 }
 
@@ -167,7 +171,29 @@ func newReportStyles(on bool) reportStyles {
 		fail: st.Foreground(lipgloss.Red), skip: st.Faint(true), head: st.Bold(true)}
 }
 
-func (c *cli) reportStyles() reportStyles { return newReportStyles(c.colorEnabled()) }
+func (c *cli) reportStyles() reportStyles {
+	st := newReportStyles(c.colorEnabled())
+	st.width = c.width()
+	return st
+}
+
+// wrap prints text after first, its continuation lines after hang, wrapped
+// to the terminal's width (whole when piped).
+func (s reportStyles) wrap(first, hang, text string) string {
+	if s.width <= 0 {
+		return first + text + "\n"
+	}
+	lines := strings.Split(ansi.Wrap(text, max(s.width-ansi.StringWidth(first), 20), " /"), "\n")
+	var b strings.Builder
+	for i, l := range lines {
+		if i == 0 {
+			b.WriteString(first + l + "\n")
+		} else {
+			b.WriteString(hang + l + "\n")
+		}
+	}
+	return b.String()
+}
 
 // status styles a check status or a severity.
 func (s reportStyles) status(word string, text string) string {
@@ -242,13 +268,13 @@ func writeReport(w io.Writer, rep diagnose.Report, st reportStyles) {
 		sev := st.status(string(d.Severity), strings.ToUpper(string(d.Severity)))
 		fmt.Fprintf(w, "\n%s [%s] %s\n", sev, d.Code, st.bold(d.Title))
 		if d.Explanation != "" {
-			fmt.Fprintf(w, "  %s\n", d.Explanation)
+			fmt.Fprint(w, st.wrap("  ", "  ", d.Explanation))
 		}
 		for i, s := range d.Steps {
-			fmt.Fprintf(w, "  %d. %s\n", i+1, s)
+			fmt.Fprint(w, st.wrap(fmt.Sprintf("  %d. ", i+1), "     ", s))
 		}
 		if d.Evidence != "" {
-			fmt.Fprintf(w, "  Evidence: %s\n", d.Evidence)
+			fmt.Fprint(w, st.wrap("  Evidence: ", "    ", d.Evidence))
 		}
 	}
 }
