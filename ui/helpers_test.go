@@ -92,6 +92,9 @@ type driver struct {
 	// frames, when non-nil, collects every rendered frame (with escape
 	// sequences) for secret scans.
 	frames *[]string
+	// clipboard is the text the App last asked the terminal to copy
+	// (tea.SetClipboard, OSC 52).
+	clipboard string
 }
 
 func newDriver(t testing.TB, st *store.Store, opts Options, w, h int) *driver {
@@ -141,6 +144,9 @@ func (d *driver) run(cmd tea.Cmd) {
 	case tea.QuitMsg:
 		d.quit = true
 	default:
+		if t := reflect.TypeOf(msg); t.Name() == "setClipboardMsg" && t.Kind() == reflect.String {
+			d.clipboard = reflect.ValueOf(msg).String()
+		}
 		if v := reflect.ValueOf(msg); v.Kind() == reflect.Slice && v.Type().Elem() == reflect.TypeOf(tea.Cmd(nil)) {
 			// tea.Sequence yields an unexported []Cmd type.
 			for _, c := range v.Convert(reflect.TypeOf([]tea.Cmd(nil))).Interface().([]tea.Cmd) {
