@@ -64,15 +64,19 @@ type importLine struct {
 	reason      string // why it is skipped
 	aiType      string
 	fingerprint string
-	sources     []string
-	selected    bool
-	probe       probeState
-	verdict     string // the test's outcome, in words
+	// endpoint and region are where the key was found to point, "" for
+	// the type's default.
+	endpoint, region string
+	sources          []string
+	selected         bool
+	probe            probeState
+	verdict          string // the test's outcome, in words
 }
 
 func newImportLine(r session.ImportRow) importLine {
 	l := importLine{name: r.Name, action: r.Action, reason: r.Reason, aiType: string(r.Candidate.Type),
-		fingerprint: r.Candidate.Fingerprint, selected: r.Action == session.ImportNew}
+		fingerprint: r.Candidate.Fingerprint, endpoint: r.Candidate.Endpoint, region: r.Candidate.Region,
+		selected: r.Action == session.ImportNew}
 	for _, loc := range r.Candidate.Locations {
 		l.sources = append(l.sources, loc.Source)
 	}
@@ -92,9 +96,12 @@ type importScreen struct {
 	cursor   int
 	offset   int // first row shown
 
-	summary   viewport.Model // the done phase
-	doneTitle string         // "Imported 2 of 3 keys"
-	commands  string         // the exec lines c copies
+	// The done phase: what became of each selected row, in a viewport.
+	outcomes  []importOutcome
+	where     string // the keyring the keys went to
+	summary   viewport.Model
+	doneTitle string // "Imported 2 of 3 keys"
+	commands  string // the exec lines c copies
 
 	keys   importKeyMap
 	styles *Styles
@@ -146,60 +153,72 @@ type importOutcome struct {
 }
 
 // showSummary switches to what was imported, where the plaintext copies
-// remain, and the command line that replaces each.
+// remain, and the command line that replaces each; where names the keyring.
 func (s *importScreen) showSummary(outcomes []importOutcome, where string) {
-	s.phase = importDone
-	st := s.styles
-	w := max(s.width, 20)
-	var b strings.Builder
+	s.phase, s.outcomes, s.where = importDone, outcomes, where
 	stored := 0
+	var cmds []string
 	for _, o := range outcomes {
 		if o.err == "" {
 			stored++
+			cmds = append(cmds, toolenv.CommandLine(o.item.Name))
 		}
 	}
 	s.doneTitle = fmt.Sprintf("Imported %d of %d key%s", stored, len(outcomes), plural(len(outcomes), "", "s"))
-	if stored > 0 {
-		b.WriteString(st.App.Muted.Render(wrapText("Encrypted in the "+where+":", w)) + "\n")
+	s.commands = strings.Join(cmds, "\n")
+	s.summary.SetContent(s.summaryBody(s.width))
+	s.summary.GotoTop()
+	s.updateKeys()
+}
+
+// summaryBody is the done phase's text, wrapped to w.
+func (s *importScreen) summaryBody(w int) string {
+	st := s.styles
+	w = max(w, 20)
+	var b strings.Builder
+	if s.commands != "" {
+		b.WriteString(st.App.Muted.Render(wrapText("Stored in the "+s.where+":", w)) + "\n")
 	}
-	var cmds []string
-	for _, o := range outcomes {
-		l := s.lines[o.row]
+	for _, o := range s.outcomes {
 		if o.err != "" {
-			b.WriteString(st.App.Error.Render(indentWrap("✗ ", l.name+": "+o.err, w)) + "\n")
+			b.WriteString(st.App.Error.Render(indentWrap("✗ ", s.lines[o.row].name+": "+o.err, w)) + "\n")
 			continue
 		}
 		b.WriteString(st.App.Success.Render(indentWrap("✓ ", fmt.Sprintf("%s (%s, %s)", quote(o.item.Name), o.item.AIType, o.item.SecretFingerprint), w)) + "\n")
 	}
-	if stored > 0 {
+	if s.commands != "" {
 		b.WriteString("\n" + st.Dialog.Body.Render(wrapText("The plaintext copies are still where they were: fbllm never edits them. Remove each one, then start the tool with the line below it:", w)) + "\n")
 	}
-	for _, o := range outcomes {
+	for _, o := range s.outcomes {
 		if o.err != "" {
 			continue
 		}
 		cmd := toolenv.CommandLine(o.item.Name)
-		cmds = append(cmds, cmd)
 		for _, src := range s.lines[o.row].sources {
 			b.WriteString("\n" + st.App.Muted.Render(indentWrap("  ", src, w)) + "\n")
 			b.WriteString(st.App.Key.Render(indentWrap("    ", cmd+"…", w)) + "\n")
 		}
 	}
-	s.commands = strings.Join(cmds, "\n")
-	s.summary.SetContent(strings.TrimRight(b.String(), "\n"))
-	s.summary.GotoTop()
-	s.updateKeys()
+	return strings.TrimRight(b.String(), "\n")
 }
 
 func (s *importScreen) setSize(w, h int) {
 	s.width, s.height = w, h
 	s.summary.SetWidth(w)
 	s.summary.SetHeight(max(h-1, 1))
+	if s.phase == importDone {
+		s.summary.SetContent(s.summaryBody(w))
+	}
 	s.clampOffset()
 }
 
-func (s *importScreen) setStyles(st *Styles) { s.styles = st }
-func (s *importScreen) keyMap() help.KeyMap  { return s.keys }
+func (s *importScreen) setStyles(st *Styles) {
+	s.styles = st
+	if s.phase == importDone {
+		s.summary.SetContent(s.summaryBody(s.width))
+	}
+}
+func (s *importScreen) keyMap() help.KeyMap { return s.keys }
 
 // current is the highlighted row.
 func (s *importScreen) current() (importLine, bool) {
@@ -355,7 +374,14 @@ func (s *importScreen) rowLines(i int) []string {
 	}
 	out := []string{truncateLine(marker+title, s.width)}
 	const indent = "      "
-	out = append(out, truncateLine(indent+st.Browser.Type.Render(l.aiType+" · "+l.fingerprint), s.width))
+	what := l.aiType + " · " + l.fingerprint
+	if l.region != "" {
+		what += " · " + l.region
+	}
+	out = append(out, truncateLine(indent+st.Browser.Type.Render(what), s.width))
+	if l.endpoint != "" {
+		out = append(out, strings.Split(st.Browser.Endpoint.Render(indentWrap(indent+"at ", l.endpoint, w)), "\n")...)
+	}
 	for _, src := range l.sources {
 		out = append(out, strings.Split(st.App.Muted.Render(indentWrap(indent, src, w)), "\n")...)
 	}
@@ -437,6 +463,9 @@ func (s *importScreen) View() string {
 			reserve = 1
 		}
 		if len(rows)+len(rl)+reserve > room && i > s.offset {
+			// What fits of the next row, so a tall one does not leave
+			// the rest of the screen blank; it still counts as more.
+			rows = append(rows, rl[:max(min(room-len(rows)-1, len(rl)), 0)]...)
 			break
 		}
 		rows = append(rows, rl...)
@@ -486,7 +515,7 @@ func foundSentence(rows []session.ImportRow) string {
 	case len(places) == 1:
 		return fmt.Sprintf("Found %d key%s in %s.", total, plural(total, "", "s"), places[0].where)
 	}
-	const shown = 3
+	const shown = 2 // the sentence stays short enough for 40 columns
 	parts := make([]string, 0, shown+1)
 	rest := 0
 	for i, p := range places {

@@ -297,3 +297,18 @@ func TestGoldenImport(t *testing.T) {
 		}
 	}
 }
+
+// TestImportSummaryFollowsTheWidth: the summary is wrapped again when the
+// terminal is resized, instead of keeping the lines of the old width.
+func TestImportSummaryFollowsTheWidth(t *testing.T) {
+	t.Parallel()
+	st := newTestStore(t)
+	seed(t, st, 1)
+	scan := plantFound(t)
+	d := newDriverDeps(t, Deps{Store: st, Scan: &scan}, Options{}, 40, 12, nil)
+	d.press("i", "enter")
+	require.Equal(t, importDone, d.app.importer.phase)
+	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	requireFits(t, d, 80, 24)
+	require.Contains(t, d.screen(), "✓ “OpenAI (OPENAI_API_KEY)” (OPENAI, "+input.Fingerprint(foundOpenAI)+")")
+}
