@@ -331,11 +331,10 @@ func (s *importScreen) header() []string {
 	}
 	out = append(out, truncateLine(head, s.width))
 	if s.phase == importListing && len(s.lines) > 0 && !s.compact() {
-		text := s.found
-		if text != "" {
-			text += " "
+		text := s.found + " fbllm never changes those files."
+		if s.found == "" {
+			text = "Nothing new to import: fbllm holds these keys already, or cannot keep them."
 		}
-		text += "fbllm never changes those files."
 		out = append(out, strings.Split(st.App.Subtitle.Render(wrapText(text, w)), "\n")...)
 	}
 	if len(s.problems) > 0 {
