@@ -10,8 +10,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fbllm/fbllm/assets"
-	"github.com/fbllm/fbllm/client"
-	"github.com/fbllm/fbllm/diagnose"
 	"github.com/fbllm/fbllm/input"
 	"github.com/fbllm/fbllm/internal/providertest"
 	"github.com/fbllm/fbllm/internal/secrettest"
@@ -101,10 +99,7 @@ func TestAccessibleImport(t *testing.T) {
 	t.Cleanup(prov.Close)
 	st := newTestStore(t)
 	seed(t, st, 1)
-	sess, err := session.New(session.Options{Store: st, Probe: diagnose.Options{
-		TransportOptions: client.TransportOptions{Getenv: func(string) string { return "" }},
-	}})
-	require.NoError(t, err)
+	sess := probingSession(t, st)
 	scan := plantFound(t, "ANTHROPIC_BASE_URL="+prov.URL)
 	// 8: import. OpenAI: 1 import. Anthropic: 2 test first, then 1
 	// import. Gemini and AWS: 3 skip. Then 10: quit.

@@ -14,6 +14,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/stretchr/testify/require"
 
+	"github.com/fbllm/fbllm/client"
+	"github.com/fbllm/fbllm/diagnose"
+	"github.com/fbllm/fbllm/session"
 	"github.com/fbllm/fbllm/store"
 )
 
@@ -31,6 +34,17 @@ func newTestStore(t testing.TB) *store.Store {
 	})
 	require.NoError(t, err)
 	return st
+}
+
+// probingSession is a session over st whose probes ignore the machine's
+// proxy settings, for tests against a local fake provider.
+func probingSession(t testing.TB, st *store.Store) *session.Session {
+	t.Helper()
+	sess, err := session.New(session.Options{Store: st, Probe: diagnose.Options{
+		TransportOptions: client.TransportOptions{Getenv: func(string) string { return "" }},
+	}})
+	require.NoError(t, err)
+	return sess
 }
 
 // seed adds n configurations named "config-0001"….

@@ -12,7 +12,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fbllm/fbllm/assets"
-	"github.com/fbllm/fbllm/client"
 	"github.com/fbllm/fbllm/diagnose"
 	"github.com/fbllm/fbllm/input"
 	"github.com/fbllm/fbllm/internal/providertest"
@@ -96,10 +95,7 @@ func TestImportChecklistTestsAndImports(t *testing.T) {
 	t.Cleanup(prov.Close)
 	st := newTestStore(t)
 	holdGemini(t, st)
-	sess, err := session.New(session.Options{Store: st, Probe: diagnose.Options{
-		TransportOptions: client.TransportOptions{Getenv: func(string) string { return "" }},
-	}})
-	require.NoError(t, err)
+	sess := probingSession(t, st)
 	scan := plantFound(t, "ANTHROPIC_BASE_URL="+prov.URL)
 	var frames []string
 	d := newDriverDeps(t, Deps{Store: st, Session: sess, Scan: &scan}, Options{}, 100, 40, &frames)
@@ -179,10 +175,7 @@ func TestImportRecordsTheTestRunBefore(t *testing.T) {
 	prov := providertest.NewProviderServer(providertest.ProviderOptions{Type: assets.Anthropic, ValidSecrets: []string{foundAnthropic}})
 	t.Cleanup(prov.Close)
 	st := newTestStore(t)
-	sess, err := session.New(session.Options{Store: st, Probe: diagnose.Options{
-		TransportOptions: client.TransportOptions{Getenv: func(string) string { return "" }},
-	}})
-	require.NoError(t, err)
+	sess := probingSession(t, st)
 	scan := keyscan.Options{Environ: []string{"ANTHROPIC_API_KEY=" + foundAnthropic, "ANTHROPIC_BASE_URL=" + prov.URL}, Home: t.TempDir(), Cwd: t.TempDir()}
 	seed(t, st, 1)
 	var frames []string
