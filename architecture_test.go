@@ -18,7 +18,7 @@ import (
 var allowedImports = map[string][]string{
 	".":                               {"internal/cli", "internal/dbusguard", "internal/hygiene"},
 	"internal/cli":                    {"assets", "client", "diagnose", "input", "internal/demo", "internal/hygiene", "internal/redact", "session", "store", "toolenv", "keyscan", "ui"},
-	"ui":                              {"assets", "client", "diagnose", "forms", "input", "session", "store"},
+	"ui":                              {"assets", "client", "diagnose", "forms", "input", "keyscan", "session", "store", "toolenv"},
 	"session":                         {"assets", "client", "diagnose", "input", "internal/redact", "keyscan", "store"},
 	"diagnose":                        {"assets", "client", "input", "internal/redact"},
 	"client":                          {"assets", "internal/redact"},

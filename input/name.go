@@ -9,8 +9,8 @@ import (
 	"github.com/fbllm/fbllm/assets"
 )
 
-// maxNameLen is the longest configuration name, in characters (PRODUCT §1).
-const maxNameLen = 64
+// MaxNameLen is the longest configuration name, in characters (PRODUCT §1).
+const MaxNameLen = 64
 
 // ValidateName checks a configuration name against PRODUCT §1 and returns it
 // trimmed: 1–64 characters, printable, and unique among existing compared
@@ -26,8 +26,8 @@ func ValidateName(name string, existing []string, self string) (string, error) {
 	if trimmed == "" {
 		return "", nameError("name is required")
 	}
-	if n := utf8.RuneCountInString(trimmed); n > maxNameLen {
-		return "", nameError(fmt.Sprintf("name is %d characters long; at most %d", n, maxNameLen))
+	if n := utf8.RuneCountInString(trimmed); n > MaxNameLen {
+		return "", nameError(fmt.Sprintf("name is %d characters long; at most %d", n, MaxNameLen))
 	}
 	for i, r := range []rune(trimmed) {
 		if !unicode.IsPrint(r) {

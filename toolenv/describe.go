@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/fbllm/fbllm/assets"
 	"github.com/fbllm/fbllm/internal/redact"
+	"github.com/fbllm/fbllm/store"
 )
 
 // DescribedVar is one line of `fbllm exec --dry-run`: a variable with the
@@ -73,3 +75,48 @@ func (p *Plan) String() string { return p.Describe().String() }
 
 // GoString is String, for %#v.
 func (p *Plan) GoString() string { return p.String() }
+
+// Preview is the dry-run view of one configuration from its index entry
+// alone: the fingerprints the index keeps stand in for the secret and the
+// key, so it needs no keyring and never holds a secret (the TUI shows it
+// while the keyring may be locked). An AWS configuration with an access
+// key ID is taken for a key pair, one without for a Bedrock API key; Build
+// decides from the secret itself, which a saved configuration agrees with.
+func Preview(c store.Config) (Description, error) {
+	t, err := assets.ParseAIType(c.AIType)
+	if err != nil {
+		return Description{}, fmt.Errorf("configuration %q: %w", display(c.Name), err)
+	}
+	if strings.TrimSpace(c.SecretFingerprint) == "" {
+		return Description{}, fmt.Errorf("configuration %q has no secret", display(c.Name))
+	}
+	endpoint := strings.TrimSpace(c.Endpoint)
+	shown := map[string]string{
+		assets.FieldSecret:   c.SecretFingerprint,
+		assets.FieldKey:      c.KeyFingerprint,
+		assets.FieldEndpoint: endpoint,
+		assets.FieldRegion:   regionOf(t, endpoint, strings.TrimSpace(c.Region)),
+	}
+	kind := ""
+	if t == assets.AWS {
+		kind = assets.CredentialBedrockAPIKey
+		if c.KeyFingerprint != "" {
+			kind = assets.CredentialAccessKey
+		}
+	}
+	set, unset, ok := envFor(t, kind)
+	if !ok {
+		return Description{}, fmt.Errorf("configuration %q: no variables for type %s", display(c.Name), t)
+	}
+	d := Description{Set: []DescribedVar{}, Unset: []DescribedUnset{}}
+	for _, v := range set {
+		if shown[v.Field] == "" {
+			continue // as Build: the SDK default applies
+		}
+		d.Set = append(d.Set, DescribedVar{Name: v.Name, Field: v.Field, Config: display(c.Name), Shown: display(shown[v.Field])})
+	}
+	for _, u := range unset {
+		d.Unset = append(d.Unset, DescribedUnset{Name: u.Name, Reason: u.Reason})
+	}
+	return d, nil
+}

@@ -103,13 +103,7 @@ func sourceFields(src Source) (map[string]string, error) {
 	if f[assets.FieldSecret] == "" {
 		return nil, fmt.Errorf("configuration %q has no secret", display(c.Name))
 	}
-	if t == assets.AWS && f[assets.FieldRegion] == "" && f[assets.FieldEndpoint] != "" {
-		// Bedrock hosts carry the region; the store keeps Region only
-		// when the endpoint does not.
-		if ep, err := input.NormalizeEndpoint(assets.AWS, f[assets.FieldEndpoint]); err == nil {
-			f[assets.FieldRegion] = ep.Region
-		}
-	}
+	f[assets.FieldRegion] = regionOf(t, f[assets.FieldEndpoint], f[assets.FieldRegion])
 	for field, v := range f {
 		// execve cannot pass a NUL, and a line break in a variable is
 		// never part of a credential, URL or region.
@@ -123,6 +117,19 @@ func sourceFields(src Source) (map[string]string, error) {
 	return f, nil
 }
 
+// regionOf is the region an AWS configuration is used in: the stored one,
+// else the one its Bedrock host carries (the store keeps Region only when
+// the endpoint does not).
+func regionOf(t assets.AIType, endpoint, region string) string {
+	if t != assets.AWS || region != "" || endpoint == "" {
+		return region
+	}
+	if ep, err := input.NormalizeEndpoint(assets.AWS, endpoint); err == nil {
+		return ep.Region
+	}
+	return ""
+}
+
 // credentialKind tells a Bedrock API key (sent alone as a bearer token)
 // from the secret half of an access key pair.
 func credentialKind(secret string) string {
@@ -134,18 +141,15 @@ func credentialKind(secret string) string {
 
 func (p *Plan) addMapping(src Source, f map[string]string) error {
 	t := assets.AIType(strings.ToUpper(strings.TrimSpace(src.Config.AIType)))
-	env, ok := assets.ExecEnvFor(t)
-	if !ok {
-		return fmt.Errorf("configuration %q: no variables for type %s", display(src.Config.Name), t)
-	}
 	kind := ""
 	if t == assets.AWS {
 		kind = credentialKind(f[assets.FieldSecret])
 	}
-	for _, v := range env.Set {
-		if v.Credential != "" && v.Credential != kind {
-			continue
-		}
+	set, unset, ok := envFor(t, kind)
+	if !ok {
+		return fmt.Errorf("configuration %q: no variables for type %s", display(src.Config.Name), t)
+	}
+	for _, v := range set {
 		value := f[v.Field]
 		if value == "" {
 			continue // no endpoint or region stored: the SDK default applies
@@ -154,10 +158,7 @@ func (p *Plan) addMapping(src Source, f map[string]string) error {
 			return err
 		}
 	}
-	for _, u := range env.Unset {
-		if u.Credential != "" && u.Credential != kind {
-			continue
-		}
+	for _, u := range unset {
 		if i := p.indexOf(u.Name); i >= 0 {
 			return usagef("configuration %q removes %s, which configuration %q sets; use them in separate commands", display(src.Config.Name), u.Name, p.Vars[i].Config)
 		}
@@ -166,6 +167,28 @@ func (p *Plan) addMapping(src Source, f map[string]string) error {
 		}
 	}
 	return nil
+}
+
+// envFor is the variables type t sets and removes for a kind of credential
+// ("" but for AWS): Build and Preview map a configuration alike.
+func envFor(t assets.AIType, kind string) ([]assets.ExecVar, []assets.ExecUnset, bool) {
+	env, ok := assets.ExecEnvFor(t)
+	if !ok {
+		return nil, nil, false
+	}
+	var set []assets.ExecVar
+	for _, v := range env.Set {
+		if v.Credential == "" || v.Credential == kind {
+			set = append(set, v)
+		}
+	}
+	var unset []assets.ExecUnset
+	for _, u := range env.Unset {
+		if u.Credential == "" || u.Credential == kind {
+			unset = append(unset, u)
+		}
+	}
+	return set, unset, true
 }
 
 func (p *Plan) addSpec(s Spec, sources []Source, fields []map[string]string) error {

@@ -17,8 +17,10 @@ import (
 	"github.com/fbllm/fbllm/diagnose"
 	"github.com/fbllm/fbllm/forms"
 	"github.com/fbllm/fbllm/input"
+	"github.com/fbllm/fbllm/keyscan"
 	"github.com/fbllm/fbllm/session"
 	"github.com/fbllm/fbllm/store"
+	"github.com/fbllm/fbllm/toolenv"
 )
 
 // accessibleSession runs fbllm's flows as plain, sequential prompts: no
@@ -35,6 +37,8 @@ type accessibleSession struct {
 	w    io.Writer
 	r    io.Reader
 	opts Options
+	// scan says where keys kept in clear may be (nil: import is off).
+	scan *keyscan.Options
 
 	backend store.BackendInfo
 	// workspace is the current Flashback workspace once known.
@@ -56,7 +60,7 @@ type accessibleSession struct {
 // restores the terminal — a hidden-input prompt turns echo off — and returns
 // ErrCancelled at once, leaving the blocked read behind as the process exits.
 func RunAccessible(ctx context.Context, deps Deps, opts Options) (Result, error) {
-	s := &accessibleSession{ctx: ctx, sess: deps.Session, st: deps.Store, w: opts.Output, r: opts.Input, opts: opts}
+	s := &accessibleSession{ctx: ctx, sess: deps.Session, st: deps.Store, w: opts.Output, r: opts.Input, opts: opts, scan: deps.Scan}
 	if s.sess == nil {
 		s.sess, _ = session.New(session.Options{Store: deps.Store})
 	}
@@ -161,12 +165,18 @@ func (s *accessibleSession) confirm(title string, def bool) (bool, error) {
 func (s *accessibleSession) setup() error {
 	s.say("Welcome to fbllm. Let's add your first AI LLM configuration: a provider, its endpoint and its credentials.")
 	mode := session.ModeLocal
-	err := s.choose("Where should configurations live?", []huh.Option[string]{
+	opts := []huh.Option[string]{
 		huh.NewOption("On this machine: secrets go to "+backendSentence(s.backend), session.ModeLocal),
 		huh.NewOption("In a Flashback workspace: sign in; the secret is sent to Flashback once (write-only) and not kept here", session.ModeFlashback),
-	}, &mode)
-	if err != nil {
+	}
+	if found := s.foundKeys(); found != "" {
+		opts = append(opts, huh.NewOption("Import the keys found on this machine: "+found, setupImport))
+	}
+	if err := s.choose("Where should configurations live?", opts, &mode); err != nil {
 		return err
+	}
+	if mode == setupImport {
+		return s.importKeys()
 	}
 	if mode == session.ModeFlashback {
 		if err := s.signIn(); err != nil {
@@ -340,7 +350,11 @@ func (s *accessibleSession) menu() error {
 				huh.NewOption("Test a configuration from this machine", "test"),
 				huh.NewOption("Troubleshoot a configuration (every check, with what to do)", "doctor"),
 				huh.NewOption("Edit or rotate a configuration", "edit"),
-				huh.NewOption("Delete a configuration", "delete"))
+				huh.NewOption("Delete a configuration", "delete"),
+				huh.NewOption("Use a configuration in another program (the fbllm exec command line)", "exec"))
+		}
+		if s.scan != nil {
+			opts = append(opts, huh.NewOption("Import the keys this machine keeps in clear", "import"))
 		}
 		if s.workspace != nil {
 			opts = append(opts, huh.NewOption("Ask Flashback to validate a workspace configuration", "validate"),
@@ -374,6 +388,8 @@ func (s *accessibleSession) do(action string, items []session.Item) error {
 		return s.signIn()
 	case "workspace":
 		return s.pickWorkspace()
+	case "import":
+		return s.importKeys()
 	}
 	pool := items
 	if action == "validate" {
@@ -405,8 +421,172 @@ func (s *accessibleSession) do(action string, items []session.Item) error {
 		return s.report(s.edit(c))
 	case "delete":
 		return s.remove(c)
+	case "exec":
+		s.execLine(c)
 	}
 	return nil
+}
+
+// execLine says how to hand a configuration to another program: the
+// command line and the variables it sets, with fingerprints from the
+// index (no keyring read). A Flashback configuration's secret never leaves
+// the platform, which it says instead.
+func (s *accessibleSession) execLine(c session.Item) {
+	if c.IsRemote() || c.Local == nil {
+		s.say("%s\n", session.Explain(&session.WriteOnlyError{Item: c}).Sentence())
+		return
+	}
+	s.say("Command line: %s…", toolenv.CommandLine(c.Name))
+	s.say("Put the program and its arguments in place of …; the key stays encrypted and only that program gets it, while it runs.")
+	d, err := toolenv.Preview(*c.Local)
+	if err != nil {
+		s.say("It cannot be handed over: %s\n", errorText("", err))
+		return
+	}
+	s.say("Variables (fingerprints, never values):")
+	for _, v := range d.Set {
+		s.say("  %s: %s", v.Name, v.Shown)
+	}
+	if len(d.Unset) > 0 {
+		names := make([]string, len(d.Unset))
+		for i, u := range d.Unset {
+			names[i] = u.Name
+		}
+		s.say("Removed if inherited: %s.", strings.Join(names, ", "))
+	}
+	s.say("")
+}
+
+// scanKeys looks for keys kept in clear, as the checklist does.
+func (s *accessibleSession) scanKeys() (session.ImportPlan, error) {
+	var plan session.ImportPlan
+	err := s.call(keyringBudget, func(ctx context.Context) (err error) {
+		plan, err = s.sess.PlanImport(ctx, *s.scan)
+		return err
+	})
+	return plan, err
+}
+
+// foundKeys is the first-run offer: how many keys could be imported and
+// where, "" when none (or import is off).
+func (s *accessibleSession) foundKeys() string {
+	if s.scan == nil {
+		return ""
+	}
+	plan, err := s.scanKeys()
+	if err != nil {
+		return ""
+	}
+	return foundSentence(plan.Rows)
+}
+
+// importKeys lists the keys found in clear, asks about each new one
+// (import, test it first, skip), stores the chosen ones and says where the
+// plaintext copies remain and the command line that replaces each.
+func (s *accessibleSession) importKeys() error {
+	plan, err := s.scanKeys()
+	if err != nil {
+		s.say("Could not look for keys: %s", errorText("", err))
+		return nil
+	}
+	for _, p := range plan.Problems {
+		s.say("Could not read %s", p)
+	}
+	if len(plan.Rows) == 0 {
+		s.say("No provider keys found in clear on this machine: nothing to import.\n")
+		return nil
+	}
+	if found := foundSentence(plan.Rows); found != "" {
+		s.say("%s fbllm never changes those files.", found)
+	}
+	for i, r := range plan.Rows {
+		s.say("%d. %s", i+1, importRowText(r))
+	}
+	var jobs []importJob
+	for i, r := range plan.Rows {
+		if r.Action != session.ImportNew {
+			continue
+		}
+		var tested *diagnose.Report
+		for {
+			choice := "import"
+			opts := []huh.Option[string]{huh.NewOption(fmt.Sprintf("Import it as %q", r.Name), "import")}
+			if tested == nil {
+				opts = append(opts, huh.NewOption("Test it first (nothing is saved)", "test"))
+			}
+			opts = append(opts, huh.NewOption("Skip it", "skip"))
+			if err := s.choose(fmt.Sprintf("Key %d: %s %s?", i+1, r.Candidate.Type, r.Candidate.Fingerprint), opts, &choice); err != nil {
+				return err
+			}
+			if choice != "test" {
+				if choice == "import" {
+					jobs = append(jobs, importJob{row: i, change: r.Change, tested: tested})
+				}
+				break
+			}
+			s.say("Testing %s…", r.Candidate.Fingerprint)
+			var rep diagnose.Report
+			err := s.call(apiBudget, func(ctx context.Context) (err error) {
+				rep, err = testCandidate(ctx, s.sess, r.Change)
+				return err
+			})
+			if err != nil {
+				s.say("The test could not run: %s", errorText("", err))
+				continue
+			}
+			tested = &rep
+			s.say("%s", accessibleReport(rep))
+		}
+	}
+	if len(jobs) == 0 {
+		s.say("Nothing imported.\n")
+		return nil
+	}
+	if err := s.unlock(); err != nil {
+		return s.report(err)
+	}
+	var results []importResult
+	_ = s.call(apiBudget, func(ctx context.Context) error {
+		results = importKeys(ctx, s.sess, jobs)
+		return nil
+	})
+	var stored []importResult
+	for _, res := range results {
+		if res.err != nil {
+			s.say("Not stored: %s: %s", plan.Rows[res.row].Name, errorText("", res.err))
+			continue
+		}
+		stored = append(stored, res)
+		s.result.Changes = append(s.result.Changes, Change{Action: "imported", Item: res.item})
+		s.say("Stored %q (%s, %s) in the %s.", res.item.Name, res.item.AIType, res.item.SecretFingerprint, store.BackendLabel(s.backend.Name))
+	}
+	if len(stored) > 0 {
+		s.say("The plaintext copies are still where they were: fbllm never edits them. Remove each one, then start the tool with the command line given for it:")
+		for _, res := range stored {
+			for _, loc := range plan.Rows[res.row].Candidate.Locations {
+				s.say("  %s: %s…", loc.Source, toolenv.CommandLine(res.item.Name))
+			}
+		}
+	}
+	s.say("")
+	return nil
+}
+
+// importRowText is one found key as a sentence: what it becomes, its type
+// and fingerprint, where it was found, and why it is skipped.
+func importRowText(r session.ImportRow) string {
+	sources := make([]string, len(r.Candidate.Locations))
+	for i, l := range r.Candidate.Locations {
+		sources[i] = l.Source
+	}
+	what := "new: " + quote(r.Name)
+	switch r.Action {
+	case session.ImportHeld:
+		what = "already held by fbllm"
+	case session.ImportSkip:
+		what = "not importable: " + r.Reason
+	}
+	return fmt.Sprintf("%s — %s %s — found in %s", what, r.Candidate.Type, r.Candidate.Fingerprint, strings.Join(sources, ", "))
 }
 
 // report says why an add or edit did not save, and lets the menu go on.

@@ -10,6 +10,9 @@ package ui
 //   setup/browser(w) ──▶ signin ──signedInMsg──▶ listConfigsCmd ──(several workspaces)──▶ picker
 //   browser(t/v/x) ──checkMsg──▶ checkCmd ──checkDoneMsg──▶ report panel (or a status line)
 //   form(review "test now") ──testDraftMsg──▶ checkCmd ──▶ report panel ──e/esc/s──▶ form
+//   browser(!) ──showExecMsg──▶ exec panel (copyMsg: the command line, OSC 52)
+//   browser(i)/setup ──openImportMsg──▶ scanKeysCmd ──keysScannedMsg──▶ import checklist
+//   checklist(t) ──testCandidateCmd──▶ (enter) ──[passphrase]──▶ importKeysCmd ──keysImportedMsg──▶ summary
 //
 // Anything that talks to Flashback runs as a.op (one at a time) with its own
 // context: esc cancels it, and the spinner shows it in the status bar.
@@ -63,21 +66,24 @@ type App struct {
 
 	// The screens are pointers: App is copied on every message, and the
 	// screens (text inputs, the list) are most of its size.
-	loading *loading
-	setup   *setup
-	pass    *passphrase
-	form    *formScreen
-	browser *browser
-	signin  *signIn
-	picker  *workspacePicker
-	report  *reportPanel
-	direct  *directTest
+	loading  *loading
+	setup    *setup
+	pass     *passphrase
+	form     *formScreen
+	browser  *browser
+	signin   *signIn
+	picker   *workspacePicker
+	report   *reportPanel
+	direct   *directTest
+	execp    *execPanel
+	importer *importScreen
 
 	settings  store.Settings
 	keyring   keyringState
 	flashback flashbackState
 	op        operation
 	checks    checkState
+	found     importState
 	status    statusLine
 
 	result      Result
@@ -191,8 +197,9 @@ type Result struct {
 
 // Change is one thing a TUI session changed.
 type Change struct {
-	// Action is "saved" (a new configuration), "updated", "rotated" (an
-	// update with a new secret) or "deleted".
+	// Action is "saved" (a new configuration), "imported" (a new one from
+	// a key found in clear), "updated", "rotated" (an update with a new
+	// secret) or "deleted".
 	Action string
 	Item   session.Item
 }
@@ -214,6 +221,8 @@ func newApp(deps Deps, opts Options) App {
 	// The other screens are built when they open; until then they are
 	// empty, sized and styled like the rest.
 	a.pass, a.form, a.signin, a.picker, a.report, a.direct = &passphrase{}, &formScreen{}, &signIn{}, &workspacePicker{}, &reportPanel{}, &directTest{}
+	a.execp, a.importer = &execPanel{}, &importScreen{}
+	a.browser.canImport = deps.Scan != nil
 	return a
 }
 
@@ -300,6 +309,19 @@ var routes = routeTable(
 	route(App.onAskDirectTest),
 	route(App.onSubmitDirectTest),
 	route(App.onCancelDirectTest),
+
+	// Using a configuration in another program (app_exec.go).
+	route(App.onShowExec),
+	route(App.onCloseExec),
+
+	// Importing keys found in clear (app_import.go).
+	route(App.onOpenImport),
+	route(App.onKeysScanned),
+	route(App.onTestCandidate),
+	route(App.onCandidateTested),
+	route(App.onImportKeys),
+	route(App.onKeysImported),
+	route(App.onCloseImport),
 )
 
 // handler is one row of the routing table.
@@ -348,6 +370,10 @@ func (a App) screenOf(id screenID) screen {
 		return a.report
 	case screenDirectTest:
 		return a.direct
+	case screenExec:
+		return a.execp
+	case screenImport:
+		return a.importer
 	}
 	return a.loading
 }

@@ -55,6 +55,7 @@ func (a App) loaded(m storeLoadedMsg) (App, tea.Cmd) {
 		return a.needUnlock("to save the configuration", func(a App) (App, tea.Cmd) { return a.openForm(nil) }, screenBrowser)
 	case a.opts.Start == StartSetup || session.FirstRun(a.settings, len(m.configs)):
 		a.show(screenSetup)
+		return a.offerImport()
 	default:
 		a.show(screenBrowser)
 	}
@@ -62,8 +63,12 @@ func (a App) loaded(m storeLoadedMsg) (App, tea.Cmd) {
 }
 
 // onSetupChosen continues the first-run setup: Flashback needs a sign-in
-// (kept in the keyring), this machine goes straight to the form.
+// (kept in the keyring), this machine goes straight to the form, and the
+// keys found in clear open the import checklist.
 func (a App) onSetupChosen(msg setupChosenMsg) (App, tea.Cmd) {
+	if msg.mode == setupImport {
+		return a.onOpenImport(openImportMsg{})
+	}
 	if msg.mode == session.ModeFlashback {
 		a.flashback.setupFlow = true
 		return a.needUnlock("to keep your Flashback sign-in in the keyring", func(a App) (App, tea.Cmd) {

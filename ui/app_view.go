@@ -64,10 +64,28 @@ func (a App) footer() string {
 	all := km.ShortHelp()
 	cut := max(len(all)-2, 0)
 	rest, tail := enabledKeys(all[:cut]), enabledKeys(all[cut:])
-	for len(rest) > 0 && ansi.StringWidth(measure.ShortHelpView(append(rest[:len(rest):len(rest)], tail...))) > a.width {
+	// Measured as text: the help styles only colour, so an item is as wide
+	// as "key desc", and drawing the line once per dropped key would cost
+	// every keystroke a few hundred allocations.
+	total := a.shortHelpWidth(append(rest[:len(rest):len(rest)], tail...))
+	for len(rest) > 0 && total > a.width {
+		total -= a.shortHelpWidth(rest[len(rest)-1:]) + ansi.StringWidth(a.help.ShortSeparator)
 		rest = rest[:len(rest)-1]
 	}
 	return truncateLines(measure.ShortHelpView(append(rest, tail...)), a.width)
+}
+
+// shortHelpWidth is the width of the short help of keys (all enabled),
+// without drawing it.
+func (a App) shortHelpWidth(keys []key.Binding) int {
+	w := 0
+	for i, k := range keys {
+		if i > 0 {
+			w += ansi.StringWidth(a.help.ShortSeparator)
+		}
+		w += ansi.StringWidth(k.Help().Key) + 1 + ansi.StringWidth(k.Help().Desc)
+	}
+	return w
 }
 
 // flowHelp lays keys out as "key desc" items separated like the short

@@ -94,6 +94,8 @@ type browser struct {
 	readOnly map[string]string
 	// loading is shown in the header while Flashback is being listed.
 	loading bool
+	// canImport: App can look for keys in clear (i opens the checklist).
+	canImport bool
 
 	width, height int
 	keys          browserKeyMap
@@ -256,6 +258,9 @@ func (b *browser) updateKeys() {
 	k.Test.SetEnabled(has && !modal && writable)
 	k.Validate.SetEnabled(has && !modal && sel.IsRemote() && writable)
 	k.Troubleshoot.SetEnabled(has && !modal)
+	// A Flashback secret never leaves the platform: nothing to hand over.
+	k.Exec.SetEnabled(has && !modal && !sel.IsRemote())
+	k.Import.SetEnabled(!modal && b.canImport)
 	k.Workspace.SetEnabled(!modal)
 	k.Refresh.SetEnabled(!modal)
 	k.Add.SetEnabled(!modal)
@@ -345,6 +350,11 @@ func (b *browser) update(msg tea.Msg) tea.Cmd {
 	if !b.filtering && pressedDisabled(kp, b.keys.Validate) {
 		if c, ok := b.selected(); ok && !c.IsRemote() {
 			return func() tea.Msg { return checkMsg{item: c, kind: checkValidate} } // App explains
+		}
+	}
+	if !b.filtering && pressedDisabled(kp, b.keys.Exec) {
+		if c, ok := b.selected(); ok && c.IsRemote() {
+			return func() tea.Msg { return showExecMsg{item: c} } // App explains
 		}
 	}
 	if !b.filtering && (pressedDisabled(kp, b.keys.Edit) || pressedDisabled(kp, b.keys.Delete) ||
@@ -443,6 +453,12 @@ func (b *browser) update(msg tea.Msg) tea.Cmd {
 			kind = checkDoctor
 		}
 		return func() tea.Msg { return checkMsg{item: c, kind: kind} }
+	case key.Matches(kp, b.keys.Exec):
+		if c, ok := b.selected(); ok {
+			return func() tea.Msg { return showExecMsg{item: c} }
+		}
+	case key.Matches(kp, b.keys.Import):
+		return func() tea.Msg { return openImportMsg{} }
 	case key.Matches(kp, b.keys.Workspace):
 		return func() tea.Msg { return pickWorkspaceMsg{} }
 	case key.Matches(kp, b.keys.Refresh):
@@ -486,7 +502,11 @@ func (b *browser) View() string {
 	h := b.listHeight()
 	switch {
 	case len(b.all) == 0:
-		out.WriteString("\n" + st.Browser.Empty.Render(wrapText("No configurations yet. Press a to add one.", listW)))
+		empty := "No configurations yet. Press a to add one."
+		if b.keys.Import.Enabled() {
+			empty = "No configurations yet. Press a to add one, or i to import the keys this machine keeps in clear."
+		}
+		out.WriteString("\n" + st.Browser.Empty.Render(wrapText(empty, listW)))
 		h--
 	case len(b.view) == 0:
 		out.WriteString("\n" + st.Browser.Empty.Render(wrapText(fmt.Sprintf("No configuration matches %q. Press esc to clear the filter.", b.filter.Value()), listW)))

@@ -13,6 +13,7 @@ import (
 	"github.com/fbllm/fbllm/client"
 	"github.com/fbllm/fbllm/diagnose"
 	"github.com/fbllm/fbllm/input"
+	"github.com/fbllm/fbllm/keyscan"
 	"github.com/fbllm/fbllm/session"
 	"github.com/fbllm/fbllm/store"
 )
@@ -352,4 +353,89 @@ func recordCheckCmd(s *session.Session, it session.Item, r diagnose.Report) tea.
 		_ = s.RecordReport(it, r) // a lost status word is not worth an error
 		return nil
 	}
+}
+
+// keysScannedMsg carries a scan for keys kept in clear, decided row by row
+// (session.PlanImport). The plan holds the credentials found: App keeps it
+// only while the checklist is open.
+type keysScannedMsg struct {
+	id   int // the scan it answers; a newer one supersedes it
+	plan session.ImportPlan
+	err  error
+}
+
+func scanKeysCmd(ctx context.Context, s *session.Session, opts keyscan.Options, id int) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, keyringBudget)
+		defer cancel()
+		plan, err := s.PlanImport(ctx, opts)
+		return keysScannedMsg{id: id, plan: plan, err: err}
+	}
+}
+
+// candidateTestedMsg carries the test of a key found in clear, before it
+// is imported.
+type candidateTestedMsg struct {
+	row    int
+	report diagnose.Report
+	err    error
+}
+
+// testCandidateCmd probes the provider with a found key as it would be
+// imported. Nothing is saved.
+func testCandidateCmd(ctx context.Context, s *session.Session, row int, ch session.Change) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, apiBudget)
+		defer cancel()
+		r, err := testCandidate(ctx, s, ch)
+		return candidateTestedMsg{row: row, report: r, err: err}
+	}
+}
+
+// testCandidate is the test of a found key (the TUI's t, accessible mode's
+// "test it first").
+func testCandidate(ctx context.Context, s *session.Session, ch session.Change) (diagnose.Report, error) {
+	ref := diagnose.ConfigRef{Name: ch.Name, AIType: ch.AIType, Endpoint: ch.Endpoint, Store: session.StoreLocal}
+	return s.TestDraft(ctx, nil, ref, ch)
+}
+
+// importJob is one selected key to store, with the test run on it, if any.
+type importJob struct {
+	row    int
+	change session.Change
+	tested *diagnose.Report
+}
+
+// importResult is what became of one job.
+type importResult struct {
+	row  int
+	item session.Item
+	err  error
+}
+
+// keysImportedMsg carries the outcome of an import, job by job.
+type keysImportedMsg struct{ results []importResult }
+
+// importKeysCmd stores each key as a new local configuration; a test run
+// on it before becomes its last check.
+func importKeysCmd(ctx context.Context, s *session.Session, jobs []importJob) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, apiBudget)
+		defer cancel()
+		return keysImportedMsg{results: importKeys(ctx, s, jobs)}
+	}
+}
+
+// importKeys stores the jobs one by one (the TUI's enter, accessible
+// mode's import).
+func importKeys(ctx context.Context, s *session.Session, jobs []importJob) []importResult {
+	results := make([]importResult, 0, len(jobs))
+	for _, j := range jobs {
+		it, err := s.Create(ctx, session.Destination{Store: session.StoreLocal}, j.change)
+		if err == nil && j.tested != nil && j.tested.Status != "" {
+			_ = s.RecordReport(it, *j.tested) // a lost status word is not worth an error
+		}
+		results = append(results, importResult{row: j.row, item: it, err: err})
+	}
+	return results
 }

@@ -187,3 +187,19 @@ func TestDetailScrollsWhenCut(t *testing.T) {
 	require.Contains(t, d.screen(), "Local vLLM")
 	require.Contains(t, d.screen(), "Type")
 }
+
+// TestFooterWidthIsTheDrawnWidth: the footer decides which keys fit by
+// measuring their text; that must be the width the help draws, for every
+// screen's keys.
+func TestFooterWidthIsTheDrawnWidth(t *testing.T) {
+	t.Parallel()
+	d := goldenDriver(t, 80, 24, storeLoadedMsg{backend: goldenBackend, settings: store.Settings{Mode: "local"}, configs: goldenConfigs(3)}, Options{})
+	h := d.app.help
+	h.SetWidth(0)
+	for id := range numScreens {
+		keys := enabledKeys(d.app.screenOf(id).keyMap().ShortHelp())
+		for n := 1; n <= len(keys); n++ {
+			require.Equal(t, ansi.StringWidth(h.ShortHelpView(keys[:n])), d.app.shortHelpWidth(keys[:n]), "%s, %d keys", id, n)
+		}
+	}
+}

@@ -157,6 +157,9 @@ func TestGolden(t *testing.T) {
 		{"browser_filter", withConfigs, Options{}, func(d *driver) { d.press("/"); d.typeText("claude") }},
 		{"browser_delete", withConfigs, Options{}, func(d *driver) { d.press("d") }},
 		{"browser_help", withConfigs, Options{}, func(d *driver) { d.press("?") }},
+		// The keyring is locked: the exec panel reads the index only.
+		{"exec", withConfigs, Options{}, func(d *driver) { d.press("!") }},
+		{"exec_bedrock", withConfigs, Options{}, func(d *driver) { d.press("down", "down", "down", "!") }},
 		{"signin", loaded(storeLoadedMsg{backend: goldenBackend, apiURL: client.DefaultBaseURL}), Options{}, func(d *driver) {
 			d.press("down", "enter")
 			d.typeText("dana@northwind.example")

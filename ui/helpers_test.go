@@ -14,6 +14,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/stretchr/testify/require"
 
+	"github.com/fbllm/fbllm/client"
+	"github.com/fbllm/fbllm/diagnose"
+	"github.com/fbllm/fbllm/session"
 	"github.com/fbllm/fbllm/store"
 )
 
@@ -31,6 +34,17 @@ func newTestStore(t testing.TB) *store.Store {
 	})
 	require.NoError(t, err)
 	return st
+}
+
+// probingSession is a session over st whose probes ignore the machine's
+// proxy settings, for tests against a local fake provider.
+func probingSession(t testing.TB, st *store.Store) *session.Session {
+	t.Helper()
+	sess, err := session.New(session.Options{Store: st, Probe: diagnose.Options{
+		TransportOptions: client.TransportOptions{Getenv: func(string) string { return "" }},
+	}})
+	require.NoError(t, err)
+	return sess
 }
 
 // seed adds n configurations named "config-0001"….
@@ -92,6 +106,9 @@ type driver struct {
 	// frames, when non-nil, collects every rendered frame (with escape
 	// sequences) for secret scans.
 	frames *[]string
+	// clipboard is the text the App last asked the terminal to copy
+	// (tea.SetClipboard, OSC 52).
+	clipboard string
 }
 
 func newDriver(t testing.TB, st *store.Store, opts Options, w, h int) *driver {
@@ -141,6 +158,9 @@ func (d *driver) run(cmd tea.Cmd) {
 	case tea.QuitMsg:
 		d.quit = true
 	default:
+		if t := reflect.TypeOf(msg); t.Name() == "setClipboardMsg" && t.Kind() == reflect.String {
+			d.clipboard = reflect.ValueOf(msg).String()
+		}
 		if v := reflect.ValueOf(msg); v.Kind() == reflect.Slice && v.Type().Elem() == reflect.TypeOf(tea.Cmd(nil)) {
 			// tea.Sequence yields an unexported []Cmd type.
 			for _, c := range v.Convert(reflect.TypeOf([]tea.Cmd(nil))).Interface().([]tea.Cmd) {

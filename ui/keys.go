@@ -48,6 +48,9 @@ type browserKeyMap struct {
 	Add, Edit, Delete, Copy, Back, Help     key.Binding
 	Test, Validate, Troubleshoot            key.Binding
 	Workspace, Refresh                      key.Binding
+	// Exec shows the command line that hands a local configuration to a
+	// tool (fbllm exec); Import opens the checklist of keys found in clear.
+	Exec, Import key.Binding
 	// Quit works from the list; on the detail pane q only says how to get
 	// back (QuitHint).
 	Quit, QuitHint key.Binding
@@ -74,10 +77,13 @@ func defaultBrowserKeyMap() browserKeyMap {
 		Troubleshoot: key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "troubleshoot")),
 		Workspace:    key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "workspace")),
 		Refresh:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
-		Back:         key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close")),
-		Help:         key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
-		Quit:         key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
-		QuitHint:     quitHint(),
+		// c copies the id; ! is the shell's own "run a command" key.
+		Exec:     key.NewBinding(key.WithKeys("!"), key.WithHelp("!", "exec line")),
+		Import:   key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "import keys"), key.WithDisabled()),
+		Back:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close")),
+		Help:     key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
+		Quit:     key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
+		QuitHint: quitHint(),
 	}
 }
 
@@ -85,7 +91,7 @@ func defaultBrowserKeyMap() browserKeyMap {
 // ShortHelp lists keys by importance: the footer drops from the right,
 // and keeps the last two.
 func (k browserKeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Accept, k.ClearFilter, k.Back, k.Add, k.Edit, k.Test, k.Troubleshoot, k.Details, k.Delete, k.Filter, k.Help, k.Quit}
+	return []key.Binding{k.Accept, k.ClearFilter, k.Back, k.Add, k.Edit, k.Test, k.Troubleshoot, k.Exec, k.Details, k.Delete, k.Import, k.Filter, k.Help, k.Quit}
 }
 
 // FullHelp implements help.KeyMap.
@@ -93,7 +99,7 @@ func (k browserKeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
 		{k.Details, k.Back, k.Filter, k.Accept, k.ClearFilter},
-		{k.Add, k.Edit, k.Delete, k.Copy},
+		{k.Add, k.Edit, k.Delete, k.Copy, k.Exec, k.Import},
 		{k.Test, k.Validate, k.Troubleshoot, k.Workspace, k.Refresh, k.Help, k.Quit},
 	}
 }
@@ -297,3 +303,54 @@ func (k pickerKeyMap) ShortHelp() []key.Binding {
 	return []key.Binding{k.Up, k.Choose, k.Cancel}
 }
 func (k pickerKeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
+
+// execKeyMap drives the panel that shows how to use a configuration in a
+// tool.
+type execKeyMap struct {
+	Up, Down, Copy, Close, QuitHint key.Binding
+}
+
+func defaultExecKeyMap() execKeyMap {
+	return execKeyMap{
+		Up:       key.NewBinding(key.WithKeys("up", "k", "pgup"), key.WithHelp("↑/k", "scroll")),
+		Down:     key.NewBinding(key.WithKeys("down", "j", "pgdown", "space"), key.WithHelp("↓/j", "scroll")),
+		Copy:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy command")),
+		Close:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		QuitHint: quitHint(),
+	}
+}
+
+func (k execKeyMap) ShortHelp() []key.Binding  { return []key.Binding{k.Copy, k.Close} }
+func (k execKeyMap) FullHelp() [][]key.Binding { return [][]key.Binding{{k.Up, k.Down}, k.ShortHelp()} }
+
+// importKeyMap drives the checklist of keys found in clear, and then the
+// summary of what was imported. Keys that do not apply are disabled.
+type importKeyMap struct {
+	Up, Down, Toggle, Test, Import, Close, QuitHint key.Binding
+	// Copy and Done apply to the summary: copy the exec lines, and go to
+	// the list.
+	Copy, Done key.Binding
+}
+
+func defaultImportKeyMap() importKeyMap {
+	return importKeyMap{
+		Up:       key.NewBinding(key.WithKeys("up", "k", "pgup"), key.WithHelp("↑/↓", "move")),
+		Down:     key.NewBinding(key.WithKeys("down", "j", "pgdown")),
+		Toggle:   key.NewBinding(key.WithKeys("space", "x"), key.WithHelp("space", "select")),
+		Test:     key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "test")),
+		Import:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "import")),
+		Close:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		QuitHint: quitHint(),
+		Copy:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy commands"), key.WithDisabled()),
+		Done:     key.NewBinding(key.WithKeys("enter", "esc"), key.WithHelp("enter", "to the list"), key.WithDisabled()),
+	}
+}
+
+// ShortHelp lists keys by importance: the footer drops from the right and
+// keeps the last two.
+func (k importKeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Toggle, k.Import, k.Test, k.Copy, k.Up, k.Close, k.Done}
+}
+func (k importKeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{k.Up, k.Down, k.Toggle}, {k.Test, k.Copy, k.Import, k.Close, k.Done}}
+}

@@ -7,6 +7,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/fbllm/fbllm/keyscan"
 	"github.com/fbllm/fbllm/session"
 	"github.com/fbllm/fbllm/store"
 )
@@ -27,6 +28,10 @@ type Deps struct {
 	// Session joins the store with Flashback; nil means local only (a
 	// session over Store without any environment).
 	Session *session.Session
+	// Scan says where this machine may keep provider keys in clear, for
+	// the import checklist and the first-run offer; nil turns both off
+	// (the demo must not read the user's files, nor tests the machine's).
+	Scan *keyscan.Options
 }
 
 // Start selects the first screen of a session.

@@ -34,11 +34,13 @@ const (
 	screenPicker
 	screenReport
 	screenDirectTest
+	screenExec
+	screenImport
 	numScreens
 )
 
 func (s screenID) String() string {
-	return [...]string{"loading", "setup", "passphrase", "form", "browser", "signin", "picker", "report", "directtest"}[s]
+	return [...]string{"loading", "setup", "passphrase", "form", "browser", "signin", "picker", "report", "directtest", "exec", "import"}[s]
 }
 
 // loading is shown until the store has been read.

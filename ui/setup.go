@@ -64,6 +64,24 @@ func (s *setup) setBackend(info store.BackendInfo, err error) {
 	s.cursor = 0
 }
 
+// setupImport is the answer "import the keys found here" (offerImport).
+const setupImport = "import"
+
+// offerImport adds the answer "import the keys this machine keeps in
+// clear" when the first-run scan found some; found says how many and where.
+func (s *setup) offerImport(found string) {
+	if found == "" || s.err != nil {
+		return
+	}
+	for _, o := range s.options {
+		if o.mode == setupImport {
+			return
+		}
+	}
+	s.options = append(s.options, setupOption{mode: setupImport, title: "Import the keys found on this machine",
+		detail: found + " They go to: " + store.BackendLabel(s.backend.Name) + "; the files they are in stay as they are."})
+}
+
 func (s *setup) setSize(w, h int)     { s.width, s.height = w, h }
 func (s *setup) setStyles(st *Styles) { s.styles = st }
 func (s *setup) keyMap() help.KeyMap  { return s.keys }

@@ -104,7 +104,7 @@ func (c *cli) runTUI(cmd *cobra.Command, opts ui.Options) (err error) {
 // reportSaved tells what a TUI session changed, one line per save, update
 // and delete, on stderr after the alt screen is gone.
 func (c *cli) reportSaved(res ui.Result) {
-	verbs := map[string]string{"saved": "Saved", "updated": "Updated", "rotated": "Updated (secret rotated)", "deleted": "Deleted"}
+	verbs := map[string]string{"saved": "Saved", "imported": "Imported", "updated": "Updated", "rotated": "Updated (secret rotated)", "deleted": "Deleted"}
 	for _, ch := range res.Changes {
 		it := ch.Item
 		where := "in Flashback workspace " + it.WorkspaceName
@@ -141,9 +141,10 @@ func accessibleMode(getenv func(string) string) bool {
 // uiDeps hands the TUI the invocation's session (fbllm demo swaps in a
 // simulated one).
 func (c *cli) uiDeps(st *store.Store) ui.Deps {
+	scan := c.scanOptions()
 	sess, err := c.session()
 	if err != nil {
-		return ui.Deps{Store: st}
+		return ui.Deps{Store: st, Scan: &scan}
 	}
-	return ui.Deps{Store: st, Session: sess}
+	return ui.Deps{Store: st, Session: sess, Scan: &scan}
 }
