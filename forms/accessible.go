@@ -1,6 +1,7 @@
 package forms
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -18,15 +19,7 @@ import (
 // echo, which needs r to be a terminal. It returns the user's answer to
 // the review (see AskAccessibleAction).
 func RunAccessible(d *input.Draft, w io.Writer, r io.Reader) (string, error) {
-	theme := huh.ThemeFunc(huh.ThemeBase)
-	ask := func(f huh.Field) error {
-		f.WithTheme(theme)
-		f.Init()
-		f.Focus()
-		err := f.RunAccessible(w, r)
-		fmt.Fprintln(w)
-		return err
-	}
+	ask := func(f huh.Field) error { return AskAccessible(f, w, r) }
 
 	opts := make([]huh.Option[assets.AIType], 0, 5)
 	for _, p := range assets.Presets() {
@@ -121,12 +114,29 @@ func AskAccessibleAction(d *input.Draft, w io.Writer, r io.Reader) (string, erro
 		huh.NewOption("Test the connection first (nothing is saved yet)", input.ActionTest),
 		huh.NewOption("Do not save", ""),
 	).Value(&action)
+	err := AskAccessible(f, w, r)
+	return action, err
+}
+
+// ErrNoAnswer means the input ended before a question was answered.
+var ErrNoAnswer = errors.New("the input ended before the question was answered")
+
+// AskAccessible asks one huh field line by line. huh v2.0.3 panics (index
+// out of range) when a numbered choice gets an invalid number and then the
+// input ends; that is the end of the answers, not a crash, so it is
+// ErrNoAnswer.
+func AskAccessible(f huh.Field, w io.Writer, r io.Reader) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = ErrNoAnswer
+		}
+	}()
 	f.WithTheme(huh.ThemeFunc(huh.ThemeBase))
 	f.Init()
 	f.Focus()
-	err := f.RunAccessible(w, r)
+	err = f.RunAccessible(w, r)
 	fmt.Fprintln(w)
-	return action, err
+	return err
 }
 
 func accessibleTitle(title, description string) string {

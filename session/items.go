@@ -12,6 +12,7 @@ import (
 	"github.com/fbllm/fbllm/assets"
 	"github.com/fbllm/fbllm/client"
 	"github.com/fbllm/fbllm/diagnose"
+	"github.com/fbllm/fbllm/internal/redact"
 	"github.com/fbllm/fbllm/store"
 )
 
@@ -62,11 +63,18 @@ func LocalItem(c store.Config) Item {
 		ws = store.DefaultWorkspace
 	}
 	return Item{
-		ID: c.ID, Name: c.Name, AIType: assets.AIType(c.AIType), Endpoint: c.Endpoint, Region: c.Region,
+		ID: c.ID, Name: oneLineSafe(c.Name), AIType: assets.AIType(c.AIType), Endpoint: oneLineSafe(c.Endpoint), Region: oneLineSafe(c.Region),
 		KeyFingerprint: c.KeyFingerprint, SecretFingerprint: c.SecretFingerprint,
 		WorkspaceID: ws, WorkspaceName: LocalWorkspaceName, Store: StoreLocal,
 		CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt, LastCheck: c.LastCheck, Local: &cc,
 	}
+}
+
+// oneLineSafe makes text from the index safe to show: names and endpoints
+// are checked when saved, but a hand-edited configs.json could carry a
+// terminal escape, a line break or a bidi override into every view.
+func oneLineSafe(s string) string {
+	return strings.Join(strings.Fields(redact.Terminal(s)), " ")
 }
 
 func remoteItem(l client.LLM, wsName string, checks map[string]store.Check) Item {

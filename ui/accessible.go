@@ -140,12 +140,7 @@ func (s *accessibleSession) run() error {
 
 // ask runs one huh field in accessible mode.
 func (s *accessibleSession) ask(f huh.Field) error {
-	f.WithTheme(huh.ThemeFunc(huh.ThemeBase))
-	f.Init()
-	f.Focus()
-	err := f.RunAccessible(s.w, s.r)
-	fmt.Fprintln(s.w)
-	return err
+	return forms.AskAccessible(f, s.w, s.r)
 }
 
 // choose asks one question with numbered answers.
