@@ -106,14 +106,20 @@ func TestDecodeLineAgreesWithEncodingJSON(t *testing.T) {
 		with(func(c *Config) { c.Generation = -1 }),
 		with(func(c *Config) { c.Name, c.Endpoint = "Café ☕ 東京", "" }),
 		with(func(c *Config) { c.Name = "b <&> 'x'" }),
-		with(func(c *Config) { c.Region, c.KeyFingerprint, c.SecretFingerprint = "eu-west-1", "AKIA…WXYZ", "sk-proj-…abcd #1a2b3c" }),
+		with(func(c *Config) {
+			c.Region, c.KeyFingerprint, c.SecretFingerprint = "eu-west-1", "AKIA…WXYZ", "sk-proj-…abcd #1a2b3c"
+		}),
 		with(func(c *Config) { c.UpdatedAt = at.Add(123 * time.Millisecond) }),
 		with(func(c *Config) { c.UpdatedAt = at.Add(1) }),
 		with(func(c *Config) { c.CreatedAt = time.Date(2024, 2, 29, 23, 59, 59, 999_999_999, time.UTC) }),
 		with(func(c *Config) { c.LastCheck = &Check{} }),
-		with(func(c *Config) { c.LastCheck = &Check{Status: "verified", At: at, Models: 3, ModelIDs: []string{"gpt-4o", "", "o3"}} }),
+		with(func(c *Config) {
+			c.LastCheck = &Check{Status: "verified", At: at, Models: 3, ModelIDs: []string{"gpt-4o", "", "o3"}}
+		}),
 		with(func(c *Config) { c.LastCheck = &Check{Status: "rejected", At: at.In(time.FixedZone("", 2*3600))} }),
-		with(func(c *Config) { c.LastCheck = &Check{Status: "verified", At: at.In(time.FixedZone("", -(5*3600 + 30*60)))} }),
+		with(func(c *Config) {
+			c.LastCheck = &Check{Status: "verified", At: at.In(time.FixedZone("", -(5*3600 + 30*60)))}
+		}),
 	}
 	for _, c := range accepted {
 		line := jsonLine(t, c)

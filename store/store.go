@@ -117,8 +117,8 @@ type Store struct {
 	// encodeIndex writes (nil otherwise): writeIndex copies it for a
 	// configuration that did not change.
 	cacheLines [][]byte
-	haveCache bool
-	collected bool // orphans were collected by a write of this Store
+	haveCache  bool
+	collected  bool // orphans were collected by a write of this Store
 }
 
 // Open prepares a Store. It is cheap: it checks the two directories
