@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fbllm/fbllm/assets"
+	"github.com/fbllm/fbllm/internal/providertest"
 	"github.com/fbllm/fbllm/store"
 )
 
@@ -122,6 +124,27 @@ func BenchmarkStatusCLI(b *testing.B) {
 			for b.Loop() {
 				if code, out := run("status"); code != 0 {
 					b.Fatalf("status: %s", out)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkTestRefCLI runs `fbllm test REF` in-process against an instant
+// local provider, with n other configurations in the index: resolve, read
+// the secret, probe, record the check.
+func BenchmarkTestRefCLI(b *testing.B) {
+	for _, n := range []int{100, 1000, 10000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			run := growthHome(b, n)
+			prov := providertest.NewProviderServer(providertest.ProviderOptions{Type: assets.OpenAI, ValidSecrets: []string{cliSecret}})
+			b.Cleanup(prov.Close)
+			if code, out := run("add", "--name", "probe", "--type", "OTHER", "--endpoint", prov.URL+"/v1", "--secret-env", "K"); code != 0 {
+				b.Fatalf("add: %s", out)
+			}
+			for b.Loop() {
+				if code, out := run("test", "probe"); code != 0 {
+					b.Fatalf("test: %s", out)
 				}
 			}
 		})
