@@ -173,7 +173,7 @@ func (f *fileItems) Remove(key string) error {
 // listing, no stat per file). Staging directories and other dot files are
 // not items.
 func (f *fileItems) Keys() ([]string, error) {
-	entries, err := os.ReadDir(f.dir)
+	entries, err := readDirUnsorted(f.dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}

@@ -28,12 +28,37 @@ type parseError struct{ err error }
 func (e *parseError) Error() string { return e.err.Error() }
 func (e *parseError) Unwrap() error { return e.err }
 
-// parseIndex decodes configs.json content, sorted like List. path is for
-// messages.
-func parseIndex(path string, data []byte) ([]Config, error) {
+// parseIndex decodes configs.json content, sorted like List. lines[i] is
+// configs[i]'s line as encodeIndex writes it, when the file holds it in
+// that form (nil otherwise; see decodeCanonical). path is for messages.
+func parseIndex(path string, data []byte) (configs []Config, lines [][]byte, err error) {
 	if data == nil {
-		return nil, nil
+		return nil, nil, nil
 	}
+	configs, lines, ok := decodeCanonical(data)
+	if !ok {
+		if configs, err = parseGeneral(path, data); err != nil {
+			return nil, nil, err
+		}
+		lines = make([][]byte, len(configs))
+	}
+	for i, c := range configs {
+		if c.ID == "" {
+			return nil, nil, &parseError{fmt.Errorf("config #%d has no id", i+1)}
+		}
+		if c.Generation < 0 {
+			return nil, nil, &parseError{fmt.Errorf("config #%d has an impossible generation %d", i+1, c.Generation)}
+		}
+	}
+	if !slices.IsSortedFunc(configs, lessByName) {
+		sortWithLines(configs, lines)
+	}
+	return configs, lines, nil
+}
+
+// parseGeneral decodes configs.json in any form encoding/json reads, of
+// any version this code knows.
+func parseGeneral(path string, data []byte) ([]Config, error) {
 	// Read the version first: a newer file may not even parse as ours.
 	var v struct {
 		Version int `json:"version"`
@@ -52,35 +77,75 @@ func parseIndex(path string, data []byte) ([]Config, error) {
 		return nil, &parseError{fmt.Errorf("parse: %w", err)}
 	}
 	for i, c := range f.Configs {
-		switch {
-		case c.ID == "":
-			return nil, &parseError{fmt.Errorf("config #%d has no id", i+1)}
-		case c.Generation < 0 || (f.Version < 2 && c.Generation != 0):
+		if f.Version < 2 && c.Generation != 0 {
 			return nil, &parseError{fmt.Errorf("config #%d has an impossible generation %d", i+1, c.Generation)}
 		}
 	}
-	slices.SortFunc(f.Configs, lessByName)
 	return f.Configs, nil
+}
+
+// sortWithLines sorts configs like List, keeping lines[i] with configs[i].
+func sortWithLines(configs []Config, lines [][]byte) {
+	type entry struct {
+		c    Config
+		line []byte
+	}
+	es := make([]entry, len(configs))
+	for i := range configs {
+		es[i] = entry{configs[i], lines[i]}
+	}
+	slices.SortFunc(es, func(a, b entry) int { return lessByName(a.c, b.c) })
+	for i, e := range es {
+		configs[i], lines[i] = e.c, e.line
+	}
 }
 
 // encodeIndex renders configs.json with one configuration per line: still
 // readable and diffable by people, but without the indentation that makes
-// parsing 1,000 entries about a third slower.
-func encodeIndex(configs []Config) ([]byte, error) {
-	var buf bytes.Buffer
-	fmt.Fprintf(&buf, `{"version":%d,"configs":[`, indexVersion)
-	enc := json.NewEncoder(&buf)
+// parsing 1,000 entries about a third slower. configs must be sorted like
+// List. prev and prevLines are the file being replaced, as parseIndex
+// returned it: a configuration that is in prev unchanged is written as its
+// line there instead of being encoded again, which is most of a write's
+// cost when one configuration of thousands changes. lines[i] is configs[i]'s
+// line in the result (sharing its memory).
+func encodeIndex(configs, prev []Config, prevLines [][]byte) (data []byte, lines [][]byte, err error) {
+	size := len(canonicalHead) + len(canonicalTail)
+	for _, l := range prevLines {
+		size += len(l) + 2
+	}
+	buf := bytes.NewBuffer(make([]byte, 0, size+512))
+	buf.Write(canonicalHead)
+	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false)
-	for i, c := range configs {
+	spans := make([][2]int, len(configs))
+	j := 0 // walks prev, which is sorted the same way
+	for i := range configs {
 		if i > 0 {
 			buf.WriteByte(',')
 		}
 		buf.WriteByte('\n')
-		if err := enc.Encode(c); err != nil {
-			return nil, err
+		start := buf.Len()
+		// Unchanged neighbours have the same id: only where the lists
+		// differ does the walk compare names.
+		for j < len(prev) && prev[j].ID != configs[i].ID && lessByName(prev[j], configs[i]) < 0 {
+			j++
 		}
-		buf.Truncate(buf.Len() - 1) // Encode's newline
+		if j < len(prev) && j < len(prevLines) && prevLines[j] != nil && sameConfig(&prev[j], &configs[i]) {
+			buf.Write(prevLines[j])
+			j++
+		} else {
+			if err := enc.Encode(configs[i]); err != nil {
+				return nil, nil, err
+			}
+			buf.Truncate(buf.Len() - 1) // Encode's newline
+		}
+		spans[i] = [2]int{start, buf.Len()}
 	}
-	buf.WriteString("\n]}\n")
-	return buf.Bytes(), nil
+	buf.Write(canonicalTail)
+	data = buf.Bytes()
+	lines = make([][]byte, len(configs))
+	for i, sp := range spans {
+		lines[i] = data[sp[0]:sp[1]:sp[1]]
+	}
+	return data, lines, nil
 }

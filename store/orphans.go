@@ -170,7 +170,7 @@ func (s *Store) findOrphansLocked(ctx context.Context, sel *selection, configs [
 func (s *Store) staleTemps() ([]string, error) {
 	var out []string
 	scan := func(dir string, match func(name string, isDir bool) bool) error {
-		entries, err := os.ReadDir(dir)
+		entries, err := readDirUnsorted(dir)
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil
 		}

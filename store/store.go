@@ -113,8 +113,12 @@ type Store struct {
 	cacheID   fileID // its identity, when cacheIDOK
 	cacheIDOK bool
 	cache     []Config // its parsed, sorted form; never handed out directly
-	haveCache bool
-	collected bool // orphans were collected by a write of this Store
+	// cacheLines[i] is cache[i]'s line in cacheRaw when it is in the form
+	// encodeIndex writes (nil otherwise): writeIndex copies it for a
+	// configuration that did not change.
+	cacheLines [][]byte
+	haveCache  bool
+	collected  bool // orphans were collected by a write of this Store
 }
 
 // Open prepares a Store. It is cheap: it checks the two directories
@@ -391,7 +395,7 @@ func (s *Store) loadIndex(byContent bool) ([]Config, error) {
 		return nil, err
 	}
 	if f == nil {
-		s.setCache(nil, fileID{}, false, nil)
+		s.setCache(nil, fileID{}, false, nil, nil)
 		return nil, nil
 	}
 	defer f.Close()
@@ -406,7 +410,7 @@ func (s *Store) loadIndex(byContent bool) ([]Config, error) {
 	if fi.Size() > MaxFileSize {
 		return nil, &TooLargeError{Path: s.indexPath, Limit: MaxFileSize}
 	}
-	data, err := readAllLimited(f, s.indexPath, MaxFileSize)
+	data, err := readAllLimited(f, s.indexPath, MaxFileSize, fi.Size())
 	if err != nil {
 		return nil, err
 	}
@@ -418,11 +422,11 @@ func (s *Store) loadIndex(byContent bool) ([]Config, error) {
 		return out, nil
 	}
 	s.mu.Unlock()
-	configs, err := parseIndex(s.indexPath, data)
+	configs, lines, err := parseIndex(s.indexPath, data)
 	if err != nil {
 		return nil, err
 	}
-	s.setCache(data, id, idOK, configs)
+	s.setCache(data, id, idOK, configs, lines)
 	return configs, nil
 }
 
@@ -437,17 +441,22 @@ func (s *Store) loadLocked() ([]Config, error) {
 		if merr != nil {
 			return nil, &CorruptIndexError{Path: s.indexPath, Err: errors.Join(perr.err, merr)}
 		}
-		s.setCache(nil, fileID{}, false, nil)
+		s.setCache(nil, fileID{}, false, nil, nil)
 		return nil, &CorruptIndexError{Path: s.indexPath, MovedTo: moved, Err: perr.err}
 	}
 	return cloneAll(configs), err
 }
 
-// writeIndex replaces configs.json; the caller holds the exclusive lock.
-// This rename is the commit point of every change to the configurations.
+// writeIndex replaces configs.json; the caller holds the exclusive lock,
+// and read the index under it (loadLocked), so the cache is the file being
+// replaced. This rename is the commit point of every change to the
+// configurations.
 func (s *Store) writeIndex(configs []Config) error {
 	slices.SortFunc(configs, lessByName)
-	data, err := encodeIndex(configs)
+	s.mu.Lock()
+	prev, prevLines := s.cache, s.cacheLines
+	s.mu.Unlock()
+	data, lines, err := encodeIndex(configs, prev, prevLines)
 	if err != nil {
 		return err
 	}
@@ -459,25 +468,42 @@ func (s *Store) writeIndex(configs []Config) error {
 	if fi, err := os.Lstat(s.indexPath); err == nil {
 		id, idOK = identityOf(fi)
 	}
-	s.setCache(data, id, idOK, cloneAll(configs))
+	s.setCache(data, id, idOK, cloneAll(configs), lines)
 	return nil
 }
 
-// setCache remembers content, its identity and its parsed form. configs
-// must not be shared with a caller that may change it.
-func (s *Store) setCache(raw []byte, id fileID, idOK bool, configs []Config) {
+// setCache remembers content, its identity, its parsed form and the lines
+// of that form. configs must not be shared with a caller that may change
+// it.
+func (s *Store) setCache(raw []byte, id fileID, idOK bool, configs []Config, lines [][]byte) {
 	s.mu.Lock()
-	s.cacheRaw, s.cacheID, s.cacheIDOK, s.cache, s.haveCache = raw, id, idOK, configs, true
+	s.cacheRaw, s.cacheID, s.cacheIDOK, s.cache, s.cacheLines, s.haveCache = raw, id, idOK, configs, lines, true
 	s.mu.Unlock()
 }
 
+// cloneAll deep-copies configs (see Config.clone), with room for one more
+// (Add appends one). The copied checks share one allocation: at 10,000
+// configurations, 10,000 small ones cost more than the copy itself.
 func cloneAll(configs []Config) []Config {
 	if configs == nil {
 		return nil
 	}
-	out := make([]Config, len(configs))
-	for i, c := range configs {
-		out[i] = c.clone()
+	out := make([]Config, len(configs), len(configs)+1)
+	copy(out, configs)
+	n := 0
+	for _, c := range configs {
+		if c.LastCheck != nil {
+			n++
+		}
+	}
+	checks := make([]Check, 0, n)
+	for i, c := range out {
+		if c.LastCheck != nil {
+			chk := *c.LastCheck
+			chk.ModelIDs = slices.Clone(chk.ModelIDs)
+			checks = append(checks, chk)
+			out[i].LastCheck = &checks[len(checks)-1]
+		}
 	}
 	return out
 }

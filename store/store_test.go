@@ -506,7 +506,7 @@ func TestIndexFileFormat(t *testing.T) {
 	t.Parallel()
 	ctx := ctxT(t)
 	s, _ := memStore(t)
-	data, err := encodeIndex(nil)
+	data, _, err := encodeIndex(nil, nil, nil)
 	require.NoError(t, err)
 	require.JSONEq(t, `{"version":2,"configs":[]}`, string(data))
 

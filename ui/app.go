@@ -246,6 +246,7 @@ func (a App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a, cmd = a.updateScreen(msg)
 	}
 	a.relayout()
+	a.placeRuler()
 	return a, cmd
 }
 

@@ -138,18 +138,51 @@ func (a App) statusBar() string {
 	for _, p := range a.statusLeft() {
 		left += p.style.Render(p.text)
 	}
+	if line, ok := a.statusOneLine(left); ok {
+		if a.browser.rulerInStatus && a.screen == screenBrowser {
+			ruler := a.browser.position()
+			line += strings.Repeat(" ", max(a.width-ansi.StringWidth(line)-ansi.StringWidth(ruler), 0)) + st.Status.Ruler.Render(ruler)
+		}
+		return line
+	}
 	msg, style := a.statusMessage()
-	if msg == "" {
-		return ansi.Truncate(left, a.width, "…")
-	}
-	if a.statusShared(msg) {
-		return left + st.Status.Bar.Render(" · ") + style.Render(msg)
-	}
 	ls := a.statusMessageLines(msg)
 	for i, l := range ls {
 		ls[i] = style.Render(l)
 	}
 	return strings.Join(ls, "\n")
+}
+
+// statusOneLine is the status bar when it is one line: the keyring
+// indicator (left, drawn), with the message beside it when it fits.
+func (a App) statusOneLine(left string) (string, bool) {
+	msg, style := a.statusMessage()
+	switch {
+	case msg == "":
+		return ansi.Truncate(left, a.width, "…"), true
+	case a.statusShared(msg):
+		return left + a.styles.Status.Bar.Render(" · ") + style.Render(msg), true
+	}
+	return "", false
+}
+
+// placeRuler decides where the browser shows its position: at the right
+// of the status bar when the widest position ("1000/1000") fits there
+// beside what the bar says, else in the browser's header. Update calls it
+// last, so View only reads the decision.
+func (a *App) placeRuler() {
+	b := a.browser
+	b.rulerInStatus = false
+	if a.screen != screenBrowser || b.position() == "" {
+		return
+	}
+	var left string
+	for _, p := range a.statusLeft() {
+		left += p.style.Render(p.text)
+	}
+	line, ok := a.statusOneLine(left)
+	widest := 2*len(fmt.Sprint(len(b.view))) + 1
+	b.rulerInStatus = ok && ansi.StringWidth(line)+2+widest <= a.width
 }
 
 // statusHeight is how many lines statusBar takes, worked out without

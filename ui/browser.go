@@ -96,6 +96,9 @@ type browser struct {
 	loading bool
 	// canImport: App can look for keys in clear (i opens the checklist).
 	canImport bool
+	// rulerInStatus: App shows the position in the status bar (see
+	// position), so the header does not.
+	rulerInStatus bool
 
 	width, height int
 	keys          browserKeyMap
@@ -537,20 +540,32 @@ func (b browser) headerLine(w int) string {
 	if len(b.view) != len(b.all) {
 		count = fmt.Sprintf("%d of %d · filter %q", len(b.view), len(b.all), b.filter.Value())
 	}
-	pos := ""
-	if len(b.view) > 0 {
-		pos = fmt.Sprintf(" · %d/%d", b.cursor+1, len(b.view))
+	if pos := b.position(); pos != "" && !b.rulerInStatus {
+		count += " · " + pos
 	}
 	sep := " "
 	if b.scopeLabel != "" {
 		sep = " · " // "Production (ADMIN) · 8", not "(ADMIN) 8"
 	}
-	line := title + sep + st.Browser.Count.Render(count+pos)
+	line := title + sep + st.Browser.Count.Render(count)
 	if ansi.StringWidth(line) > w && b.scopeLabel != "" {
 		// Narrow: the workspace and the count matter more than the word.
-		line = st.App.Title.Render(b.scopeLabel) + sep + st.Browser.Count.Render(count+pos)
+		line = st.App.Title.Render(b.scopeLabel) + sep + st.Browser.Count.Render(count)
 	}
 	return ansi.Truncate(line, w, "…")
+}
+
+// position is where the cursor is in the (filtered) list, "39/1000"; ""
+// when nothing is listed. App shows it at the right of the status bar when
+// there is room (rulerInStatus), else the header does: a cursor move that
+// scrolls ends next to the status bar, so there it costs a few bytes where
+// the header costs a jump to the top of the screen and a colour switch,
+// about 22 bytes on every move over SSH.
+func (b *browser) position() string {
+	if len(b.view) == 0 || b.confirming != nil {
+		return ""
+	}
+	return fmt.Sprintf("%d/%d", b.cursor+1, len(b.view))
 }
 
 // checkWord is the last check as a word (never colour alone).

@@ -42,7 +42,7 @@ type Styles struct {
 		Title, Subtitle, Muted, Subtle, Error, Warning, Success, Key, Simulated lipgloss.Style
 	}
 	Status struct {
-		Bar, Backend, Locked, Unlocked, Message, Error lipgloss.Style
+		Bar, Backend, Locked, Unlocked, Message, Error, Ruler lipgloss.Style
 	}
 	Browser struct {
 		Header, Cursor, Name, Type, Endpoint, Empty, Filter, Count lipgloss.Style
@@ -90,6 +90,9 @@ func NewStyles(isDark bool) *Styles {
 	s.Status.Unlocked = base.Foreground(p.success)
 	s.Status.Message = base.Foreground(p.success)
 	s.Status.Error = base.Foreground(p.errorC)
+	// The browser's position changes on every cursor move: in the
+	// terminal's own colour it costs no colour switch.
+	s.Status.Ruler = lipgloss.NewStyle()
 
 	s.Browser.Header = base.Foreground(p.fgSubtle)
 	s.Browser.Cursor = base.Foreground(p.accent).Bold(true)
