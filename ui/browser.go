@@ -586,6 +586,8 @@ func checkWord(chk *store.Check) string {
 		return "✗ provider"
 	case "misconfigured":
 		return "✗ misconfig"
+	case "unreachable":
+		return "✗ unreached" // "✗ unreachable" is one cell wider than the column
 	}
 	return "✗ " + chk.Status
 }
