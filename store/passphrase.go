@@ -56,17 +56,7 @@ func (s *Store) PassphraseSet(ctx context.Context) (bool, error) {
 // verifier (*VerifierMissingError). Ask for the passphrase twice before
 // calling it. No-op for other backends.
 func (s *Store) InitPassphrase(ctx context.Context, pass string) error {
-	sel, err := s.selection(ctx)
-	if err != nil {
-		return fmt.Errorf("init passphrase: %w", err)
-	}
-	if !sel.info.NeedsPassphrase {
-		return nil
-	}
-	if err := s.initPassphrase(ctx, sel, pass); err != nil {
-		return fmt.Errorf("init passphrase: %w", err)
-	}
-	return nil
+	return s.onFileBackend(ctx, "init passphrase", func(sel *selection) error { return s.initPassphrase(ctx, sel, pass) })
 }
 
 // Unlock checks pass against the verifier item with a fresh handle (one
@@ -84,17 +74,7 @@ func (s *Store) InitPassphrase(ctx context.Context, pass string) error {
 // ChangePassphrase). If that fails, the old keyring is untouched and Unlock
 // returns the error. No-op for other backends.
 func (s *Store) Unlock(ctx context.Context, pass string) error {
-	sel, err := s.selection(ctx)
-	if err != nil {
-		return fmt.Errorf("unlock: %w", err)
-	}
-	if !sel.info.NeedsPassphrase {
-		return nil
-	}
-	if err := s.unlock(ctx, sel, pass); err != nil {
-		return fmt.Errorf("unlock: %w", err)
-	}
-	return nil
+	return s.onFileBackend(ctx, "unlock", func(sel *selection) error { return s.unlock(ctx, sel, pass) })
 }
 
 // Locked reports whether the selected backend is the file backend and no
@@ -480,17 +460,7 @@ func (s *Store) ChangePassphrase(ctx context.Context, oldPass, newPass string) e
 // (set a new passphrase with InitPassphrase instead). A keyring from
 // before Argon2id is migrated right after, as by Unlock.
 func (s *Store) RecreateVerifier(ctx context.Context, pass string) error {
-	sel, err := s.selection(ctx)
-	if err != nil {
-		return fmt.Errorf("recreate verifier: %w", err)
-	}
-	if !sel.info.NeedsPassphrase {
-		return nil
-	}
-	if err := s.recreateVerifier(ctx, sel, pass); err != nil {
-		return fmt.Errorf("recreate verifier: %w", err)
-	}
-	return nil
+	return s.onFileBackend(ctx, "recreate verifier", func(sel *selection) error { return s.recreateVerifier(ctx, sel, pass) })
 }
 
 func (s *Store) recreateVerifier(ctx context.Context, sel *selection, pass string) error {
@@ -560,4 +530,21 @@ func (s *Store) recreateVerifier(ctx context.Context, sel *selection, pass strin
 func isIOError(err error) bool {
 	var pe *fs.PathError
 	return errors.As(err, &pe)
+}
+
+// onFileBackend runs fn with the selected backend when it is the
+// encrypted-file one (the only one with a passphrase), wrapping its error
+// with op; other backends have nothing to do.
+func (s *Store) onFileBackend(ctx context.Context, op string, fn func(*selection) error) error {
+	sel, err := s.selection(ctx)
+	if err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	if !sel.info.NeedsPassphrase {
+		return nil
+	}
+	if err := fn(sel); err != nil {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	return nil
 }

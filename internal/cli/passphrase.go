@@ -75,20 +75,10 @@ func (c *cli) changePassphrase(ctx context.Context, newEnv string) error {
 				return err
 			}
 		}
-		for newPass == "" {
-			p1, err := readHidden(ctx, tty, fmt.Sprintf("New keyring passphrase (at least %d characters): ", store.MinPassphraseLen))
-			if err != nil {
+		if newPass == "" {
+			if newPass, err = readNewPassphrase(ctx, tty, fmt.Sprintf("New keyring passphrase (at least %d characters): ", store.MinPassphraseLen)); err != nil {
 				return err
 			}
-			p2, err := readHidden(ctx, tty, "Repeat it: ")
-			if err != nil {
-				return err
-			}
-			if p1 != p2 {
-				fmt.Fprintln(tty, "The passphrases differ; try again.")
-				continue
-			}
-			newPass = p1
 		}
 	}
 	if err := st.ChangePassphrase(ctx, oldPass, newPass); err != nil {

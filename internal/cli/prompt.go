@@ -118,17 +118,9 @@ func (c *cli) unlock(ctx context.Context, st *store.Store) error {
 	if !set {
 		fmt.Fprintf(tty, "Secrets are stored in an encrypted file at %s.\nChoose a passphrase (at least 8 characters). It cannot be recovered.\n", info.Location)
 		for {
-			p1, err := readHidden(ctx, tty, "New keyring passphrase: ")
+			p1, err := readNewPassphrase(ctx, tty, "New keyring passphrase: ")
 			if err != nil {
 				return err
-			}
-			p2, err := readHidden(ctx, tty, "Repeat it: ")
-			if err != nil {
-				return err
-			}
-			if p1 != p2 {
-				fmt.Fprintln(tty, "The passphrases differ; try again.")
-				continue
 			}
 			if err := st.InitPassphrase(ctx, p1); errors.Is(err, store.ErrWeakPassphrase) {
 				fmt.Fprintln(tty, "Too short: use at least 8 characters.")
@@ -184,4 +176,22 @@ func readSecretLine(r io.Reader) (string, error) {
 		return "", fmt.Errorf("read secret from stdin: %w", err)
 	}
 	return line, nil
+}
+
+// readNewPassphrase asks for a new passphrase twice, until both agree.
+func readNewPassphrase(ctx context.Context, tty *os.File, prompt string) (string, error) {
+	for {
+		p1, err := readHidden(ctx, tty, prompt)
+		if err != nil {
+			return "", err
+		}
+		p2, err := readHidden(ctx, tty, "Repeat it: ")
+		if err != nil {
+			return "", err
+		}
+		if p1 == p2 {
+			return p1, nil
+		}
+		fmt.Fprintln(tty, "The passphrases differ; try again.")
+	}
 }
