@@ -62,6 +62,9 @@ func (c *cli) changePassphrase(ctx context.Context, newEnv string) error {
 	}
 	oldPass := c.env.getenv("FBLLM_KEYRING_PASSPHRASE")
 	if oldPass == "" || newPass == "" {
+		if c.noInput && oldPass != "" {
+			return usageErrorf("the new passphrase is needed and --no-input forbids asking: pass --new-passphrase-env VAR")
+		}
 		if c.noInput {
 			return store.ErrLocked
 		}
