@@ -34,17 +34,15 @@ type execPanel struct {
 	desc    toolenv.Description
 	// err says why the configuration cannot be handed over (no secret, a
 	// type without variables); the command line is shown all the same.
-	err    error
-	vp     viewport.Model
-	keys   execKeyMap
-	styles *Styles
-	width  int
-	height int
+	err  error
+	keys execKeyMap
+	scrollBody
 }
 
 // newExecPanel builds the panel of a local configuration.
 func newExecPanel(st *Styles, it session.Item, w, h int) execPanel {
-	p := execPanel{name: it.Name, command: toolenv.CommandLine(it.Name), styles: st, keys: defaultExecKeyMap(), vp: viewport.New()}
+	p := execPanel{name: it.Name, command: toolenv.CommandLine(it.Name), keys: defaultExecKeyMap(),
+		scrollBody: scrollBody{styles: st, vp: viewport.New()}}
 	if it.Local != nil {
 		p.desc, p.err = toolenv.Preview(*it.Local)
 	}
@@ -58,23 +56,9 @@ func (p *execPanel) copyCommand() tea.Cmd {
 	return func() tea.Msg { return copyMsg{text: text, what: "the command line"} }
 }
 
-func (p *execPanel) setSize(w, h int) {
-	p.width, p.height = w, h
-	if p.styles == nil {
-		return // not opened yet
-	}
-	p.vp.SetWidth(w)
-	p.vp.SetHeight(max(h-1, 1))
-	p.vp.SetContent(p.body(w))
-}
+func (p *execPanel) setSize(w, h int) { p.resize(w, h, 1, p.body) }
 
-func (p *execPanel) setStyles(st *Styles) {
-	if p.styles == nil {
-		return // not opened yet; newExecPanel gets the styles
-	}
-	p.styles = st
-	p.vp.SetContent(p.body(p.width))
-}
+func (p *execPanel) setStyles(st *Styles) { p.restyle(st, p.body) }
 
 func (p *execPanel) keyMap() help.KeyMap { return p.keys }
 

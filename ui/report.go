@@ -40,15 +40,12 @@ type reportPanel struct {
 	item     session.Item
 	kind     checkKind
 	fromForm bool // opened by the form's "test connection now"
-	vp       viewport.Model
 	keys     reportKeyMap
-	styles   *Styles
-	width    int
-	height   int
+	scrollBody
 }
 
 func newReportPanel(st *Styles, r diagnose.Report, it session.Item, kind checkKind, fromForm bool, w, h int) reportPanel {
-	p := reportPanel{report: r, item: it, kind: kind, fromForm: fromForm, styles: st,
+	p := reportPanel{report: r, item: it, kind: kind, fromForm: fromForm, scrollBody: scrollBody{styles: st},
 		keys: defaultReportKeyMap(fixLabel(fieldToFix(r)))}
 	p.keys.Fix.SetEnabled(fieldToFix(r) != "" && (fromForm || p.canEdit()))
 	p.keys.Direct.SetEnabled(!fromForm && it.IsRemote() && skippedForNoSecret(r))
@@ -69,23 +66,9 @@ func skippedForNoSecret(r diagnose.Report) bool {
 // (the API refuses a READ role with a clear message).
 func (p reportPanel) canEdit() bool { return p.item.ID != "" }
 
-func (p *reportPanel) setSize(w, h int) {
-	p.width, p.height = w, h
-	if p.styles == nil {
-		return // no report yet
-	}
-	p.vp.SetWidth(w)
-	p.vp.SetHeight(max(h-2, 1))
-	p.vp.SetContent(p.body(w))
-}
+func (p *reportPanel) setSize(w, h int) { p.resize(w, h, 2, p.body) }
 
-func (p *reportPanel) setStyles(st *Styles) {
-	if p.styles == nil {
-		return // no report yet; newReportPanel gets the styles
-	}
-	p.styles = st
-	p.vp.SetContent(p.body(p.width))
-}
+func (p *reportPanel) setStyles(st *Styles) { p.restyle(st, p.body) }
 
 func (p *reportPanel) keyMap() help.KeyMap { return p.keys }
 
